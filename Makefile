@@ -1,0 +1,55 @@
+# Build scaffolding for instap. `make test` works on a fresh Debian machine as root.
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: venv run test lint bench clean browser
+
+# (Re)create the venv only if its interpreter is missing or broken.
+$(PY):
+	@if [ -e "$(VENV)" ]; then echo "Removing broken $(VENV)"; rm -rf "$(VENV)"; fi
+	@set -e; py="$$(bash scripts/find_python.sh)"; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv "$(VENV)"
+
+# Re-install whenever pyproject.toml changes, the venv was recreated, or a top-level
+# package appears (setuptools' editable finder only maps packages present at install time).
+PKG_INITS := $(wildcard sim/__init__.py instap/__init__.py)
+$(STAMP): pyproject.toml $(PY) $(PKG_INITS)
+	$(PY) -m pip install -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP)
+	@$(PY) -c 'import sys' || { echo "$(PY) does not run; run 'make clean venv'" >&2; exit 1; }
+
+# Debian's chromium for Playwright browser tests (Playwright's own browser download
+# does not work here).
+browser:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "WARNING: $(CHROMIUM) missing and not root; browser tests may fail/skip" >&2; \
+	fi
+
+run: venv
+	$(VENV)/bin/instap run scenarios/baseline.yaml
+
+test: venv browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache test-artifacts dask-worker-space
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,129 @@
+"""The ``instap`` command line. Each command is a thin wrapper over a library function;
+every :class:`~instap.errors.InstapError` becomes one line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from instap.errors import InstapError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Simulate the Instapeconomie of Den Haag and ask: will it last?")
+
+Jobs = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes "
+                                          "(default: all cores).", min=1)]
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")]) -> None:
+    """Check scenario files against the schema without running anything."""
+    from instap.scenario import validate_files
+    validate_files(files)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    from instap.scenario import json_schema_text
+    typer.echo(json_schema_text())
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    reps: Annotated[int, typer.Option("--reps", min=1, help="Replications.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Master seed.")] = 20261125,
+    months: Annotated[int | None, typer.Option("--months", help="Override the horizon.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: "
+                                                   "name=value (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+    jobs: Jobs = None,
+) -> None:
+    """Run a scenario with replications and write results."""
+    from instap.run_command import run_command
+    run_command(scenario, reps=reps, seed=seed, months=months, overrides=set_ or [], out=out,
+                jobs=jobs)
+
+
+@app.command()
+def compare(
+    inputs: Annotated[list[Path], typer.Argument(help="Scenario YAML files or `instap run` "
+                                                 "result folders; the first is the reference.")],
+    reps: Annotated[int, typer.Option("--reps", min=1)] = 20,
+    seed: Annotated[int, typer.Option("--seed", min=0)] = 20261125,
+    out: Annotated[Path | None, typer.Option("--out")] = None,
+    jobs: Jobs = None,
+) -> None:
+    """Compare scenarios with common random numbers; write comparison.csv and report.html."""
+    from instap.compare import compare_command
+    compare_command(inputs, reps=reps, seed=seed, out=out, jobs=jobs)
+
+
+@app.command()
+def report(folder: Annotated[Path, typer.Argument(help="An `instap run` result folder.")]
+           ) -> None:
+    """Write report.html for one `instap run` result folder."""
+    from instap.compare import report_command
+    report_command(folder)
+
+
+@app.command()
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
+    out: Annotated[Path | None, typer.Option("--out")] = None,
+    jobs: Jobs = None,
+    executor: Annotated[str, typer.Option("--executor", help="local or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler "
+                                                  "address.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Run only missing runs.")] = False,
+    plan: Annotated[bool, typer.Option("--plan", help="Print the plan; run nothing.")] = False,
+) -> None:
+    """Run a batch experiment with sensitivity analysis."""
+    from instap.sweep.command import sweep_command
+    sweep_command(experiment, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
+                  resume=resume, plan=plan)
+
+
+@app.command()
+def analyze(folder: Annotated[Path, typer.Argument(help="An `instap sweep` folder.")]) -> None:
+    """Recompute the sensitivity analysis from stored runs."""
+    from instap.sweep.command import analyze_command
+    analyze_command(folder)
+
+
+@app.command()
+def live(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario to start with.")] = None,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8765,
+    lang: Annotated[str, typer.Option("--lang", help="en or nl.")] = "en",
+) -> None:
+    """Serve the live workshop page in the browser."""
+    from instap.live.serve import live_command
+    live_command(scenario, host=host, port=port, lang=lang)
+
+
+def main() -> None:
+    """Entry point: run the app, turning bad input into one message and exit status 2."""
+    try:
+        app(standalone_mode=False)
+    except InstapError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was written", err=True)
+        sys.exit(130)
+    except typer.Exit as ex:
+        sys.exit(ex.exit_code)
+    except Exception as err:  # click usage errors and aborts
+        import click
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(2)
+        if isinstance(err, click.exceptions.Abort):
+            sys.exit(130)
+        raise

@@ -1,0 +1,111 @@
+"""Firms: regular employers, social enterprises, housing corporations and a bank."""
+
+from __future__ import annotations
+
+from sim.agents.organisation import Organisation
+
+FIRM_KINDS = ("regular_employer", "social_enterprise", "housing_corporation", "bank")
+# Relative number of entry-job places per firm of each kind (social enterprises exist to
+# offer them; a bank offers none).
+ENTRY_JOB_WEIGHT = {"regular_employer": 1.0, "social_enterprise": 3.0,
+                    "housing_corporation": 1.5, "bank": 0.0}
+
+
+class Firm(Organisation):
+    """An employer or financier that joins or leaves the coalition and offers entry jobs."""
+
+    def __init__(self, model, org_index: int, kind: str, base_slots: float) -> None:  # noqa: ANN001
+        if kind not in FIRM_KINDS:
+            raise ValueError(f"unknown firm kind {kind!r}")
+        super().__init__(model, org_index)
+        self.kind = kind
+        self.base_slots = base_slots
+        self.slots = int(base_slots)  # entry-job places offered this month
+        self.failed = False
+        self.loan = 0.0
+        self.cash_flow = [0.0, 0.0, 0.0]  # last three months
+
+    def offer_entry_jobs(self) -> None:
+        """Decide how many entry-job places to offer this month.
+
+        Link 10: an employer weighs the net cost of an entry worker (wage minus subsidy
+        minus productivity, plus the expected cost of debts) against impact, and a
+        downturn cuts places. Link 11: administrative burden withholds places.
+        """
+        m, p = self.model, self.model.p
+        if not self.in_coalition or self.failed or self.base_slots <= 0:
+            self.slots = 0
+            return
+        subsidy = p["wage_subsidy_share"] * p["entry_wage"] if m.funding.funded else 0.0
+        net_cost = (p["entry_wage"] - subsidy - p["entry_productivity"]
+                    + p["debt_prevalence"] * p["debt_employer_cost"])
+        if self.kind == "social_enterprise":
+            cost_factor = 1.0  # impact-first: limited by cash, not by willingness
+        else:
+            cost_factor = 1.0 - (1.0 - p["impact_weight"]) * max(net_cost, 0.0) / max(
+                p["entry_wage"], 1.0)
+        admin = m.admin.vacancy_factor()
+        economy = 1.0 - p["recession_job_cut"] * m.economy.in_recession
+        self.slots = int(self.base_slots * max(cost_factor, 0.0) * admin * economy + 0.5)
+
+    def settle_cash(self, workers: int, indebted: int) -> None:
+        """Social enterprise books (link 7): revenue, subsidy, wages, debt costs, loans.
+
+        Other firms pay wages out of revenue too, but only social enterprises can fail.
+        """
+        m, p = self.model, self.model.p
+        ledger = m.ledger
+        if workers:
+            ledger.transfer("market", self.account, workers * p["entry_productivity"],
+                            "revenue")
+            ledger.transfer(self.account, "participants", workers * p["entry_wage"], "wages")
+        if indebted:
+            ledger.transfer(self.account, "market", indebted * p["debt_employer_cost"],
+                            "debt_cost")
+        if self.loan > 0:
+            interest = self.loan * p["loan_rate"] / 12.0
+            lender = m.lender_account()
+            ledger.transfer(self.account, lender or "market", interest, "interest")
+        flow = 0.0
+        if self.kind == "social_enterprise" and workers:
+            flow = workers * (p["entry_productivity"] - p["entry_wage"]) - indebted * p[
+                "debt_employer_cost"]
+            if m.funding.funded:
+                flow += workers * p["wage_subsidy_share"] * p["entry_wage"]
+        self.cash_flow = [*self.cash_flow[1:], flow]
+        if self.kind != "social_enterprise" or self.failed:
+            if self.cash < 0:  # regular firms are assumed solvent: top up from the market
+                ledger.transfer("market", self.account, -self.cash, "revenue")
+            return
+        self._finance_shortfall()
+
+    def _finance_shortfall(self) -> None:
+        """Borrow on cash-flow grounds, repay when flush, or fail (link 7)."""
+        m, p = self.model, self.model.p
+        lender = m.lender_account()
+        reserve = p["se_reserve_months"] * self.base_slots * p["entry_wage"]
+        if self.cash < 0:
+            # Banks lend on cash flow, not on social return: only when recent cash flow
+            # is not structurally negative.
+            if lender and sum(self.cash_flow) >= 0:
+                amount = -self.cash + 0.5 * reserve
+                m.ledger.transfer(lender, self.account, amount, "loan")
+                self.loan += amount
+            else:
+                self.failed = True
+                self.leave("social enterprise ran out of cash")
+        elif self.loan > 0 and self.cash > reserve:
+            repay = min(self.loan, self.cash - reserve)
+            m.ledger.transfer(self.account, lender or "market", repay, "loan_repayment")
+            self.loan -= repay
+
+    def rejoin(self) -> None:
+        """Rejoin; a failed social enterprise restarts with a fresh reserve."""
+        if self.failed:
+            p = self.model.p
+            reserve = p["se_reserve_months"] * self.base_slots * p["entry_wage"]
+            self.model.ledger.transfer("market", self.account, reserve - self.cash,
+                                       "startup_capital")
+            self.failed = False
+            self.cash_flow = [0.0, 0.0, 0.0]
+        super().rejoin()

@@ -1,0 +1,66 @@
+"""Foundations: outreach, intake, coaching and debt-help referral."""
+
+from __future__ import annotations
+
+from sim.agents.organisation import Organisation
+
+
+class Foundation(Organisation):
+    """Coaches participants within a caseload that its funding pays for.
+
+    Causal link 1: when money stops, coaching capacity (staff, know-how) is lost at
+    ``capacity_loss_rate`` and rebuilt only at ``capacity_rebuild_rate`` once money returns.
+    A foundation closes when its cash runs out.
+    """
+
+    kind = "foundation"
+
+    def __init__(self, model, org_index: int, target_slots: float) -> None:  # noqa: ANN001
+        super().__init__(model, org_index)
+        self.full_slots = target_slots  # capacity when fully funded
+        self.capacity = target_slots  # staffed coaching slots
+        self.income = 0.0  # programme money received this month
+        self.closed = False
+
+    def adjust_capacity(self) -> None:
+        """Hire towards what this month's income pays for, or lose staff without it."""
+        p = self.model.p
+        if not self.in_coalition:
+            self.capacity *= 1.0 - p["capacity_loss_rate"]
+            return
+        funded_slots = self.income / p["coaching_cost_per_slot"] if p[
+            "coaching_cost_per_slot"] > 0 else self.full_slots * (self.income > 0)
+        if funded_slots >= self.capacity:
+            self.capacity += p["capacity_rebuild_rate"] * (funded_slots - self.capacity)
+        else:
+            self.capacity -= p["capacity_loss_rate"] * (self.capacity - funded_slots)
+
+    def pay_staff(self) -> None:
+        """Pay coaching staff; close the foundation if the cash runs out."""
+        p = self.model.p
+        cost = self.capacity * p["coaching_cost_per_slot"]
+        self.model.ledger.transfer(self.account, "market", cost, "coaching_staff")
+        if self.in_coalition and self.cash < 0:
+            self.closed = True
+            self.capacity = 0.0
+            self.leave("cash ran out")
+
+    def effective_slots(self) -> int:
+        """Slots left for coaching after coordination overhead (link 4) and paperwork (11)."""
+        if not self.in_coalition:
+            return 0
+        m = self.model
+        usable = (self.capacity * (1.0 - m.governance.overhead_share())
+                  * m.admin.capacity_factor())
+        return int(usable)
+
+    def rejoin(self) -> None:
+        """Rejoin; a closed foundation is re-founded with a fresh reserve."""
+        if self.closed:
+            p = self.model.p
+            reserve = p["foundation_reserve_months"] * self.full_slots * p[
+                "coaching_cost_per_slot"]
+            self.model.ledger.transfer("market", self.account, reserve - self.cash,
+                                       "startup_capital")
+            self.closed = False
+        super().rejoin()

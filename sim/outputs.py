@@ -1,0 +1,187 @@
+"""What the model reports: monthly columns and end-of-run metrics (no I/O here)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.pathway import STATE_NAMES, State
+from sim.policies.value import present_value, spell_value
+
+if TYPE_CHECKING:
+    from sim.agents.participant_moves import MonthFlows
+    from sim.model import InstapModel
+
+ACTOR_KINDS = ("foundation", "regular_employer", "social_enterprise", "housing_corporation",
+               "bank")
+TRUST_PAIRS = (("municipality", "foundation"), ("municipality", "firm"),
+               ("foundation", "firm"))
+PROGRAMME_PURPOSES = ("coaching_subsidy", "cofunding", "sib_capital", "wage_subsidy",
+                      "debt_help", "monitoring")
+MUNICIPAL_PURPOSES = ("coaching_subsidy", "wage_subsidy", "debt_help", "monitoring",
+                      "outcome_payment")
+
+COLUMNS: dict[str, str] = {
+    **{name: f"participants in state {name} (persons)" for name in STATE_NAMES},
+    "population": "participants not exited (persons)",
+    "inflow": "new people on assistance this month (persons)",
+    "placements": "starts of work from assistance this month (persons)",
+    "programme_placements": "placements through the programme this month (persons)",
+    "moves_to_regular": "moves into regular work this month (persons)",
+    "job_losses": "job losses this month (persons)",
+    "in_debt_help": "participants in debt help (persons)",
+    **{f"coalition_{k}": f"{k.replace('_', ' ')}s in the coalition (organisations)"
+       for k in ACTOR_KINDS},
+    **{f"trust_{a}_{b}": f"mean trust between {a} and {b} (index 0-1)" for a, b in TRUST_PAIRS},
+    "coaching_capacity": "usable coaching slots (slots)",
+    "entry_places": "entry-job places offered (places)",
+    "municipal_spending": "municipal programme spending this month (EUR)",
+    "benefit_savings": "benefits not paid because participants work (EUR)",
+    "outcome_payments": "SIB outcome payments this month (EUR)",
+    "private_funding": "private co-funding and SIB capital this month (EUR)",
+    "programme_investment": "all programme resources this month (EUR)",
+    "benefits_paid": "benefits paid this month (EUR)",
+    "funded": "programme funded this month (0/1)",
+    "recession": "downturn under way (0/1)",
+    "role_clarity": "role clarity (index 0-1)",
+    "healthy": "all alive conditions hold (0/1)",
+    "alive": "ecosystem alive (0/1)",
+}
+
+
+class MonthlyRecord:
+    """Preallocated monthly columns (month 0 is the initial state)."""
+
+    def __init__(self, months: int) -> None:
+        self.data = {name: np.zeros(months + 1) for name in COLUMNS}
+        self.last = 0
+
+    def write(self, month: int, row: dict[str, float]) -> None:
+        """Store one month's values."""
+        for name, value in row.items():
+            self.data[name][month] = value
+        self.last = month
+
+    def latest(self, name: str) -> float:
+        """The most recent value of a column."""
+        return float(self.data[name][self.last])
+
+    def as_dict(self, upto: int) -> dict[str, np.ndarray]:
+        """Columns from month 0 to ``upto``, with a ``month`` column first."""
+        out = {"month": np.arange(upto + 1)}
+        out.update({k: v[: upto + 1].copy() for k, v in self.data.items()})
+        return out
+
+
+def _group(model: InstapModel, kind: str) -> np.ndarray:
+    if kind == "firm":
+        return np.flatnonzero(np.isin(model.org_kind, ACTOR_KINDS[1:]) & model.coalition.members())
+    return np.flatnonzero((model.org_kind == kind) & model.coalition.members())
+
+
+def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> dict[str, float]:
+    """One month's values of every column."""
+    counts = model.pool.counts()
+    ledger, p = model.ledger, model.p
+    members = model.coalition.members()
+    row: dict[str, float] = {name: float(counts[i]) for i, name in enumerate(STATE_NAMES)}
+    employed = counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK]
+    row.update(
+        population=float(model.pool.n - counts[State.EXITED]),
+        inflow=float(getattr(model, "_inflow_month", 0)),
+        placements=flows.placements, programme_placements=flows.programme_placements,
+        moves_to_regular=flows.to_regular, job_losses=flows.job_losses,
+        in_debt_help=float(model.pool.in_debt_help[: model.pool.n].sum()),
+        coaching_capacity=float(model.coaching_slots_array().sum()),
+        entry_places=float(model.entry_places_array().sum()),
+        municipal_spending=sum(ledger.paid("municipality", k) for k in MUNICIPAL_PURPOSES),
+        benefit_savings=float(employed * p["benefit_month"]),
+        outcome_payments=ledger.month_flows.get("outcome_payment", 0.0),
+        private_funding=ledger.month_flows.get("cofunding", 0.0)
+        + ledger.month_flows.get("sib_capital", 0.0),
+        programme_investment=sum(ledger.month_flows.get(k, 0.0) for k in PROGRAMME_PURPOSES),
+        benefits_paid=ledger.month_flows.get("benefits", 0.0),
+        funded=float(model.funding.funded), recession=float(model.economy.in_recession),
+        role_clarity=model.governance.clarity,
+        healthy=float(status["healthy"]), alive=float(status["alive"]),
+    )
+    for k in ACTOR_KINDS:
+        row[f"coalition_{k}"] = float(((model.org_kind == k) & members).sum())
+    for a, b in TRUST_PAIRS:
+        row[f"trust_{a}_{b}"] = model.coalition.mean_trust(_group(model, a), _group(model, b))
+    return row
+
+
+def _nan_to_none(x: float) -> float:
+    return float(x)
+
+
+def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
+    """End-of-run outputs, keyed by dotted names (``section.metric``)."""
+    p, pool, now = model.p, model.pool, model.steps
+    n = pool.n
+    ts = model.record.as_dict(now)
+    employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
+    ongoing_starts = pool.spell_start[:n][employed].astype(np.int64)
+    ongoing_prog = pool.programme_spell[:n][employed]
+    out: dict[str, float] = {}
+    survival = model.durability.collapse_month
+    out["durability.survival_months"] = float(survival if survival is not None else now)
+    out["durability.collapsed"] = float(survival is not None)
+    out["durability.months_alive"] = float(ts["alive"][1:].sum())
+    placements = ts["placements"][1:].sum()
+    out["participants.placements"] = float(placements)
+    out["participants.programme_placements"] = float(ts["programme_placements"][1:].sum())
+    out["participants.regular_work"] = float(ts["moves_to_regular"][1:].sum())
+    for k in (6, 12, 18):
+        share, _ = model.spells.retention(k, now, ongoing_starts, ongoing_prog)
+        out[f"participants.retention_{k}m"] = share
+    out.update(_duration_exits(model))
+    ever_debt = pool.ever_debt[:n]
+    out["participants.debt_help_reach"] = float(
+        pool.ever_debt_help[:n][ever_debt].mean()) if ever_debt.any() else float("nan")
+    out["participants.final_regular_work"] = float(ts["regular_work"][-1])
+    # money
+    investment = present_value(p, ts["programme_investment"])
+    ended = model.spells.ended[1]
+    starts, lengths = np.nonzero(ended)
+    weights = ended[starts, lengths]
+    prog_starts = np.concatenate([np.repeat(starts, weights), ongoing_starts[ongoing_prog]])
+    prog_len = np.concatenate([np.repeat(lengths, weights),
+                               now - ongoing_starts[ongoing_prog]])
+    ongoing = np.concatenate([np.zeros(int(weights.sum()), bool),
+                              np.ones(int(ongoing_prog.sum()), bool)])
+    for years in (3, 10, 20):
+        value = spell_value(p, prog_starts, prog_len, ongoing, years)
+        out[f"finance.sroi_{years}y"] = value / investment if investment > 0 else float("nan")
+    spending = float(ts["municipal_spending"][1:].sum())
+    out["finance.municipal_spending"] = spending
+    out["finance.programme_investment"] = float(ts["programme_investment"][1:].sum())
+    out["finance.benefit_savings"] = float(ts["benefit_savings"][1:].sum())
+    out["finance.outcome_payments"] = float(ts["outcome_payments"][1:].sum())
+    ret12, _ = model.spells.retention(12, now, ongoing_starts, ongoing_prog, programme_only=True)
+    lasting = _lasting(prog_starts, prog_len, now, ret12)
+    out["finance.public_cost_per_lasting_placement"] = (
+        spending / lasting if lasting > 0 else float("nan"))
+    out["coalition.final_size"] = float(model.coalition.members().sum() - 1)
+    return out
+
+
+def _lasting(starts: np.ndarray, lengths: np.ndarray, now: int, ret12: float) -> float:
+    """Programme placements lasting 12 months; recent ones weighted by 12-month retention."""
+    observable = starts <= now - 12
+    lasted = float((observable & (lengths > 12)).sum()) + float(
+        (observable & (lengths == now - starts) & (lengths >= 12)).sum()) * 0
+    recent = float((~observable).sum())
+    return lasted + (recent * ret12 if np.isfinite(ret12) else 0.0)
+
+
+def _duration_exits(model: InstapModel) -> dict[str, float]:
+    """Yearly exit-to-work rates by time on assistance (<1, 1-3, >3 years)."""
+    out = {}
+    for i, name in enumerate(("lt1y", "1to3y", "gt3y")):
+        at_risk, exits = model.duration_at_risk[i], model.duration_exits[i]
+        monthly = exits / at_risk if at_risk else float("nan")
+        out[f"participants.exit_to_work_{name}"] = 1.0 - (1.0 - monthly) ** 12
+    return out

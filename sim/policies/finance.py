@@ -1,0 +1,123 @@
+"""Causal links 7 and 8: the financing instrument and the money flows it implies.
+
+- ``subsidy``: the municipality pays the foundations' coaching budget while funded.
+- ``hybrid``: housing corporations and banks in the coalition co-fund
+  ``private_cofunding_share`` of the coaching budget; they keep paying their share when
+  the municipality stops (less dependence on politics) for as long as they stay.
+- ``sib``: an investor (the bank, or outside investors when there is none) pre-finances
+  the coaching budget for the bond's term; the municipality pays ``sib_outcome_payment``
+  per placement that lasts 6 months, above a baseline share, with total payments capped
+  at the capital plus ``sib_return_cap`` a year. Intake depends on referrals.
+
+In every instrument the municipality pays entry-job wage subsidies while funded,
+benefits to everyone on assistance, debt-help places and, if on, monitoring. Banks lend
+to social enterprises on cash-flow grounds (:mod:`sim.agents.firm`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.municipality import MUNICIPALITY_ACCOUNT as MUN
+from sim.pathway import State
+from sim.policies.monitoring import monitored
+
+if TYPE_CHECKING:
+    from sim.model import InstapModel
+
+OUTSIDE_INVESTORS = "investors"
+VERIFY_MONTHS = 6  # an outcome is verified when the placement has lasted this long
+
+
+class Finance:
+    """Pays the programme each month according to the instrument."""
+
+    def __init__(self, model: InstapModel) -> None:
+        self.model = model
+        self.p = model.p
+        self.sib_capital = 0.0
+        self.sib_paid = 0.0
+        self.sib_months = np.zeros(model.p["months"] + 2, dtype=bool)
+
+    def investor_account(self) -> str:
+        """Who pre-finances a SIB: the first bank in the coalition, or outside investors."""
+        banks = [f for f in self.model.firms if f.kind == "bank" and f.in_coalition]
+        return banks[0].account if banks else OUTSIDE_INVESTORS
+
+    def sib_active(self) -> bool:
+        """Whether a Social Impact Bond is paying for the programme this month."""
+        return self.p["financing"] == "sib" and self.model.funding.funded
+
+    def pay_programme(self) -> None:
+        """Pay this month's coaching budget to member foundations (their income)."""
+        m, p = self.model, self.p
+        members = [f for f in m.foundations if f.in_coalition]
+        for f in m.foundations:
+            f.income = 0.0
+        if not members:
+            return
+        budget = {f: f.full_slots * p["coaching_cost_per_slot"] for f in members}
+        funders: list[tuple[str, float]] = []
+        if self.sib_active():
+            self.sib_months[m.steps] = True
+            funders.append((self.investor_account(), 1.0))
+        elif p["financing"] == "hybrid":
+            cofunders = [f for f in m.firms if f.in_coalition and f.kind in (
+                "housing_corporation", "bank")]
+            share = p["private_cofunding_share"] if cofunders else 0.0
+            if m.funding.funded:
+                funders.append((MUN, 1.0 - share))
+            funders += [(c.account, share / len(cofunders)) for c in cofunders]
+        elif m.funding.funded:
+            funders.append((MUN, 1.0))
+        for account, share in funders:
+            purpose = "sib_capital" if self.sib_active() else (
+                "coaching_subsidy" if account == MUN else "cofunding")
+            for f, amount in budget.items():
+                f.income += m.ledger.transfer(account, f.account, share * amount, purpose)
+        if self.sib_active():
+            self.sib_capital += sum(f.income for f in members)
+
+    def pay_running_costs(self, workers_by_firm: np.ndarray, indebted_by_firm: np.ndarray
+                          ) -> None:
+        """Benefits, wage subsidies, wages, debt help, monitoring and outcome payments."""
+        m, p, ledger = self.model, self.p, self.model.ledger
+        counts = m.pool.counts()
+        on_assistance = int(counts[State.UNREACHED] + counts[State.ENGAGED]
+                            + counts[State.IN_TRACK])
+        ledger.transfer(MUN, "participants", on_assistance * p["benefit_month"], "benefits")
+        for firm in m.firms:
+            workers = int(workers_by_firm[firm.org_index])
+            if m.funding.funded and workers:
+                ledger.transfer(MUN, firm.account,
+                                workers * p["wage_subsidy_share"] * p["entry_wage"],
+                                "wage_subsidy")
+            firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]))
+        for f in m.foundations:
+            f.pay_staff()
+        in_help = int(m.pool.in_debt_help[: m.pool.n].sum())
+        ledger.transfer(MUN, "debt_help_service", in_help * p["debt_help_cost"], "debt_help")
+        if monitored(p) and m.funding.funded:
+            ledger.transfer(MUN, "evaluator", p["monitoring_cost"], "monitoring")
+        self._pay_outcomes()
+
+    def _pay_outcomes(self) -> None:
+        """SIB: pay verified outcomes above the baseline, within the return cap."""
+        m, p = self.model, self.p
+        if p["financing"] != "sib" or m.steps < VERIFY_MONTHS:
+            return
+        pool, n = m.pool, m.pool.n
+        start = m.steps - VERIFY_MONTHS
+        if not self.sib_months[start]:
+            return
+        employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
+        verified = int((employed & pool.programme_spell[:n]
+                        & (pool.spell_start[:n] == start)).sum())
+        due = verified * (1.0 - p["sib_baseline_share"]) * p["sib_outcome_payment"]
+        cap = self.sib_capital * (1.0 + p["sib_return_cap"]) ** (m.steps / 12.0)
+        due = max(0.0, min(due, cap - self.sib_paid))
+        if due > 0:
+            m.ledger.transfer(MUN, self.investor_account(), due, "outcome_payment")
+            self.sib_paid += due

@@ -1,0 +1,85 @@
+"""Causal link 5: trust between organisations, asymmetric, with exit and rejoining.
+
+``T[i, j]`` is organisation i's trust in j, in [0, 1]. A kept promise or visible small
+win moves trust a share ``g = trust_gain * trust_sensitivity`` of the way up
+(``T += g * w * (1 - T)``); a broken promise (funding cut or gap, red tape, conflict)
+moves it ``trust_asymmetry`` times that share down (``T -= a * g * w * T``). The
+multiplicative forms keep trust in [0, 1] and make losses largest when trust is high,
+so trust builds slowly and breaks fast (Slovic 1993; Poortinga and Pidgeon 2004).
+
+A partner's trust in the coalition is the mean of its trust in the municipality (the
+funder) and its mean trust in the other members; below ``trust_exit_threshold`` it
+leaves. Former partners' trust drifts back to the initial level at
+``trust_recovery_rate``; they rejoin a funded programme at ``rejoin_rate`` per month once
+their trust is clearly above the threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+REJOIN_MARGIN = 0.1  # trust above the exit threshold needed to come back
+
+
+class TrustNetwork:
+    """The trust matrix of the organisations and its update rules."""
+
+    def __init__(self, p: dict[str, Any], n_orgs: int) -> None:
+        self.p = p
+        self.T = np.full((n_orgs, n_orgs), p["initial_trust"], dtype=float)
+        np.fill_diagonal(self.T, 1.0)
+
+    @property
+    def step_up(self) -> float:
+        """Trust gained from one kept promise (share of the distance to 1)."""
+        return self.p["trust_gain"] * self.p["trust_sensitivity"]
+
+    @property
+    def step_down(self) -> float:
+        """Trust lost from one broken promise (share of the current level)."""
+        return min(1.0, self.step_up * self.p["trust_asymmetry"])
+
+    def kept(self, i: np.ndarray | int, j: np.ndarray | int, weight: float | np.ndarray = 1.0
+             ) -> None:
+        """Organisations ``i`` see ``j`` keep a promise (weight: number of such events)."""
+        w = np.minimum(np.asarray(weight, dtype=float) * self.step_up, 1.0)
+        self.T[i, j] += w * (1.0 - self.T[i, j])
+
+    def broken(self, i: np.ndarray | int, j: np.ndarray | int,
+               weight: float | np.ndarray = 1.0) -> None:
+        """Organisations ``i`` see ``j`` break a promise."""
+        w = np.minimum(np.asarray(weight, dtype=float) * self.step_down, 1.0)
+        self.T[i, j] -= w * self.T[i, j]
+
+    def coalition_trust(self, members: np.ndarray, funder: int) -> np.ndarray:
+        """Each organisation's trust in the coalition (funder and other members)."""
+        n = len(self.T)
+        mask = members.astype(float)
+        others = (self.T * mask[None, :]).sum(axis=1) - np.diag(self.T) * mask
+        n_others = np.maximum(mask.sum() - mask, 1.0)
+        mean_others = others / n_others
+        return 0.5 * self.T[np.arange(n), funder] + 0.5 * mean_others
+
+    def recover(self, former: np.ndarray) -> None:
+        """Former partners' trust drifts back towards the initial level."""
+        if former.any():
+            rate = self.p["trust_recovery_rate"]
+            self.T[former] += rate * (self.p["initial_trust"] - self.T[former])
+
+    def can_rejoin(self, trust_level: np.ndarray) -> np.ndarray:
+        """Which organisations trust the coalition enough to come back."""
+        return trust_level >= self.p["trust_exit_threshold"] + REJOIN_MARGIN
+
+    def mean_between(self, a: np.ndarray, b: np.ndarray) -> float:
+        """Mean trust in both directions between two groups (by index arrays)."""
+        if len(a) == 0 or len(b) == 0:
+            return float("nan")
+        block = np.concatenate([self.T[np.ix_(a, b)].ravel(), self.T[np.ix_(b, a)].ravel()])
+        if np.array_equal(a, b):
+            off = ~np.eye(len(a), dtype=bool)
+            block = self.T[np.ix_(a, a)][off]
+            if block.size == 0:
+                return float("nan")
+        return float(block.mean())
