@@ -50,9 +50,13 @@ class Coalition:
         """Link 1 -> 5: a funding cut or gap is a broken promise to every partner."""
         self.trust.broken(self.partners(), self.funder, weight)
 
-    def funder_kept_promise(self, weight: float) -> None:
-        """An on-time renewal is a kept promise to every partner."""
-        self.trust.kept(self.partners(), self.funder, weight)
+    def funder_kept_promise(self, weight: float, former_too: bool = False) -> None:
+        """An on-time renewal (or a restart, seen by former partners too) is a kept promise."""
+        if former_too:
+            idx = np.flatnonzero(np.arange(len(self.model.orgs)) != self.funder)
+        else:
+            idx = self.partners()
+        self.trust.kept(idx, self.funder, weight)
 
     def month(self, wins_by_org: np.ndarray) -> None:
         """Apply this month's trust events, then exits and rejoins."""

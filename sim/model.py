@@ -223,8 +223,9 @@ class InstapModel(Model):
         self.finance.pay_programme()  # links 7, 8
         for f in self.foundations:
             f.adjust_capacity()  # links 1, 4, 11
-        for firm in self.firms:
-            firm.offer_entry_jobs()  # links 10, 11
+        draws = self.rng.random(len(self.firms))
+        for firm, draw in zip(self.firms, draws, strict=True):
+            firm.offer_entry_jobs(float(draw))  # links 10, 11
         flows = self._moves.run()  # links 2, 3, 6
         self.funding.period_placements += flows.programme_placements
         step_debt_help(self)  # link 3

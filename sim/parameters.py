@@ -131,7 +131,7 @@ _DEFINITIONS: list[Parameter] = [
     _p("track_dropout_rate", 0.025, "1/month", "Chance of dropping out of a track.",
        "Rationale: about a quarter of starters drop out within a year (typical of Dutch "
        "re-integration tracks).", "pathway", 0.0, 0.5),
-    _p("track_to_entry_rate", 0.07, "1/month", "Chance that a person in a track starts an "
+    _p("track_to_entry_rate", 0.2, "1/month", "Chance that a person in a track starts an "
        "entry job when a vacancy is free (before duration and debt factors).", "Rationale: "
        "a starter has a small chance of a job, a certified leaver a large one (Platform31, "
        "Wijkondernemingen); tracks last about a year.", "pathway", 0.0, 1.0),
@@ -192,10 +192,10 @@ _DEFINITIONS: list[Parameter] = [
        "monitored results meet the target).", "Hogeschool Rotterdam (4-year political "
        "horizon); Leiden interviews (evidence-based renewal needs monitoring).", "funding",
        choices=("never", "political", "evidence"), lever=True),
-    _p("political_renewal_probability", 0.65, "probability", "Chance of renewal at the end "
+    _p("political_renewal_probability", 0.8, "probability", "Chance of renewal at the end "
        "of a period under the political rule, with no election during the period.",
        "Rationale: most district pilots get one or two successors.", "funding", 0.0, 1.0),
-    _p("election_renewal_factor", 0.5, "factor", "Multiplier on the renewal chance when an "
+    _p("election_renewal_factor", 0.6, "factor", "Multiplier on the renewal chance when an "
        "election fell in the period (a new council prefers its own plans).",
        "Hogeschool Rotterdam (4-year political horizon).", "funding", 0.0, 1.0),
     _p("evidence_threshold", 25.0, "placements per 1,000 per year", "Programme placements "
@@ -289,10 +289,10 @@ _DEFINITIONS: list[Parameter] = [
     _p("trust_exit_threshold", 0.3, "index 0-1", "A partner leaves the coalition when its "
        "trust in the coalition falls below this.", "Rationale: partners leave when trust "
        "is too low (DOMAIN link 5).", "trust", 0.0, 1.0),
-    _p("rejoin_rate", 0.04, "1/month", "Chance per month that a former partner rejoins "
+    _p("rejoin_rate", 0.08, "1/month", "Chance per month that a former partner rejoins "
        "a funded programme, given enough trust.", "Rationale: rebuilding a coalition takes "
        "time (Wijkondernemingen).", "trust", 0.0, 1.0),
-    _p("trust_recovery_rate", 0.01, "1/month", "Drift of a former partner's trust back "
+    _p("trust_recovery_rate", 0.03, "1/month", "Drift of a former partner's trust back "
        "towards the initial level.", "Rationale: slow forgiveness.", "trust", 0.0, 1.0),
     # --- debt ------------------------------------------------------------------------
     _p("debt_prevalence", 0.3, "share", "Share of participants (and of new inflow) with "

@@ -25,18 +25,20 @@ class Firm(Organisation):
         self.loan = 0.0
         self.cash_flow = [0.0, 0.0, 0.0]  # last three months
 
-    def offer_entry_jobs(self) -> None:
+    def offer_entry_jobs(self, draw: float) -> None:
         """Decide how many entry-job places to offer this month.
 
         Link 10: an employer weighs the net cost of an entry worker (wage minus subsidy
         minus productivity, plus the expected cost of debts) against impact, and a
-        downturn cuts places. Link 11: administrative burden withholds places.
+        downturn cuts places. Link 11: administrative burden withholds places. When the
+        net cost is positive (typically after the wage subsidy stops), the employer leaves
+        with monthly chance ``1 - cost_factor``: the partnership dissolves within months.
         """
         m, p = self.model, self.model.p
         if not self.in_coalition or self.failed or self.base_slots <= 0:
             self.slots = 0
             return
-        subsidy = p["wage_subsidy_share"] * p["entry_wage"] if m.funding.funded else 0.0
+        subsidy = m.finance.wage_subsidy_per_worker()
         net_cost = (p["entry_wage"] - subsidy - p["entry_productivity"]
                     + p["debt_prevalence"] * p["debt_employer_cost"])
         if self.kind == "social_enterprise":
@@ -44,6 +46,11 @@ class Firm(Organisation):
         else:
             cost_factor = 1.0 - (1.0 - p["impact_weight"]) * max(net_cost, 0.0) / max(
                 p["entry_wage"], 1.0)
+        if cost_factor < 1.0 and draw < 1.0 - cost_factor and self.kind != "bank":
+            # Entry jobs no longer pay their way: the employer walks away.
+            self.slots = 0
+            self.leave("entry jobs cost more than they bring")
+            return
         admin = m.admin.vacancy_factor()
         economy = 1.0 - p["recession_job_cut"] * m.economy.in_recession
         self.slots = int(self.base_slots * max(cost_factor, 0.0) * admin * economy + 0.5)
@@ -70,8 +77,7 @@ class Firm(Organisation):
         if self.kind == "social_enterprise" and workers:
             flow = workers * (p["entry_productivity"] - p["entry_wage"]) - indebted * p[
                 "debt_employer_cost"]
-            if m.funding.funded:
-                flow += workers * p["wage_subsidy_share"] * p["entry_wage"]
+            flow += workers * m.finance.wage_subsidy_per_worker()
         self.cash_flow = [*self.cash_flow[1:], flow]
         if self.kind != "social_enterprise" or self.failed:
             if self.cash < 0:  # regular firms are assumed solvent: top up from the market

@@ -2,14 +2,15 @@
 
 - ``subsidy``: the municipality pays the foundations' coaching budget while funded.
 - ``hybrid``: housing corporations and banks in the coalition co-fund
-  ``private_cofunding_share`` of the coaching budget; they keep paying their share when
-  the municipality stops (less dependence on politics) for as long as they stay.
+  ``private_cofunding_share`` of the coaching budget and of entry-job wage subsidies;
+  they keep paying their share when the municipality stops (less dependence on
+  politics) for as long as they stay.
 - ``sib``: an investor (the bank, or outside investors when there is none) pre-finances
   the coaching budget for the bond's term; the municipality pays ``sib_outcome_payment``
   per placement that lasts 6 months, above a baseline share, with total payments capped
   at the capital plus ``sib_return_cap`` a year. Intake depends on referrals.
 
-In every instrument the municipality pays entry-job wage subsidies while funded,
+Otherwise the municipality pays entry-job wage subsidies while funded, and always
 benefits to everyone on assistance, debt-help places and, if on, monitoring. Banks lend
 to social enterprises on cash-flow grounds (:mod:`sim.agents.firm`).
 """
@@ -50,6 +51,28 @@ class Finance:
         """Whether a Social Impact Bond is paying for the programme this month."""
         return self.p["financing"] == "sib" and self.model.funding.funded
 
+    def cofunders(self) -> list:
+        """Housing corporations and banks in the coalition that co-fund (hybrid only)."""
+        if self.p["financing"] != "hybrid":
+            return []
+        return [f for f in self.model.firms
+                if f.in_coalition and f.kind in ("housing_corporation", "bank")]
+
+    def wage_subsidy_payers(self) -> list[tuple[str, float]]:
+        """Who pays which share of entry-job wage subsidies this month."""
+        payers: list[tuple[str, float]] = []
+        cofunders = self.cofunders()
+        share = self.p["private_cofunding_share"] if cofunders else 0.0
+        if self.model.funding.funded:
+            payers.append((MUN, 1.0 - share))
+        payers += [(c.account, share / len(cofunders)) for c in cofunders]
+        return payers
+
+    def wage_subsidy_per_worker(self) -> float:
+        """Wage subsidy an employer receives per entry worker this month."""
+        paid = sum(share for _, share in self.wage_subsidy_payers())
+        return paid * self.p["wage_subsidy_share"] * self.p["entry_wage"]
+
     def pay_programme(self) -> None:
         """Pay this month's coaching budget to member foundations (their income)."""
         m, p = self.model, self.p
@@ -64,12 +87,7 @@ class Finance:
             self.sib_months[m.steps] = True
             funders.append((self.investor_account(), 1.0))
         elif p["financing"] == "hybrid":
-            cofunders = [f for f in m.firms if f.in_coalition and f.kind in (
-                "housing_corporation", "bank")]
-            share = p["private_cofunding_share"] if cofunders else 0.0
-            if m.funding.funded:
-                funders.append((MUN, 1.0 - share))
-            funders += [(c.account, share / len(cofunders)) for c in cofunders]
+            funders = self.wage_subsidy_payers()  # the same split for coaching
         elif m.funding.funded:
             funders.append((MUN, 1.0))
         for account, share in funders:
@@ -88,12 +106,13 @@ class Finance:
         on_assistance = int(counts[State.UNREACHED] + counts[State.ENGAGED]
                             + counts[State.IN_TRACK])
         ledger.transfer(MUN, "participants", on_assistance * p["benefit_month"], "benefits")
+        payers = self.wage_subsidy_payers()
         for firm in m.firms:
             workers = int(workers_by_firm[firm.org_index])
-            if m.funding.funded and workers:
-                ledger.transfer(MUN, firm.account,
-                                workers * p["wage_subsidy_share"] * p["entry_wage"],
-                                "wage_subsidy")
+            for account, share in payers:
+                if workers and account != firm.account:
+                    ledger.transfer(account, firm.account, share * workers * p[
+                        "wage_subsidy_share"] * p["entry_wage"], "wage_subsidy")
             firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]))
         for f in m.foundations:
             f.pay_staff()

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sim.model import InstapModel
 
 CUT_WEIGHT = 3.0  # a funding cut counts as three broken promises
-GAP_WEIGHT = 0.5  # each month without money erodes trust further
+GAP_WEIGHT = 1.0  # each month without money erodes trust further
 RENEWAL_WEIGHT = 2.0  # an on-time renewal counts as two kept promises
 
 
@@ -90,7 +90,7 @@ class FundingPolicy:
             self.start_period(month)
         elif self.ended and p["restart_month"] > 0 and month == p["restart_month"]:
             self.start_period(month)
-            self.model.coalition.funder_kept_promise(RENEWAL_WEIGHT)
+            self.model.coalition.funder_kept_promise(RENEWAL_WEIGHT, former_too=True)
         if not self.funded:
             self.model.coalition.funder_broke_promise(GAP_WEIGHT)
 

@@ -7,8 +7,8 @@ moves it ``trust_asymmetry`` times that share down (``T -= a * g * w * T``). The
 multiplicative forms keep trust in [0, 1] and make losses largest when trust is high,
 so trust builds slowly and breaks fast (Slovic 1993; Poortinga and Pidgeon 2004).
 
-A partner's trust in the coalition is the mean of its trust in the municipality (the
-funder) and its mean trust in the other members; below ``trust_exit_threshold`` it
+A partner's trust in the coalition weighs its trust in the municipality (the funder,
+weight 0.7) and its mean trust in the other members (0.3); below ``trust_exit_threshold`` it
 leaves. Former partners' trust drifts back to the initial level at
 ``trust_recovery_rate``; they rejoin a funded programme at ``rejoin_rate`` per month once
 their trust is clearly above the threshold.
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 REJOIN_MARGIN = 0.1  # trust above the exit threshold needed to come back
+FUNDER_WEIGHT = 0.7  # weight of trust in the municipality (the funder) in coalition trust
 
 
 class TrustNetwork:
@@ -60,7 +61,7 @@ class TrustNetwork:
         others = (self.T * mask[None, :]).sum(axis=1) - np.diag(self.T) * mask
         n_others = np.maximum(mask.sum() - mask, 1.0)
         mean_others = others / n_others
-        return 0.5 * self.T[np.arange(n), funder] + 0.5 * mean_others
+        return FUNDER_WEIGHT * self.T[np.arange(n), funder] + (1 - FUNDER_WEIGHT) * mean_others
 
     def recover(self, former: np.ndarray) -> None:
         """Former partners' trust drifts back towards the initial level."""
