@@ -101,8 +101,8 @@ def scenario_model() -> type[BaseModel]:
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files."""
     schema = scenario_model().model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "instap scenario", **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema,
+            "title": "instap scenario"}
 
 
 def json_schema_text() -> str:

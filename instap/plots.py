@@ -1,0 +1,123 @@
+"""Figures of a run: envelopes over replications and the survival curve (PNG, no GUI).
+
+Figures are built with :class:`matplotlib.figure.Figure` directly (the Agg canvas), so
+nothing here touches pyplot's global state. Colours are the Okabe-Ito palette, which
+stays distinguishable for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
+             "#000000")
+
+PATHWAY = {"unreached": "unreached", "engaged": "engaged", "in_track": "in a track",
+           "entry_job": "in an entry job", "regular_work": "in regular work"}
+COALITION = {"coalition_foundation": "foundations",
+             "coalition_regular_employer": "regular employers",
+             "coalition_social_enterprise": "social enterprises",
+             "coalition_housing_corporation": "housing corporations",
+             "coalition_bank": "banks"}
+TRUST = {"trust_municipality_foundation": "municipality - foundations",
+         "trust_municipality_firm": "municipality - firms",
+         "trust_foundation_firm": "foundations - firms"}
+MONEY = {"municipal_spending": "municipal programme spending",
+         "benefit_savings": "benefits saved (people in work)",
+         "outcome_payments": "SIB outcome payments"}
+
+
+def _matrix(data: pd.DataFrame | Sequence[Any], column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(months, values[rep, month]) from a long frame or a list of per-replication data."""
+    if isinstance(data, pd.DataFrame):
+        wide = data.pivot(index="month", columns="replication", values=column).sort_index()
+        return wide.index.to_numpy(), wide.to_numpy(dtype=float).T
+    rows = [np.asarray(rep[column], dtype=float) for rep in data]
+    months = np.asarray(data[0]["month"]) if len(data) else np.arange(0)
+    length = min((r.size for r in rows), default=0)
+    return months[:length], np.vstack([r[:length] for r in rows]) if rows else np.zeros((0, 0))
+
+
+def envelope(ax: Axes, data: pd.DataFrame | Sequence[Any], column: str, label: str,
+             color: str, band: tuple[float, float] = (5.0, 95.0)) -> None:
+    """Draw the median over replications and a shaded 5-95% band of ``column``.
+
+    ``data`` is a long DataFrame (columns ``replication``, ``month``, ``column``; as
+    stored in ``timeseries.parquet``) or a list with one mapping/DataFrame per replication.
+    """
+    months, values = _matrix(data, column)
+    if values.size == 0:
+        return
+    lo, mid, hi = np.nanpercentile(values, [band[0], 50.0, band[1]], axis=0)
+    ax.fill_between(months, lo, hi, color=color, alpha=0.25, linewidth=0)
+    ax.plot(months, mid, color=color, label=label, linewidth=1.8)
+
+
+def _panel(data: pd.DataFrame, columns: dict[str, str], title: str, ylabel: str,
+           path: Path, scale: float = 1.0) -> None:
+    fig = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    frame = data
+    if scale != 1.0:
+        frame = data.copy()
+        frame[list(columns)] = frame[list(columns)] / scale
+    for i, (column, label) in enumerate(columns.items()):
+        envelope(ax, frame, column, label, OKABE_ITO[i % len(OKABE_ITO)])
+    ax.set_title(f"{title}\nmedian and 5-95% band over {data['replication'].nunique()} "
+                 "replications", fontsize=11)
+    ax.set_xlabel("month")
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    fig.savefig(path)
+
+
+def survival_plot(km_curve: dict[str, list[float]], path: Path, title: str = "") -> None:
+    """The Kaplan-Meier curve of the ecosystem with its 95% band."""
+    fig = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    m = np.asarray(km_curve["month"])
+    ax.fill_between(m, km_curve["low"], km_curve["high"], step="post",
+                    color=OKABE_ITO[3], alpha=0.25, linewidth=0, label="95% band")
+    ax.step(m, km_curve["survival"], where="post", color=OKABE_ITO[3], linewidth=2,
+            label="Kaplan-Meier estimate")
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, m[-1] if m.size else 1)
+    ax.set_title(title or "Survival of the ecosystem", fontsize=11)
+    ax.set_xlabel("month")
+    ax.set_ylabel("probability still alive")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.savefig(path)
+
+
+def write_plots(timeseries: pd.DataFrame, summary: dict[str, Any], folder: Path,
+                scenario: str) -> list[Path]:
+    """Write all run figures into ``folder`` (created); return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {name: folder / f"{name}.png" for name in
+             ("pathway", "coalition", "trust", "money", "survival")}
+    _panel(timeseries, PATHWAY, f"{scenario}: participants by pathway state",
+           "participants (persons)", paths["pathway"])
+    _panel(timeseries, COALITION, f"{scenario}: coalition size by actor kind",
+           "organisations in the coalition", paths["coalition"])
+    _panel(timeseries, TRUST, f"{scenario}: mean trust between organisations",
+           "trust (index 0-1)", paths["trust"])
+    _panel(timeseries, MONEY, f"{scenario}: money flows per month",
+           "thousand EUR per month", paths["money"], scale=1000.0)
+    km = summary.get("durability", {}).get("km_curve")
+    if km:
+        survival_plot(km, paths["survival"], f"{scenario}: survival of the ecosystem "
+                      f"over {summary.get('run', {}).get('replications', '?')} replications")
+    else:
+        paths.pop("survival")
+    return list(paths.values())
