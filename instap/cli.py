@@ -107,23 +107,32 @@ def live(
     live_command(scenario, host=host, port=port, lang=lang)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning bad input into one message and exit status 2."""
+    from typer._click import exceptions as click_exc
+
     try:
-        app(standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except InstapError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing was written", err=True)
         sys.exit(130)
-    except typer.Exit as ex:
-        sys.exit(ex.exit_code)
-    except Exception as err:  # click usage errors and aborts
-        import click
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(2)
-        if isinstance(err, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+    except click_exc.NoArgsIsHelpError as err:  # bare `instap`: show the help
+        typer.echo(err.format_message(), err=True)
+        sys.exit(2)
+    except click_exc.ClickException as err:  # bad option, missing argument, bad value
+        ctx = getattr(err, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = " ".join(err.format_message().split())
+        typer.echo(f"error: {message}{hint}", err=True)
+        sys.exit(2)
+    except (click_exc.Abort, typer.Abort):
+        typer.echo("aborted; nothing was written", err=True)
+        sys.exit(130)
+    # With standalone_mode=False an exit (``--help``, Ctrl-C) comes back as its code.
+    if isinstance(code, int) and code:
+        if code == 130:
+            typer.echo("interrupted; nothing was written", err=True)
+        sys.exit(code)
