@@ -19,6 +19,7 @@ class Ledger:
         self.month_flows: dict[str, float] = defaultdict(float)
         self.month_paid: dict[tuple[str, str], float] = defaultdict(float)
         self.total_flows: dict[str, float] = defaultdict(float)
+        self.total_flows_by_payer: dict[tuple[str, str], float] = defaultdict(float)
         self.n_transfers = 0
 
     def transfer(self, payer: str, receiver: str, amount: float, purpose: str) -> float:
@@ -34,6 +35,7 @@ class Ledger:
         self.month_flows[purpose] += amount
         self.month_paid[(payer, purpose)] += amount
         self.total_flows[purpose] += amount
+        self.total_flows_by_payer[(payer, purpose)] += amount
         self.n_transfers += 1
         return amount
 

@@ -17,6 +17,7 @@ from sim.policies.trust import TrustNetwork
 if TYPE_CHECKING:
     from sim.model import InstapModel
 
+CONFLICT_GROUP_WEIGHT = 0.5  # a conflict dents trust in the other side's whole kind
 WINS_PER_KEPT_PROMISE = 2.0  # visible placements a partner needs to see per kept promise
 
 
@@ -72,11 +73,14 @@ class Coalition:
         member_idx = np.flatnonzero(members)
         if len(member_idx) > 1:
             fighting = member_idx[u[1, member_idx] < m.governance.conflict_probability()]
-            if len(fighting):
-                others = member_idx[rng.integers(0, len(member_idx), len(fighting))]
-                keep = others != fighting
-                tn.broken(fighting[keep], others[keep])
-                tn.broken(others[keep], fighting[keep])
+            others = member_idx[rng.integers(0, len(member_idx), len(fighting))]
+            for i, j in zip(fighting, others, strict=True):
+                if i != j:
+                    # i generalises to j's whole kind ("employers dump the paperwork on
+                    # us"); j blames i.
+                    same_kind = member_idx[m.org_kind[member_idx] == m.org_kind[j]]
+                    tn.broken(i, same_kind[same_kind != i], CONFLICT_GROUP_WEIGHT)
+                    tn.broken(j, i)
         # Link 9 -> 5: visible small wins build trust among members.
         seen = wins_by_org * win_visibility(p) / WINS_PER_KEPT_PROMISE
         if len(member_idx) > 1 and seen.any():

@@ -268,7 +268,7 @@ _DEFINITIONS: list[Parameter] = [
     _p("agreement_clarity_gain", 0.35, "index 0-1", "Rise in role clarity from a "
        "partnership agreement (capped at 1).", "Rationale: an agreement settles most "
        "but not all role questions.", "governance", 0.0, 1.0),
-    _p("conflict_rate", 0.08, "1/month", "Chance per partner per month of a conflict at "
+    _p("conflict_rate", 0.25, "1/month", "Chance per partner per month of a conflict at "
        "zero role clarity.", "Rationale: unclear roles cause duplicated effort and "
        "conflicts (Leiden interviews).", "governance", 0.0, 1.0),
     _p("coordination_overhead", 0.25, "share", "Share of coaching capacity lost to "
