@@ -136,3 +136,7 @@ def main(argv: list[str] | None = None) -> None:
         if code == 130:
             typer.echo("interrupted; nothing was written", err=True)
         sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
