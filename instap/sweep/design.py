@@ -1,0 +1,140 @@
+"""Design points and per-run seeds.
+
+Every design is a matrix of numbers in [0, 1] (one row per design point, one column per
+factor) drawn by SALib (Sobol/Saltelli, Morris, LHS) or laid out as a grid (OFAT,
+factorial); :class:`~instap.sweep.factors.Factor` maps the numbers to model values. A NaN
+means "the factor's baseline value" (OFAT holds the other factors there). Run ``r`` is
+replication ``r % reps`` of point ``r // reps`` and gets its own seed from
+``SeedSequence([experiment seed, r])``, so results do not depend on executor or order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from instap.sweep.factors import Factor
+
+
+def run_seed(experiment_seed: int, run_id: int) -> int:
+    """The seed of one run: a 63-bit integer from the experiment seed and run index."""
+    state = np.random.SeedSequence([experiment_seed, run_id]).generate_state(1, np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+def _unit_grid(f: Factor, n: int) -> np.ndarray:
+    """Unit-interval positions of a factor's grid (distinct values for integer factors)."""
+    if f.kind == "levels":
+        return (np.arange(len(f.levels)) + 0.5) / len(f.levels)
+    u = np.linspace(0.0, 1.0, n) if f.kind == "uniform" else np.linspace(0.05, 0.95, n)
+    if f.integer:
+        _, first = np.unique(np.asarray(f.from_unit(u)), return_index=True)
+        u = u[np.sort(first)]
+    return u
+
+
+@dataclass
+class Design:
+    """Design points in unit coordinates plus what is needed to turn them into runs."""
+
+    method: str
+    factors: list[Factor]
+    unit: np.ndarray  # (points, factors), NaN = baseline value
+    replications: int
+    seed: int
+    baseline: dict[str, Any]  # value of each factor where unit is NaN
+    n: int  # base sample size as given in the experiment
+    second_order: bool = False
+    num_levels: int = 4
+
+    @property
+    def n_points(self) -> int:
+        """Number of design points."""
+        return int(self.unit.shape[0])
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs (points times replications)."""
+        return self.n_points * self.replications
+
+    def names(self) -> list[str]:
+        """Factor names in column order."""
+        return [f.name for f in self.factors]
+
+    def point_values(self, points: np.ndarray) -> list[dict[str, Any]]:
+        """Model values of the given design points, one dict per point."""
+        cols: dict[str, list[Any]] = {}
+        for j, f in enumerate(self.factors):
+            u = self.unit[points, j]
+            mapped = f.from_unit(np.nan_to_num(u, nan=0.5))
+            cols[f.name] = [self.baseline[f.name] if math.isnan(x) else v
+                            for x, v in zip(u, mapped, strict=True)]
+        return [{k: cols[k][i] for k in cols} for i in range(len(points))]
+
+    def runs(self, start: int, stop: int) -> list[tuple[int, int, int, int, dict[str, Any]]]:
+        """Runs ``start..stop-1`` as (run_id, point, replication, seed, values)."""
+        ids = np.arange(start, stop)
+        points = ids // self.replications
+        values = self.point_values(points)
+        return [(int(r), int(p), int(r % self.replications), run_seed(self.seed, int(r)), v)
+                for r, p, v in zip(ids, points, values, strict=True)]
+
+
+def _problem(factors: list[Factor]) -> dict[str, Any]:
+    return {"num_vars": len(factors), "names": [f.name for f in factors],
+            "bounds": [[0.0, 1.0]] * len(factors)}
+
+
+def build_design(method: str, factors: list[Factor], n: int, replications: int, seed: int,
+                 base: dict[str, Any], second_order: bool = False,
+                 num_levels: int = 4) -> Design:
+    """Lay out the design points of an experiment (deterministic given ``seed``)."""
+    d = len(factors)
+    problem = _problem(factors)
+    if method == "sobol":
+        from SALib.sample import sobol
+        unit = sobol.sample(problem, n, calc_second_order=second_order, scramble=True,
+                            seed=seed)
+    elif method == "morris":
+        from SALib.sample import morris
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            unit = morris.sample(problem, n, num_levels=num_levels, seed=seed)
+    elif method == "lhs":
+        from SALib.sample import latin
+        unit = latin.sample(problem, n, seed=seed)
+    elif method == "factorial":
+        unit = np.array(list(itertools.product(*(_unit_grid(f, n) for f in factors))))
+    elif method == "ofat":
+        rows = [np.full(d, np.nan)]
+        for j, f in enumerate(factors):
+            for u in _unit_grid(f, n):
+                row = np.full(d, np.nan)
+                row[j] = u
+                rows.append(row)
+        unit = np.array(rows)
+    else:
+        raise ValueError(f"unknown design method {method!r}")
+    baseline = {f.name: base[f.name] if f.name in base else f.from_unit(np.array([0.5]))[0]
+                for f in factors}
+    return Design(method, factors, np.asarray(unit, dtype=float), replications, seed,
+                  baseline, n, second_order, num_levels)
+
+
+def count_points(method: str, factors: list[Factor], n: int, second_order: bool) -> int:
+    """Design points without building the design (the formulas of ``--plan``)."""
+    d = len(factors)
+    if method == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    if method == "morris":
+        return n * (d + 1)
+    if method == "lhs":
+        return n
+    if method == "factorial":
+        return math.prod(len(_unit_grid(f, n)) for f in factors)
+    return 1 + sum(len(_unit_grid(f, n)) for f in factors)

@@ -1,0 +1,66 @@
+"""Factors: how a number in [0, 1] from a sampler becomes a value given to the model."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter.
+
+    ``kind`` is ``uniform`` (``low``..``high``), ``levels`` (a list of values, sampled by
+    index) or ``normal`` (``mean``, ``sd``, truncated to ``clip`` when given). ``integer``
+    rounds values to whole numbers (integer model parameters).
+    """
+
+    name: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    levels: tuple[Any, ...] = ()
+    mean: float | None = None
+    sd: float | None = None
+    clip: tuple[float, float] | None = None
+    integer: bool = False
+
+    def from_unit(self, u: np.ndarray) -> list[Any]:
+        """Map unit-interval samples to model values (a list of Python scalars)."""
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if self.kind == "levels":
+            idx = np.minimum((u * len(self.levels)).astype(int), len(self.levels) - 1)
+            return [self.levels[i] for i in idx]
+        if self.kind == "uniform":
+            x = self.low + u * (self.high - self.low)
+        else:
+            lo, hi = self.clip if self.clip else (-math.inf, math.inf)
+            a, b = (lo - self.mean) / self.sd, (hi - self.mean) / self.sd
+            x = stats.truncnorm.ppf(np.clip(u, 1e-12, 1 - 1e-12), a, b, loc=self.mean,
+                                    scale=self.sd)
+        if self.integer:
+            return [int(v) for v in np.rint(x)]
+        return [float(v) for v in x]
+
+    def grid(self, n: int) -> list[Any]:
+        """``n`` evenly spaced values over the range (all levels for a levels factor).
+
+        Integer factors keep only distinct values; a normal factor spans its 5-95% range.
+        """
+        if self.kind == "levels":
+            return list(self.levels)
+        u = np.linspace(0.0, 1.0, n) if self.kind == "uniform" else np.linspace(0.05, 0.95, n)
+        values = self.from_unit(u)
+        return list(dict.fromkeys(values)) if self.integer else values
+
+    def describe(self) -> str:
+        """Short human-readable range."""
+        if self.kind == "levels":
+            return "levels " + ", ".join(str(v) for v in self.levels)
+        if self.kind == "uniform":
+            return f"{self.low:g} to {self.high:g}"
+        return f"normal(mean {self.mean:g}, sd {self.sd:g})"

@@ -1,0 +1,123 @@
+"""``--plan`` and chunk sizing: count the runs and time a short pilot."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from instap.errors import InstapError
+from instap.sweep.design import Design, count_points
+from instap.sweep.experiment import Experiment, suggest
+from instap.sweep.targets import Target
+
+TARGET_CHUNK_SECONDS = 1.0
+CHUNKS_PER_WORKER = 4
+STARTUP_SECONDS = {"local": 0.5, "dask": 5.0}
+
+
+@dataclass
+class Pilot:
+    """What a few timed runs tell: seconds per run and the outputs produced."""
+
+    seconds_per_run: float
+    outputs: tuple[str, ...]
+    runs: int
+
+
+def pilot(exp: Experiment, design: Design, max_runs: int = 5,
+          budget_s: float = 2.0) -> Pilot:
+    """Time up to ``max_runs`` runs spread over the design (the first one also warms up).
+
+    Checks that the requested outputs exist; when none were named, takes every numeric
+    output of the first successful run.
+    """
+    target = Target(replace(exp.spec, outputs=()))
+    ids = np.unique(np.linspace(0, design.n_runs - 1, min(max_runs, design.n_runs)).astype(int))
+    found: dict[str, float] | None = None
+    times: list[float] = []
+    for k, rid in enumerate(ids):
+        _, _, _, seed, values = design.runs(int(rid), int(rid) + 1)[0]
+        t0 = time.perf_counter()
+        try:
+            result = target.run(values, seed)
+        except Exception:
+            result = None
+        times.append(time.perf_counter() - t0)
+        if found is None and result is not None:
+            found = result
+        if k >= 1 and sum(times) > budget_s:
+            break
+    per_run = float(np.mean(times[1:] if len(times) > 1 else times))
+    outputs = exp.spec.outputs
+    if found is not None:
+        missing = [o for o in outputs if o not in found]
+        if missing and target.kind != "function":
+            missing = [o for o in missing if not _attr_output(target, o, exp)]
+        if missing:
+            raise InstapError(f"{exp.path}: outputs: {missing[0]!r} is not an output of "
+                              f"{exp.spec.model}{suggest(missing[0], list(found))}; "
+                              f"available: {', '.join(sorted(found))}")
+        if not outputs:
+            outputs = tuple(k for k, v in found.items() if isinstance(v, float))
+    elif not outputs:
+        raise InstapError(f"{exp.path}: every pilot run failed, so the outputs are unknown; "
+                          "name them under 'outputs'")
+    return Pilot(per_run, outputs, len(times))
+
+
+def _attr_output(target: Target, name: str, exp: Experiment) -> bool:
+    """Whether a Mesa model exposes ``name`` as an attribute after construction."""
+    try:
+        model = target._build_mesa(dict(exp.spec.base), 0) if target.kind == "mesa" else None
+    except Exception:
+        return False
+    return model is not None and hasattr(model, name)
+
+
+def chunk_size(n_runs: int, seconds_per_run: float, workers: int) -> int:
+    """Runs per chunk: about a second of work, but at least a few chunks per worker."""
+    by_time = math.ceil(TARGET_CHUNK_SECONDS / max(seconds_per_run, 1e-6))
+    by_balance = math.ceil(n_runs / (max(workers, 1) * CHUNKS_PER_WORKER))
+    return max(1, min(by_time, by_balance))
+
+
+def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int,
+              executor: str) -> str:
+    """The lines ``instap sweep --plan`` prints."""
+    f = exp.file
+    d, n, reps = len(exp.factors), f.design.n, f.replications
+    points = count_points(exp.method, exp.factors, n, f.design.second_order)
+    formula = {
+        "sobol": f"N(2D+2) = {n}*(2*{d}+2)" if f.design.second_order else
+        f"N(D+2) = {n}*({d}+2)",
+        "morris": f"(D+1)*trajectories = ({d}+1)*{n}",
+        "lhs": f"n = {n}",
+        "factorial": "product of levels = " + "*".join(
+            str(count_points("ofat", [fa], n, False) - 1) for fa in exp.factors),
+        "ofat": f"1 baseline + points per factor = 1 + {points - 1}",
+    }[exp.method]
+    runs = points * reps
+    size = chunk_size(runs, pilot_result.seconds_per_run, workers)
+    wall = STARTUP_SECONDS[executor] + runs * pilot_result.seconds_per_run / max(workers, 1)
+    return "\n".join([
+        f"experiment: {exp.name} ({exp.path})",
+        f"model: {exp.spec.model}; design: {exp.method}, {d} factors",
+        f"design points: {points} ({formula})",
+        f"replications: {reps}",
+        f"runs: {runs}",
+        f"outputs: {', '.join(pilot_result.outputs)}",
+        f"pilot: {pilot_result.runs} runs, {pilot_result.seconds_per_run * 1000:.1f} ms per run",
+        f"chunks: {math.ceil(runs / size)} of {size} runs; workers: {workers} ({executor})",
+        f"estimated wall time: {_duration(wall)}",
+    ])
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -1,0 +1,165 @@
+"""The thing a sweep runs: the Instapeconomie model, another Mesa model, or a function.
+
+A :class:`RunSpec` is plain, picklable data sent to workers once; :func:`resolve_target`
+turns it into a :class:`Target` whose :meth:`Target.run` maps (values, seed) to outputs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from instap.errors import InstapError
+
+INSTAP_MODEL = "sim:InstapModel"
+DEFAULT_INSTAP_OUTPUTS = ("durability.survival_months", "durability.collapsed",
+                          "participants.retention_12m", "participants.placements",
+                          "finance.sroi_10y", "finance.public_cost_per_lasting_placement")
+_RESERVED_KWARGS = {"self", "rng", "seed", "scenario"}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs besides the runs: what to run and what to read out."""
+
+    model: str = INSTAP_MODEL
+    model_scenario: str | None = None
+    steps: int | None = None
+    outputs: tuple[str, ...] = ()
+    base: dict[str, Any] = field(default_factory=dict)
+    extra_paths: tuple[str, ...] = ()
+
+
+def import_object(ref: str, what: str = "model") -> Any:
+    """Import ``module:name``; raise :class:`InstapError` with the reason if that fails."""
+    module_name, sep, attr = ref.partition(":")
+    if not sep or not module_name or not attr:
+        raise InstapError(f"{what}: {ref!r} is not of the form 'module:name'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        raise InstapError(f"{what}: cannot import module {module_name!r} ({err})") from err
+    obj = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise InstapError(f"{what}: module {module_name!r} has no {attr!r}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def _is_mesa_model(obj: Any) -> bool:
+    from mesa import Model
+    return inspect.isclass(obj) and issubclass(obj, Model)
+
+
+class Target:
+    """A resolved model: call :meth:`run` with factor values and a seed."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        for path in spec.extra_paths:
+            if path not in sys.path:
+                sys.path.insert(0, path)
+        self.spec = spec
+        self.obj = import_object(spec.model)
+        self.scenario_cls = (import_object(spec.model_scenario, "model_scenario")
+                             if spec.model_scenario else None)
+        if spec.model == INSTAP_MODEL or self._is_instap():
+            self.kind = "instap"
+        elif _is_mesa_model(self.obj):
+            self.kind = "mesa"
+        elif callable(self.obj) and not inspect.isclass(self.obj):
+            self.kind = "function"
+        else:
+            raise InstapError(f"model: {spec.model!r} is neither a Mesa Model subclass nor a "
+                              "function")
+        if self.scenario_cls is not None and self.kind != "mesa":
+            raise InstapError("model_scenario: only applies to a Mesa Model class")
+
+    def _is_instap(self) -> bool:
+        from sim import InstapModel
+        return self.obj is InstapModel
+
+    # ------------------------------------------------------------------ validation
+    def parameter_names(self) -> list[str] | None:
+        """Names the model accepts as factors, or None if it accepts any keyword."""
+        if self.kind == "instap":
+            from sim import PARAMETERS
+            return list(PARAMETERS)
+        if self.scenario_cls is not None:
+            return sorted(getattr(self.scenario_cls, "_scenario_defaults", {}))
+        target = self.obj.__init__ if self.kind == "mesa" else self.obj
+        sig = inspect.signature(target)
+        if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+            return None
+        return [n for n in sig.parameters if n not in _RESERVED_KWARGS]
+
+    # ------------------------------------------------------------------ running
+    def run(self, values: dict[str, Any], seed: int) -> dict[str, float]:
+        """One run with the base parameters updated by ``values``; return the outputs."""
+        params = {**self.spec.base, **values}
+        if self.kind == "function":
+            result = self.obj(**params, seed=seed)
+            if not isinstance(result, dict):
+                raise TypeError(f"{self.spec.model} returned {type(result).__name__}, "
+                                "expected a dict of outputs")
+            return self._pick(result)
+        if self.kind == "instap":
+            model = self.obj(rng=seed, **params)
+            model.run()
+            return self._pick(model.end_metrics(), model)
+        model = self._build_mesa(params, seed)
+        for _ in range(self.spec.steps or 0):
+            if not getattr(model, "running", True):
+                break
+            model.step()
+        return self._pick(_reporter_values(model), model)
+
+    def _build_mesa(self, params: dict[str, Any], seed: int) -> Any:
+        if self.scenario_cls is not None:
+            return self.obj(scenario=self.scenario_cls(rng=seed, **params))
+        sig = inspect.signature(self.obj.__init__).parameters
+        if "rng" in sig or any(p.kind is p.VAR_KEYWORD for p in sig.values()):
+            return self.obj(rng=seed, **params)
+        if "seed" in sig:
+            return self.obj(seed=seed, **params)
+        raise TypeError(f"{self.spec.model} takes neither rng nor seed: cannot seed its runs")
+
+    def _pick(self, found: dict[str, Any], model: Any = None) -> dict[str, float]:
+        names = self.spec.outputs or tuple(found)
+        out: dict[str, float] = {}
+        for name in names:
+            if name in found:
+                value = found[name]
+            elif model is not None and name in _reporter_values(model):
+                value = _reporter_values(model)[name]
+            elif model is not None and hasattr(model, name):
+                value = getattr(model, name)
+            else:
+                raise KeyError(f"output {name!r} not produced; available: "
+                               + ", ".join(sorted(found)))
+            out[name] = _number(value)
+        return out
+
+
+def _reporter_values(model: Any) -> dict[str, Any]:
+    """Final values of the model's DataCollector model reporters (empty if none)."""
+    dc = getattr(model, "datacollector", None)
+    if dc is None:
+        return {}
+    return {k: v[-1] for k, v in getattr(dc, "model_vars", {}).items() if len(v)}
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def resolve_target(spec: RunSpec) -> Target:
+    """Build a :class:`Target` from a spec (imports the model)."""
+    return Target(spec)
