@@ -25,7 +25,7 @@ from instap.results import (
     write_json,
     write_parquet,
 )
-from instap.runner import replication_seeds, run_replications
+from instap.runner import default_jobs, replication_seeds, run_replications
 from instap.scenario import LoadedScenario, apply_overrides, load_scenario
 from instap.summary import summarise
 from sim.parameters import PARAMETERS
@@ -118,7 +118,8 @@ def run_command(scenario: Path, reps: int = 20, seed: int = 20261125, months: in
             "overrides": {"scenario": loaded.overrides, "set": list(overrides or []),
                           "months": months},
             "master_seed": seed, "replications": reps, "seeds": seeds,
-            "jobs": jobs, "versions": package_versions(), "git_commit": git_commit(),
+            "jobs": default_jobs(reps) if jobs is None else min(jobs, reps),
+            "versions": package_versions(), "git_commit": git_commit(),
             "timings": {"started": datetime.fromtimestamp(started).isoformat(timespec="seconds"),
                         "run_seconds": round(run_seconds, 3),
                         "total_seconds": round(time.time() - started, 3)},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -75,11 +76,16 @@ def run_replications(params: dict[str, Any], seeds: list[int], jobs: int | None 
         bar.close()
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels the pool and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _pool(params: dict[str, Any], seeds: list[int], jobs: int, bar: tqdm
           ) -> list[ReplicationResult]:
     out: list[ReplicationResult | None] = [None] * len(seeds)
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_sigint)
     try:
         pending: dict[Future[ReplicationResult], int] = {
             pool.submit(run_one, params, seed): i for i, seed in enumerate(seeds)}
