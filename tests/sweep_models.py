@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from mesa import Model
+from mesa.datacollection import DataCollector
 
 
 def ishigami(x1: float, x2: float, x3: float, seed: int, a: float = 7.0,
@@ -36,3 +38,19 @@ def slow_linear(x1: float, x2: float, seed: int) -> dict[str, float]:
     import time
     time.sleep(0.01)
     return {"y": x1 - x2 + np.random.default_rng(seed).normal(0, 0.01)}
+
+
+
+class CoinModel(Model):
+    """A Mesa model built from keyword arguments: ``n`` coins with bias ``p`` per step."""
+
+    def __init__(self, n: int = 10, p: float = 0.5, rng: int | None = None) -> None:
+        super().__init__(rng=rng)
+        self.n, self.p, self.heads_total, self.last_heads = n, p, 0, 0
+        self.datacollector = DataCollector(model_reporters={"heads": "last_heads"})
+
+    def step(self) -> None:
+        """Toss the coins."""
+        self.last_heads = int(self.rng.binomial(self.n, self.p))
+        self.heads_total += self.last_heads
+        self.datacollector.collect(self)

@@ -169,7 +169,11 @@ def _factor(path: Path, name: str, body: dict[str, Any], target: Target,
     if param is not None and param.kind in (bool, str):
         raise InstapError(f"{path}: {field}: {name} takes {param.allowed()}; give "
                           f"levels: [...] instead of a range")
-    integer = param is not None and param.kind is int
+    if param is not None:
+        integer = param.kind is int
+    else:
+        default = target.parameter_default(name)
+        integer = isinstance(default, int) and not isinstance(default, bool)
     dist = body.get("dist", "uniform")
     if dist == "uniform":
         if set(body) - {"low", "high", "dist"} or not {"low", "high"} <= set(body):

@@ -97,6 +97,16 @@ class Target:
             return None
         return [n for n in sig.parameters if n not in _RESERVED_KWARGS]
 
+    def parameter_default(self, name: str) -> Any:
+        """The default value of a parameter of a non-Instapeconomie model (None if none)."""
+        if self.scenario_cls is not None:
+            return getattr(self.scenario_cls, "_scenario_defaults", {}).get(name)
+        target = self.obj.__init__ if self.kind == "mesa" else self.obj
+        param = inspect.signature(target).parameters.get(name)
+        if param is None or param.default is inspect.Parameter.empty:
+            return None
+        return param.default
+
     # ------------------------------------------------------------------ running
     def run(self, values: dict[str, Any], seed: int) -> dict[str, float]:
         """One run with the base parameters updated by ``values``; return the outputs."""
