@@ -1,0 +1,146 @@
+"""The model as the workshop page drives it: :class:`sim.InstapModel` plus what a page
+clicked at by a room full of people needs, and nothing that changes the model's dynamics.
+
+* Mesa's ``SolaraViz`` rebuilds the model on Reset as ``type(model)(**model_parameters)``;
+  :class:`LiveModel` accepts the page's lever values (the social impact bond checkbox,
+  translated choice labels) and the ``scenario`` argument Mesa adds, and turns them into
+  model parameters. The seed (``rng``) is a fixed parameter, so Reset replays the same run.
+* Steps and interventions take one lock (Mesa's play loop steps in a worker thread while
+  buttons are pressed in another) and stepping past the horizon is a no-op.
+* Interventions are idempotent: each kind acts at most once a month, and not at all when it
+  could not change anything (no funding to end, an agreement already signed, a recession
+  already under way).
+* The social return so far is recorded after every month (``finance.sroi_3y`` of
+  :meth:`sim.InstapModel.end_metrics`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from instap.live.i18n import choice_value
+from sim import PARAMETERS, InstapModel
+
+INTERVENTIONS: tuple[str, ...] = ("end_funding", "election", "recession", "agreement")
+SOCIAL_RETURN_METRIC = "finance.sroi_3y"
+
+
+def page_to_params(params: dict[str, Any], social_impact_bond: bool | None,
+                   base_financing: str) -> dict[str, Any]:
+    """Model parameters from the page's values: choice labels back to values, and the
+    social impact bond checkbox to ``financing`` (``sib``, or the scenario's own
+    non-SIB instrument when unticked)."""
+    out = dict(params)
+    for name, value in params.items():
+        spec = PARAMETERS.get(name)
+        if spec is not None and spec.choices and isinstance(value, str):
+            out[name] = choice_value(name, value)
+    if social_impact_bond is not None:
+        fallback = base_financing if base_financing != "sib" else "subsidy"
+        out["financing"] = "sib" if social_impact_bond else fallback
+    return out
+
+
+class LiveModel(InstapModel):
+    """:class:`sim.InstapModel` for the workshop page (thread-safe, idempotent buttons)."""
+
+    def __init__(self, rng: int | np.random.Generator | None = None, scenario: Any = None,
+                 social_impact_bond: bool | None = None, base_financing: str = "subsidy",
+                 **params: Any) -> None:
+        # ``scenario`` is the empty mesa.experimental Scenario that Mesa's Reset passes;
+        # our scenarios are YAML files, resolved into ``params`` before we get here.
+        del scenario
+        super().__init__(rng=rng, **page_to_params(params, social_impact_bond,
+                                                   base_financing))
+        self.lock = threading.RLock()
+        self.social_return: list[float] = [math.nan]
+        self._acted: set[tuple[int, str]] = set()
+        self._mesa_step = self.step  # Mesa's wrapper: advances time, runs events, steps
+        self.step = self._locked_step  # type: ignore[method-assign]
+
+    # ------------------------------------------------------------------ stepping
+    def _locked_step(self) -> None:
+        """One month under the lock; nothing happens past the horizon."""
+        with self.lock:
+            if self.steps >= self.p["months"]:
+                self.running = False
+                return
+            self._mesa_step()
+            value = self.end_metrics().get(SOCIAL_RETURN_METRIC, math.nan)
+            self.social_return.append(float(value))
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run reached its horizon."""
+        return self.steps >= self.p["months"]
+
+    # ------------------------------------------------------------------ interventions
+    def can_intervene(self, kind: str) -> bool:
+        """Whether pressing the button for ``kind`` would do anything now."""
+        if kind not in INTERVENTIONS:
+            raise ValueError(f"unknown intervention {kind!r}; one of {', '.join(INTERVENTIONS)}")
+        if self.finished or (self.steps, kind) in self._acted:
+            return False
+        if kind == "end_funding":
+            return bool(self.funding.funded or getattr(self.funding, "gap_until", None)
+                        is not None)
+        if kind == "recession":
+            return not bool(self.economy.in_recession)
+        if kind == "agreement":
+            return not bool(self.governance.agreement_signed)
+        return True
+
+    def intervene(self, kind: str) -> bool:
+        """Apply intervention ``kind`` now (at most once a month); return whether it acted."""
+        with self.lock:
+            if not self.can_intervene(kind):
+                return False
+            self._acted.add((self.steps, kind))
+            if kind == "end_funding":
+                self.end_funding_now()
+            elif kind == "election":
+                self.trigger_election()
+            elif kind == "recession":
+                self.trigger_recession()
+            else:
+                self.sign_partnership_agreement()
+            return True
+
+    # ------------------------------------------------------------------ reading
+    def snapshot(self) -> Snapshot:
+        """A consistent copy of everything the page draws, taken under the lock."""
+        with self.lock:
+            members = np.array([o.in_coalition for o in self.orgs], dtype=bool)
+            return Snapshot(
+                month=int(self.steps), months=int(self.p["months"]),
+                series=self.timeseries(), marks=list(self.interventions),
+                social_return=np.array(self.social_return[: self.steps + 1], dtype=float),
+                kinds=[str(o.kind) for o in self.orgs], members=members,
+                trust=np.array(self.coalition.trust.T, dtype=float, copy=True),
+                exit_threshold=float(self.p["trust_exit_threshold"]),
+                funded=bool(self.funding.funded), recession=bool(self.economy.in_recession),
+                alive=bool(self.record.latest("alive")),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The state the page draws for one month (plain copies, safe to read in any thread)."""
+
+    month: int
+    months: int
+    series: dict[str, np.ndarray]
+    marks: list[tuple[int, str]]
+    social_return: np.ndarray
+    kinds: list[str]
+    members: np.ndarray
+    trust: np.ndarray
+    exit_threshold: float
+    funded: bool
+    recession: bool
+    alive: bool
