@@ -182,3 +182,20 @@ def test_every_scenario_runs(path: Path) -> None:
     assert len(res.timeseries["month"]) == 37
     assert res.metrics["durability.survival_months"] <= 36
     assert res.metrics["participants.placements"] >= 0
+
+
+def test_envelope_accepts_long_frame_or_list_of_replications() -> None:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from instap.plots import envelope
+
+    reps = [{"month": [0, 1, 2], "x": [float(r), r + 1.0, r + 2.0]} for r in range(5)]
+    long = pd.DataFrame([{"replication": r, "month": m, "x": reps[r]["x"][m]}
+                         for r in range(5) for m in range(3)])
+    for data in (reps, long):
+        ax = Figure().add_subplot()
+        envelope(ax, data, "x", "x", "#0072B2")
+        (line,) = ax.get_lines()
+        assert list(line.get_ydata()) == [2.0, 3.0, 4.0]  # the median over replications
+        assert len(ax.collections) == 1  # the 5-95% band
