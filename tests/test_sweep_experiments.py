@@ -1,0 +1,54 @@
+"""The shipped experiment files load, and the screening covers every policy lever."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from instap.sweep.experiment import load_experiment
+from tests.sweep_helpers import instap
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted((ROOT / "experiments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_shipped_experiment_is_valid(path):
+    exp = load_experiment(path)
+    assert exp.spec.base["pilot_length_months"] == sim.DEFAULTS["pilot_length_months"]
+    assert exp.base_scenario is not None
+
+
+def test_shipped_set():
+    names = {p.stem for p in FILES}
+    assert {"ofat_levers", "morris_screening", "sobol_levers", "smoke_sobol"} <= names
+    morris = load_experiment(ROOT / "experiments" / "morris_screening.yaml")
+    assert set(sim.LEVERS) <= {f.name for f in morris.factors}
+    assert morris.method == "morris"
+    ofat = load_experiment(ROOT / "experiments" / "ofat_levers.yaml")
+    assert ofat.method == "ofat" and ofat.file.replications >= 5 and ofat.file.design.n >= 15
+    sobol = load_experiment(ROOT / "experiments" / "sobol_levers.yaml")
+    assert sobol.method == "sobol" and 5 <= len(sobol.factors) <= 7
+    assert {f.name for f in sobol.factors} <= {f.name for f in morris.factors}
+
+
+def test_smoke_sobol_on_the_instap_model(tmp_path):
+    out = tmp_path / "smoke"
+    r = instap("sweep", str(ROOT / "experiments" / "smoke_sobol.yaml"), "--out", str(out),
+               "-j", "2")
+    assert r.returncode == 0, r.stderr
+    runs = pd.read_parquet(out / "runs")
+    assert len(runs) == 8 * 5 * 2
+    assert runs["durability.survival_months"].between(0, 24).all()
+    assert set(runs["renewal_rule"]) == {"political", "evidence"}
+    assert runs["pilot_length_months"].dtype.kind == "i"
+    sens = pd.read_csv(out / "sensitivity.csv")
+    assert set(sens["output"]) == {"durability.survival_months", "participants.retention_12m"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["base_scenario"]["renewal_rule"] == "political"
+    assert manifest["base_parameters"]["n_participants"] == 300
+    assert manifest["base_parameters"]["months"] == 24
