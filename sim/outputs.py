@@ -113,10 +113,6 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
     return row
 
 
-def _nan_to_none(x: float) -> float:
-    return float(x)
-
-
 def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     """End-of-run outputs, keyed by dotted names (``section.metric``)."""
     p, pool, now = model.p, model.pool, model.steps
@@ -161,18 +157,22 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["finance.benefit_savings"] = float(ts["benefit_savings"][1:].sum())
     out["finance.outcome_payments"] = float(ts["outcome_payments"][1:].sum())
     ret12, _ = model.spells.retention(12, now, ongoing_starts, ongoing_prog, programme_only=True)
-    lasting = _lasting(prog_starts, prog_len, now, ret12)
+    lasting = _lasting(prog_starts, prog_len, ongoing, now, ret12)
     out["finance.public_cost_per_lasting_placement"] = (
         spending / lasting if lasting > 0 else float("nan"))
     out["coalition.final_size"] = float(model.coalition.members().sum() - 1)
     return out
 
 
-def _lasting(starts: np.ndarray, lengths: np.ndarray, now: int, ret12: float) -> float:
-    """Programme placements lasting 12 months; recent ones weighted by 12-month retention."""
+def _lasting(starts: np.ndarray, lengths: np.ndarray, ongoing: np.ndarray, now: int,
+             ret12: float) -> float:
+    """Programme placements still in work 12 months on; recent ones weighted by retention.
+
+    A spell started at least 12 months before the end lasted if it is still going or
+    ended after more than 12 months; younger spells count with the 12-month retention.
+    """
     observable = starts <= now - 12
-    lasted = float((observable & (lengths > 12)).sum()) + float(
-        (observable & (lengths == now - starts) & (lengths >= 12)).sum()) * 0
+    lasted = float((observable & (ongoing | (lengths > 12))).sum())
     recent = float((~observable).sum())
     return lasted + (recent * ret12 if np.isfinite(ret12) else 0.0)
 
@@ -183,5 +183,5 @@ def _duration_exits(model: InstapModel) -> dict[str, float]:
     for i, name in enumerate(("lt1y", "1to3y", "gt3y")):
         at_risk, exits = model.duration_at_risk[i], model.duration_exits[i]
         monthly = exits / at_risk if at_risk else float("nan")
-        out[f"participants.exit_to_work_{name}"] = 1.0 - (1.0 - monthly) ** 12
+        out[f"participants.exit_to_work_{name}"] = float(1.0 - (1.0 - monthly) ** 12)
     return out
