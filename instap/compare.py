@@ -178,7 +178,9 @@ def km_matrix(times: np.ndarray, events: np.ndarray, horizon: int) -> np.ndarray
         s = s * (1.0 - np.where(at_risk > 0, deaths / np.maximum(at_risk, 1), 0.0))
         out[:, t] = s
     last = times.max(axis=1)
-    out[np.arange(horizon + 1)[None, :] > last[:, None]] = np.nan
+    # Beyond the last observation S(t) is unknown, unless every run had collapsed (S = 0).
+    unknown = (np.arange(horizon + 1)[None, :] > last[:, None]) & (out[:, -1:] > 0)
+    out[unknown] = np.nan
     return out
 
 
@@ -272,6 +274,10 @@ def comparison_table(scenarios: Sequence[ScenarioData], seed: int = 0) -> pd.Dat
                        "low": km.low.tolist(), "high": km.high.tolist()}
         estimates = {"durability.median_survival_months": km.median(),
                      "durability.p_alive_60": km.at(60), "durability.p_alive_120": km.at(120)}
+        for t, key in ((60, "durability.p_alive_60"), (120, "durability.p_alive_120")):
+            if estimates[key]["mean"] is None and t <= sc.horizon and km.survival[-1] == 0:
+                # every replication collapsed before t: S(t) = 0 is known, not censored
+                estimates[key] = {"mean": 0.0, "low": 0.0, "high": 0.0}
         for key in KM_METRICS:
             est = estimates[key]
             row = {"metric": key, "scenario": sc.name, "n": len(times), "mean": est["mean"],
@@ -322,7 +328,8 @@ def _get(table: pd.DataFrame, metric: str, scenario: str) -> dict[str, Any] | No
 def _ci(low: float | None, high: float | None, scale: float = 1.0, digits: int = 0) -> str:
     if low is None or high is None:
         return ""
-    return f" (95% CI {low * scale:+,.{digits}f} to {high * scale:+,.{digits}f})"
+    lo, hi = round(low * scale, digits) + 0.0, round(high * scale, digits) + 0.0  # no "-0"
+    return f" (95% CI {lo:+,.{digits}f} to {hi:+,.{digits}f})"
 
 
 def _clear(row: dict[str, Any]) -> bool:

@@ -197,3 +197,12 @@ def test_report_on_a_folder_that_is_not_a_run_folder_exits_2(
     assert _cli(monkeypatch, "report", str(tmp_path)) == 2
     assert "not an `instap run` folder" in capsys.readouterr().err
     assert _cli(monkeypatch, "report", str(tmp_path / "missing")) == 2
+
+
+def test_survival_after_every_run_collapsed_is_zero_not_unknown() -> None:
+    times = np.array([[10.0, 12.0, 20.0]])
+    events = np.ones_like(times, dtype=bool)
+    curve = km_matrix(times, events, 40)[0]
+    assert curve[25] == 0.0 and curve[40] == 0.0
+    censored = km_matrix(np.array([[10.0, 20.0]]), np.array([[True, False]]), 40)[0]
+    assert np.isnan(censored[25]) and censored[20] == 0.5
