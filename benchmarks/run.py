@@ -1,0 +1,340 @@
+"""Benchmarks of issue 6: every figure a ratio of wall times measured side by side.
+
+``python -m benchmarks.run`` (or ``make bench``) prints a table (figure, value, target,
+met) and writes it to ``results/bench.json``. Each workload runs in a fresh child process
+(``benchmarks.child``), so imports, garbage and memory of one do not leak into another,
+and the two sides of a ratio are measured in the same invocation, interleaved, taking the
+fastest of the repeats (noise on a shared machine only ever adds time).
+
+``--quick`` is a smoke run: one repeat and smaller sweeps (fewer runs, same shape); its
+values are marked ``"mode": "quick"`` and are not the issue's figures. ``--only KEY,...``
+computes some figures only (the others are null with a note).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+INSTAP = str(Path(PY).with_name("instap"))
+SEED = 20261125
+KEYS = ("floor_ratio_10k", "scaling_10k_over_1k", "scaling_100k_over_10k", "peak_rss_100k_mb",
+        "sweep_vs_batch_run_short", "sweep_vs_batch_run_long", "parallel_efficiency",
+        "sweep_memory_growth", "run_baseline_20reps_s")
+TARGETS: dict[str, tuple[str, float]] = {
+    "floor_ratio_10k": ("<=", 2.0), "scaling_10k_over_1k": ("<=", 11.0),
+    "scaling_100k_over_10k": ("<=", 11.0), "peak_rss_100k_mb": ("<=", 2048.0),
+    "sweep_vs_batch_run_short": (">=", 2.0), "sweep_vs_batch_run_long": (">=", 1.1),
+    "parallel_efficiency": (">=", 0.90), "sweep_memory_growth": ("<=", 1.2),
+    "run_baseline_20reps_s": ("<=", 10.0),
+}
+
+
+@dataclass
+class Settings:
+    """Sizes and repeats of one invocation (full or quick)."""
+
+    quick: bool
+    repeats: int
+    short_runs: int
+    long_runs: int
+    memory_runs: tuple[int, int]
+    workdir: Path
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- helpers
+def child(*args: str, timeout: float = 3600) -> dict[str, Any]:
+    """Run ``benchmarks.child ARGS`` in a fresh process; return its JSON line."""
+    proc = subprocess.run([PY, "-m", "benchmarks.child", *args], cwd=ROOT, timeout=timeout,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmarks.child {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def timed(cmd: list[str], timeout: float = 3600) -> float:
+    """Wall time of a command run to completion (it must succeed)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, timeout=timeout, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    return wall
+
+
+def fastest(fns: list[Callable[[], float]], repeats: int) -> list[float]:
+    """Run the functions interleaved ``repeats`` times; the fastest time of each."""
+    best = [float("inf")] * len(fns)
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            best[i] = min(best[i], fn())
+    return best
+
+
+def model_wall(n: int, months: int = 120) -> float:
+    """Wall time of one InstapModel run of ``n`` participants (child process)."""
+    return float(child("model", str(n), str(months), "0")["wall"])
+
+
+def write_experiment(path: Path, name: str, runs: int, n: int | None, months: int | None,
+                     outputs: list[str]) -> Path:
+    """A sweep of ``runs`` replications of one design point at the baseline.
+
+    A one-level factorial of a range factor puts the one point at ``low`` (0.5, the
+    baseline's admin_burden); the schema wants a factor, and a levels factor needs two
+    distinct values.
+    """
+    fixed = {}
+    if n is not None:
+        fixed["n_participants"] = n
+    if months is not None:
+        fixed["months"] = months
+    lines = [f"name: {name}", f"scenario: {ROOT / 'scenarios' / 'baseline.yaml'}",
+             f"fixed: {json.dumps(fixed)}", "design: {method: factorial, n: 1}",
+             f"replications: {runs}", f"seed: {SEED}",
+             "factors: {admin_burden: {low: 0.5, high: 0.6}}", f"outputs: {json.dumps(outputs)}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def sweep_final_regular_work(out: Path) -> dict[str, float]:
+    """``seed -> participants.final_regular_work`` of a finished sweep folder."""
+    import pandas as pd
+    runs = pd.concat(pd.read_parquet(p) for p in sorted((out / "runs").glob("*.parquet")))
+    return {str(s): float(v) for s, v in zip(runs["seed"],
+                                              runs["participants.final_regular_work"],
+                                              strict=True)}
+
+
+# ----------------------------------------------------------------------------- figures
+def floor_ratio(s: Settings) -> dict[str, Any]:
+    """floor_ratio_10k: InstapModel 10k x 120 months over bare Mesa 10k x 120 steps."""
+    bare, model = fastest([lambda: float(child("bare", "10000", "120")["wall"]),
+                           lambda: model_wall(10_000)], s.repeats)
+    s.details["floor"] = {"bare_10k_s": bare, "model_10k_s": model}
+    return {"floor_ratio_10k": model / bare}
+
+
+def scaling(s: Settings) -> dict[str, Any]:
+    """scaling_10k_over_1k, scaling_100k_over_10k, peak_rss_100k_mb."""
+    walls = {1_000: float("inf"), 10_000: float("inf"), 100_000: float("inf")}
+    peak = 0.0
+    for _ in range(s.repeats):
+        for n in walls:
+            r = child("model", str(n), "120", "0")
+            walls[n] = min(walls[n], float(r["wall"]))
+            if n == 100_000:
+                peak = max(peak, float(r["peak_rss_mb"]))
+    s.details["scaling"] = {f"model_{n // 1000}k_s": w for n, w in walls.items()}
+    return {"scaling_10k_over_1k": walls[10_000] / walls[1_000],
+            "scaling_100k_over_10k": walls[100_000] / walls[10_000],
+            "peak_rss_100k_mb": peak}
+
+
+def _batch_vs_sweep(s: Settings, label: str, runs: int, n: int | None, months: int,
+                    serial: bool) -> dict[str, float]:
+    exp = write_experiment(s.workdir / f"{label}.yaml", f"bench-{label}", runs, n,
+                           None if n is None else months,
+                           ["durability.survival_months", "participants.retention_12m",
+                            "participants.final_regular_work"])
+    n_arg = str(n if n is not None else 2000)
+    seen: dict[str, dict[str, float]] = {}
+    counter = {"k": 0}
+
+    def batch() -> float:
+        out = s.workdir / f"{label}-batch-{counter['k']}.json"
+        counter["k"] += 1
+        wall = timed([PY, "-m", "benchmarks.child", "batch", str(runs), n_arg, str(months),
+                      str(SEED), str(out)])
+        seen["batch"] = json.loads(out.read_text())
+        return wall
+
+    def sweep(jobs: int) -> Callable[[], float]:
+        def go() -> float:
+            out = s.workdir / f"{label}-sweep-j{jobs}-{counter['k']}"
+            counter["k"] += 1
+            wall = timed([INSTAP, "sweep", str(exp), "--jobs", str(jobs), "--out", str(out)])
+            seen[f"sweep{jobs}"] = sweep_final_regular_work(out)
+            return wall
+        return go
+
+    fns = [batch, sweep(2)] + ([sweep(1)] if serial else [])
+    walls = fastest(fns, 1 if runs >= 1000 else s.repeats)
+    if seen["batch"] != seen["sweep2"]:
+        raise RuntimeError(f"{label}: batch_run and instap sweep did different runs")
+    result = {"batch_run_s": walls[0], "sweep_2_workers_s": walls[1]}
+    if serial:
+        result["sweep_serial_s"] = walls[2]
+    return result
+
+
+def sweep_short(s: Settings) -> dict[str, Any]:
+    """sweep_vs_batch_run_short: 500 participants, 60 months, many runs."""
+    r = _batch_vs_sweep(s, "short", s.short_runs, 500, 60, serial=False)
+    s.details["short"] = {"runs": s.short_runs, **r}
+    return {"sweep_vs_batch_run_short": r["batch_run_s"] / r["sweep_2_workers_s"]}
+
+
+def sweep_long(s: Settings) -> dict[str, Any]:
+    """sweep_vs_batch_run_long and parallel_efficiency: baseline-size runs."""
+    r = _batch_vs_sweep(s, "long", s.long_runs, None, 120, serial=True)
+    s.details["long"] = {"runs": s.long_runs, **r}
+    return {"sweep_vs_batch_run_long": r["batch_run_s"] / r["sweep_2_workers_s"],
+            "parallel_efficiency": r["sweep_serial_s"] / (2 * r["sweep_2_workers_s"])}
+
+
+def sweep_memory(s: Settings) -> dict[str, Any]:
+    """sweep_memory_growth: coordinator peak RSS, 20,000 over 2,000 cheap runs."""
+    peaks = []
+    for runs in s.memory_runs:
+        exp = s.workdir / f"mem{runs}.yaml"
+        exp.write_text("\n".join([
+            f"name: bench-memory-{runs}", "model: benchmarks.models:cheap",
+            f"design: {{method: lhs, n: {runs}}}", "replications: 1", f"seed: {SEED}",
+            "factors: {x1: {low: 0, high: 1}, x2: {low: 0, high: 1}}", "outputs: [y]"]) + "\n",
+            encoding="utf-8")
+        r = child("cli", "--", "sweep", str(exp), "--jobs", "2", "--out",
+                  str(s.workdir / f"mem{runs}"))
+        if r.get("exit") not in (0, None):
+            raise RuntimeError(f"memory sweep of {runs} runs exited {r['exit']}")
+        peaks.append(float(r["peak_rss_mb"]))
+    s.details["memory"] = {f"coordinator_peak_{k}_runs_mb": v
+                           for k, v in zip(s.memory_runs, peaks, strict=True)}
+    return {"sweep_memory_growth": peaks[1] / peaks[0]}
+
+
+def run_baseline(s: Settings) -> dict[str, Any]:
+    """run_baseline_20reps_s: ``instap run scenarios/baseline.yaml --reps 20``."""
+    best = fastest([lambda: timed([INSTAP, "run", "scenarios/baseline.yaml", "--reps", "20",
+                                   "--out", tempfile.mkdtemp(dir=s.workdir)])],
+                   s.repeats)[0]
+    return {"run_baseline_20reps_s": best}
+
+
+FIGURES: dict[str, Callable[[Settings], dict[str, Any]]] = {
+    "floor_ratio_10k": floor_ratio, "scaling_10k_over_1k": scaling,
+    "scaling_100k_over_10k": scaling, "peak_rss_100k_mb": scaling,
+    "sweep_vs_batch_run_short": sweep_short, "sweep_vs_batch_run_long": sweep_long,
+    "parallel_efficiency": sweep_long, "sweep_memory_growth": sweep_memory,
+    "run_baseline_20reps_s": run_baseline,
+}
+
+
+# ----------------------------------------------------------------------------- report
+def machine() -> dict[str, Any]:
+    """Cores, CPU model, load and versions of this machine."""
+    from importlib import metadata
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "cpu": cpu, "load_avg_1_5_15": list(os.getloadavg()),
+            "python": platform.python_version(), "mesa": metadata.version("mesa"),
+            "numpy": metadata.version("numpy"), "platform": platform.platform()}
+
+
+def met(key: str, value: float | None) -> bool | None:
+    """Whether a value meets its target (None when not measured)."""
+    if value is None:
+        return None
+    op, target = TARGETS[key]
+    return value <= target if op == "<=" else value >= target
+
+
+def table(figures: dict[str, dict[str, Any]]) -> str:
+    """The printed table."""
+    rows = [("figure", "value", "target", "met")]
+    for key in KEYS:
+        f = figures[key]
+        value = "null" if f["value"] is None else f"{f['value']:.3g}"
+        ok = {True: "yes", False: "NO", None: "-"}[f["met"]]
+        rows.append((key, value, f"{TARGETS[key][0]} {TARGETS[key][1]:g}", ok))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))
+                     for r in rows)
+
+
+def run(quick: bool, only: list[str] | None, out: Path) -> dict[str, Any]:
+    """Measure the requested figures; write ``out``; return the report."""
+    with tempfile.TemporaryDirectory(prefix="instap-bench-") as tmp:
+        s = Settings(quick=quick, repeats=1 if quick else 3,
+                     short_runs=100 if quick else 1000, long_runs=10 if quick else 100,
+                     memory_runs=(200, 2000) if quick else (2000, 20000), workdir=Path(tmp))
+        values: dict[str, Any] = {}
+        notes: dict[str, str] = {}
+        start_load = os.getloadavg()
+        t0 = time.perf_counter()
+        done: set[Callable[[Settings], dict[str, Any]]] = set()
+        for key in KEYS:
+            fn = FIGURES[key]
+            if only is not None and key not in only:
+                notes.setdefault(key, "not measured in this invocation (--only)")
+                continue
+            if fn in done:
+                continue
+            done.add(fn)
+            print(f"measuring {fn.__doc__.split(':')[0]} ...", file=sys.stderr, flush=True)
+            try:
+                values.update(fn(s))
+            except Exception as err:  # a broken figure is reported, the rest go on
+                for k, f in FIGURES.items():
+                    if f is fn:
+                        notes[k] = f"not available: {type(err).__name__}: {err}"[:500]
+        figures = {}
+        for key in KEYS:
+            value = values.get(key)
+            figures[key] = {"value": value, "target": f"{TARGETS[key][0]} {TARGETS[key][1]:g}",
+                            "met": met(key, value)}
+            if value is None:
+                figures[key]["note"] = notes.get(key, "not available")
+        report = {"mode": "quick" if quick else "full", **{k: figures[k]["value"] for k in KEYS},
+                  "figures": figures, "details": s.details,
+                  "machine": {**machine(), "load_avg_at_start": list(start_load)},
+                  "bench_wall_s": time.perf_counter() - t0,
+                  "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(table(figures))
+    print(f"\nmode {report['mode']}; {report['machine']['cores']} cores, "
+          f"{report['machine']['cpu']}; load at start {start_load[0]:.2f}; "
+          f"written to {out}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``[--quick] [--only KEY,...] [--out PATH]``."""
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fast smoke run (not the figures)")
+    ap.add_argument("--only", help="comma-separated figure keys to measure")
+    ap.add_argument("--out", type=Path, default=ROOT / "results" / "bench.json")
+    args = ap.parse_args(argv)
+    only = None
+    if args.only:
+        only = [k.strip() for k in args.only.split(",") if k.strip()]
+        unknown = [k for k in only if k not in KEYS]
+        if unknown:
+            ap.error(f"unknown figure {unknown[0]!r}; known: {', '.join(KEYS)}")
+    run(args.quick, only, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
