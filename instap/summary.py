@@ -47,7 +47,10 @@ class KaplanMeier:
     horizon: int  # the last month with anyone still under observation
 
     def at(self, t: int) -> dict[str, Any]:
-        """S(t) with its interval; ``None`` beyond the horizon (not estimable)."""
+        """S(t) with its interval; ``None`` beyond the horizon (not estimable), except
+        that a curve which reached 0 (every replication collapsed) stays 0."""
+        if t > self.horizon and self.survival.size and self.survival[-1] == 0.0:
+            return {"mean": 0.0, "low": 0.0, "high": 0.0, "n": self.n, "estimable": True}
         if t > self.horizon or t < 0:
             return {"mean": None, "low": None, "high": None, "n": self.n, "estimable": False}
         return {"mean": float(self.survival[t]), "low": float(self.low[t]),

@@ -95,3 +95,12 @@ def test_summarise_nests_metrics_and_durability() -> None:
     assert s["durability"]["median_survival_months"]["reached"] is False
     assert s["durability"]["km_curve"]["month"][-1] == 60
     assert s["run"]["replications"] == 3
+
+
+def test_curve_that_reached_zero_stays_zero_beyond_last_observation() -> None:
+    """When every replication collapsed, survival later on is known: zero."""
+    from instap.summary import kaplan_meier
+
+    km = kaplan_meier([40, 42, 43], [1, 1, 1], horizon=120)
+    assert km.at(120)["mean"] == 0.0 and km.at(120)["estimable"]
+    assert km.at(41)["mean"] > 0
