@@ -160,13 +160,15 @@ def analyze_ofat(design: Design, runs: pd.DataFrame, outputs: list[str]) -> Anal
     """Response table: mean and 5-95% band over replications at each value of each factor
     (the baseline point is included in every factor's curve)."""
     ok = runs[runs["error"].isna()]
+    by_point = dict(tuple(ok.groupby("point")))
+    empty = ok.iloc[:0]
     rows = []
     for j, f in enumerate(design.factors):
         swept = np.flatnonzero(~np.isnan(design.unit[:, j]))
         points = [0, *swept.tolist()]
         values = design.point_values(np.asarray(points))
         for p, vals in zip(points, values, strict=True):
-            r = ok[ok["point"] == p]
+            r = by_point.get(p, empty)
             for out in outputs:
                 y = r[out].dropna().to_numpy()
                 rows.append({"output": out, "factor": f.name, "value": vals[f.name],
@@ -225,7 +227,8 @@ def _verdict(a: Analysis, out: str, design: Design) -> dict[str, Any]:
     s = a.sensitivity[a.sensitivity["output"] == out]
     noise = a.noise.set_index("output").loc[out] if a.noise is not None else None
     verdict: dict[str, Any] = {}
-    if s.empty:
+    stat = {"sobol": "ST", "morris": "mu_star", "ofat": "mean"}.get(a.method, "spearman")
+    if s.empty or s[stat].isna().all():
         verdict["sentence"] = f"{out}: no analysis possible (constant or missing output)."
         return verdict
     if a.method == "sobol":
@@ -245,8 +248,8 @@ def _verdict(a: Analysis, out: str, design: Design) -> dict[str, Any]:
         text = (f"For {out}, {' and '.join(lead)} have the largest effects; {len(keep)} of "
                 f"{len(top)} factors reach a tenth of the largest mu*.")
     elif a.method == "ofat":
-        swing = s.groupby("factor")["mean"].agg(lambda m: m.max() - m.min()).sort_values(
-            ascending=False)
+        swing = s.groupby("factor")["mean"].agg(lambda m: m.max() - m.min()).dropna(
+        ).sort_values(ascending=False)
         lead = [f"{k} (mean moves by {_fmt(v)})" for k, v in swing.head(2).items()]
         text = f"For {out}, {' and '.join(lead)} move the mean most over their ranges."
     else:
@@ -256,7 +259,7 @@ def _verdict(a: Analysis, out: str, design: Design) -> dict[str, Any]:
     if noise is not None and not np.isnan(noise["noise_share"]):
         verdict["noise_share"] = float(noise["noise_share"])
         text += (f" Seed noise is {100 * noise['noise_share']:.0f}% of single-run variance "
-                 f"(about {100 * noise['noise_share_of_means']:.0f}% for the means over "
-                 f"{design.replications} replications the indices use).")
+                 f"(about {100 * noise['noise_share_of_means']:.0f}% for means over "
+                 f"{design.replications} replications).")
     verdict["sentence"] = text
     return verdict
