@@ -85,50 +85,58 @@ class ParticipantMonth:
         t, n = m.steps, pool.n
         flows = MonthFlows()
         self._enforce_capacity(flows)
-        s = pool.state[:n].copy()
-        months_out = pool.months_out[:n]
-        debt = pool.debt[:n]
-        u = rng.random(n)
+        s_all = pool.state[:n].copy()  # states at the start of the month
+        u_all = rng.random(n)  # one draw per row, exited or not: the draw sequence
+        # Exited people never move again (all their hazards are 0), so only the others
+        # are worked on; ``rows`` are their indices in ascending order, as before.
+        rows = np.flatnonzero(s_all != X)
+        s = s_all[rows]
+        months_out = pool.months_out[rows]
+        debt = pool.debt[rows]
+        u = u_all[rows]
 
-        job = p["direct_job_rate"] * duration_factor(months_out, p) * m.economy.job_factor()
+        duration = duration_factor(months_out, p)
+        job = p["direct_job_rate"] * duration * m.economy.job_factor()
         job = np.where(debt, job * p["debt_job_start_factor"], job)
         job = np.where(s == T, job * p["coaching_effect"], job)
-        tenure = t - pool.spell_start[:n]
+        tenure = t - pool.spell_start[rows]
         loss = job_loss_hazard(tenure, p) * m.economy.job_loss_factor()
         loss = np.where(debt, loss * p["debt_job_loss_factor"], loss)
-        entry = p["track_to_entry_rate"] * duration_factor(months_out, p) * np.where(
+        entry = p["track_to_entry_rate"] * duration * np.where(
             debt, p["debt_job_start_factor"], 1.0)
         if p["debt_help_first"]:
-            entry = np.where(pool.in_debt_help[:n], 0.0, entry)
+            entry = np.where(pool.in_debt_help[rows], 0.0, entry)
         intake = p["track_intake_rate"] * (
             p["sib_referral_rate"] if m.finance.sib_active() else 1.0)
         reach = reach_probability(p, m.programme_open())
         other = p["other_exit_rate"]
 
-        # Competing risks: columns are the possible moves from each state.
-        h = np.zeros((n, 4))
+        # Competing risks: h0..h3 are the possible moves from each state; their running
+        # sums (scaled to 1 when above 1) cut [0, 1) into the moves and staying.
         on_assist = s <= T
-        h[on_assist, 0] = other
-        h[on_assist, 1] = job[on_assist]
-        h[s == U, 2] = reach
-        h[s == E, 2] = p["disengage_rate"]
-        h[s == E, 3] = intake
-        h[s == T, 2] = p["track_dropout_rate"]
-        h[s == T, 3] = entry[s == T]
-        h[s == J, 0] = loss[s == J]
-        h[s == J, 1] = p["entry_to_regular_rate"]
-        h[s == R, 0] = loss[s == R]
-        cum = np.cumsum(h, axis=1)
-        over = cum[:, -1] > 1.0
-        cum[over] /= cum[over, -1:]
-        move = (u[:, None] >= cum).sum(axis=1)  # 0..3 = which move, 4 = stay
+        in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
+        h0 = np.where(on_assist, other, np.where(in_j | in_r, loss, 0.0))
+        h1 = np.where(on_assist, job, np.where(in_j, p["entry_to_regular_rate"], 0.0))
+        h2 = np.where(in_u, reach, np.where(in_e, p["disengage_rate"], np.where(
+            in_t, p["track_dropout_rate"], 0.0)))
+        h3 = np.where(in_e, intake, np.where(in_t, entry, 0.0))
+        c0 = h0
+        c1 = c0 + h1
+        c2 = c1 + h2
+        c3 = c2 + h3
+        over = c3 > 1.0
+        if over.any():
+            scale = c3[over]
+            for c in (c0, c1, c2, c3):
+                c[over] /= scale
+        move = ((u >= c0).astype(np.int8) + (u >= c1) + (u >= c2) + (u >= c3)
+                )  # 0..3 = which move, 4 = stay
 
-        self._count_duration_risk(s, months_out, on_assist)
-        rows = np.arange(n)
+        self._count_duration_risk(rows, months_out, on_assist, n)
         # exits for other reasons
         self._leave_pool(rows[on_assist & (move == 0)], flows)
         # own job finding -> regular work
-        self._start_job(rows[on_assist & (move == 1)], R, flows, s)
+        self._start_job(rows[on_assist & (move == 1)], R, flows, s_all)
         # reach, disengagement, dropout
         newly = rows[(s == U) & (move == 2)]
         pool.state[newly] = E
@@ -147,7 +155,7 @@ class ParticipantMonth:
         # entry jobs for people in a track, up to free places
         free_jobs = m.free_entry_places()
         hired, firm = _assign(rng, rows[(s == T) & (move == 3)], free_jobs)
-        self._start_job(hired, J, flows, s)
+        self._start_job(hired, J, flows, s_all)
         pool.employer[hired] = firm
         # tracks for engaged people, up to free coaching slots
         free_slots = m.free_coaching_slots()
@@ -156,16 +164,16 @@ class ParticipantMonth:
         pool.coach[started] = coach
         flows.track_starts = len(started)
         # time passes
-        waiting = pool.state[:n] <= T
-        months_out[waiting] = np.minimum(months_out[waiting] + 1, MAX_MONTHS - 1)
+        waiting = rows[pool.state[rows] <= T]  # exits are for good: rows covers everyone
+        pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
         return flows
 
-    def _count_duration_risk(self, s: np.ndarray, months_out: np.ndarray,
-                             on_assist: np.ndarray) -> None:
+    def _count_duration_risk(self, rows: np.ndarray, months_out: np.ndarray,
+                             on_assist: np.ndarray, n: int) -> None:
         bucket = np.searchsorted(DURATION_BUCKETS, months_out[on_assist], side="right")
         self.m.duration_at_risk += np.bincount(bucket, minlength=3)
-        self._bucket_of = np.full(len(s), -1)
-        self._bucket_of[on_assist] = bucket
+        self._bucket_of = np.full(n, -1)
+        self._bucket_of[rows[on_assist]] = bucket
 
     def _start_job(self, rows: np.ndarray, target: int, flows: MonthFlows,
                    s: np.ndarray) -> None:
