@@ -10,7 +10,7 @@ from mesa.datacollection import DataCollector
 from mesa.time import Schedule
 
 from sim.accounting import Ledger
-from sim.agents.firm import ENTRY_JOB_WEIGHT, FIRM_KINDS, Firm
+from sim.agents.firm import ENTRY_JOB_WEIGHT, FIRM_KINDS, Firm, allocate_whole_places
 from sim.agents.foundation import Foundation
 from sim.agents.municipality import Municipality
 from sim.agents.participant import Participant, ParticipantPool
@@ -118,6 +118,9 @@ class InstapModel(Model):
 
     def _seed_initial_states(self) -> None:
         """Start with the pilot running: tracks and entry jobs filled to about 80%."""
+        for firm in self.firms:
+            firm.offer_entry_jobs(1.0)  # a draw of 1.0: nobody walks away at the start
+        allocate_whole_places(self.firms)
         pool, rng, n = self.pool, self.rng, self.pool.n
         order = rng.permutation(n)
         slots = np.floor(0.8 * self.coaching_slots_array()).astype(int)
@@ -226,6 +229,7 @@ class InstapModel(Model):
         draws = self.rng.random(len(self.firms))
         for firm, draw in zip(self.firms, draws, strict=True):
             firm.offer_entry_jobs(float(draw))  # links 10, 11
+        allocate_whole_places(self.firms)
         flows = self._moves.run()  # links 2, 3, 6
         self.funding.period_placements += flows.programme_placements
         step_debt_help(self)  # link 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.agents.organisation import Organisation
 
 FIRM_KINDS = ("regular_employer", "social_enterprise", "housing_corporation", "bank")
@@ -9,6 +11,21 @@ FIRM_KINDS = ("regular_employer", "social_enterprise", "housing_corporation", "b
 # offer them; a bank offers none).
 ENTRY_JOB_WEIGHT = {"regular_employer": 1.0, "social_enterprise": 3.0,
                     "housing_corporation": 1.5, "bank": 0.0}
+
+
+def allocate_whole_places(firms: list[Firm]) -> None:
+    """Turn firms' fractional wishes into whole places by largest remainder, so the
+    total offered scales with the population even when each firm wants less than one."""
+    wishes = np.array([f.desired for f in firms])
+    if wishes.size == 0:
+        return
+    whole = np.floor(wishes).astype(int)
+    extra = int(round(wishes.sum())) - int(whole.sum())
+    if extra > 0:
+        order = np.argsort(-(wishes - whole), kind="stable")[:extra]
+        whole[order] += 1
+    for firm, places in zip(firms, whole, strict=True):
+        firm.slots = int(places)
 
 
 class Firm(Organisation):
@@ -20,7 +37,8 @@ class Firm(Organisation):
         super().__init__(model, org_index)
         self.kind = kind
         self.base_slots = base_slots
-        self.slots = int(base_slots)  # entry-job places offered this month
+        self.desired = base_slots  # places the firm would offer this month (fractional)
+        self.slots = int(base_slots)  # whole places offered this month
         self.failed = False
         self.loan = 0.0
         self.cash_flow = [0.0, 0.0, 0.0]  # last three months
@@ -35,8 +53,8 @@ class Firm(Organisation):
         with monthly chance ``1 - cost_factor``: the partnership dissolves within months.
         """
         m, p = self.model, self.model.p
+        self.desired = 0.0
         if not self.in_coalition or self.failed or self.base_slots <= 0:
-            self.slots = 0
             return
         subsidy = m.finance.wage_subsidy_per_worker()
         net_cost = (p["entry_wage"] - subsidy - p["entry_productivity"]
@@ -48,12 +66,11 @@ class Firm(Organisation):
                 p["entry_wage"], 1.0)
         if cost_factor < 1.0 and draw < 1.0 - cost_factor and self.kind != "bank":
             # Entry jobs no longer pay their way: the employer walks away.
-            self.slots = 0
             self.leave("entry jobs cost more than they bring")
             return
         admin = m.admin.vacancy_factor()
         economy = 1.0 - p["recession_job_cut"] * m.economy.in_recession
-        self.slots = int(self.base_slots * max(cost_factor, 0.0) * admin * economy + 0.5)
+        self.desired = self.base_slots * max(cost_factor, 0.0) * admin * economy
 
     def settle_cash(self, workers: int, indebted: int) -> None:
         """Social enterprise books (link 7): revenue, subsidy, wages, debt costs, loans.

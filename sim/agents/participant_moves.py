@@ -98,7 +98,8 @@ class ParticipantMonth:
         duration = duration_factor(months_out, p)
         job = p["direct_job_rate"] * duration * m.economy.job_factor()
         job = np.where(debt, job * p["debt_job_start_factor"], job)
-        job = np.where(s == T, job * p["coaching_effect"], job)
+        in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
+        job = np.where(in_t, job * p["coaching_effect"], job)
         tenure = t - pool.spell_start[rows]
         loss = job_loss_hazard(tenure, p) * m.economy.job_loss_factor()
         loss = np.where(debt, loss * p["debt_job_loss_factor"], loss)
@@ -114,7 +115,6 @@ class ParticipantMonth:
         # Competing risks: h0..h3 are the possible moves from each state; their running
         # sums (scaled to 1 when above 1) cut [0, 1) into the moves and staying.
         on_assist = s <= T
-        in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
         h0 = np.where(on_assist, other, np.where(in_j | in_r, loss, 0.0))
         h1 = np.where(on_assist, job, np.where(in_j, p["entry_to_regular_rate"], 0.0))
         h2 = np.where(in_u, reach, np.where(in_e, p["disengage_rate"], np.where(
@@ -134,32 +134,33 @@ class ParticipantMonth:
 
         self._count_duration_risk(rows, months_out, on_assist, n)
         # exits for other reasons
-        self._leave_pool(rows[on_assist & (move == 0)], flows)
+        m0, m1, m2, m3 = move == 0, move == 1, move == 2, move == 3
+        self._leave_pool(rows[on_assist & m0], flows)
         # own job finding -> regular work
-        self._start_job(rows[on_assist & (move == 1)], R, flows, s_all)
+        self._start_job(rows[on_assist & m1], R, flows, s_all)
         # reach, disengagement, dropout
-        newly = rows[(s == U) & (move == 2)]
+        newly = rows[in_u & m2]
         pool.state[newly] = E
         flows.reached = len(newly)
-        pool.state[rows[(s == E) & (move == 2)]] = U
-        dropped = rows[(s == T) & (move == 2)]
+        pool.state[rows[in_e & m2]] = U
+        dropped = rows[in_t & m2]
         pool.state[dropped] = U
         pool.coach[dropped] = -1
         # job loss and moving on
-        self._lose_job(rows[(s == J) & (move == 0)], E, flows)
-        up = rows[(s == J) & (move == 1)]
+        self._lose_job(rows[in_j & m0], E, flows)
+        up = rows[in_j & m1]
         pool.state[up] = R
         pool.employer[up] = -1
         flows.to_regular += len(up)
-        self._lose_job(rows[(s == R) & (move == 0)], U, flows)
+        self._lose_job(rows[in_r & m0], U, flows)
         # entry jobs for people in a track, up to free places
         free_jobs = m.free_entry_places()
-        hired, firm = _assign(rng, rows[(s == T) & (move == 3)], free_jobs)
+        hired, firm = _assign(rng, rows[in_t & m3], free_jobs)
         self._start_job(hired, J, flows, s_all)
         pool.employer[hired] = firm
         # tracks for engaged people, up to free coaching slots
         free_slots = m.free_coaching_slots()
-        started, coach = _assign(rng, rows[(s == E) & (move == 3)], free_slots)
+        started, coach = _assign(rng, rows[in_e & m3], free_slots)
         pool.state[started] = T
         pool.coach[started] = coach
         flows.track_starts = len(started)
@@ -172,7 +173,7 @@ class ParticipantMonth:
                              on_assist: np.ndarray, n: int) -> None:
         bucket = np.searchsorted(DURATION_BUCKETS, months_out[on_assist], side="right")
         self.m.duration_at_risk += np.bincount(bucket, minlength=3)
-        self._bucket_of = np.full(n, -1)
+        self._bucket_of = np.full(n, -1, dtype=np.int8)
         self._bucket_of[rows[on_assist]] = bucket
 
     def _start_job(self, rows: np.ndarray, target: int, flows: MonthFlows,

@@ -6,7 +6,8 @@ the end of a period the renewal rule decides:
 
 - ``never``: the programme ends without successor (Wijkondernemingen, 2018);
 - ``political``: renewal with chance ``political_renewal_probability``, times
-  ``election_renewal_factor`` if an election fell in the period, times
+  ``election_renewal_factor`` if an election fell in a pilot period (a multi-year
+  commitment is budgeted across council terms, so an election does not reset it), times
   ``0.5 + mean partner trust in the municipality`` (partner relations matter);
 - ``evidence``: renewal if monitored results reach ``evidence_threshold``; without
   monitoring there is no evidence and the political rule applies (link 9).
@@ -103,7 +104,7 @@ class FundingPolicy:
         if rule == "evidence" and monitored(p):
             return 1.0 if self.placement_rate() >= p["evidence_threshold"] else 0.0
         prob = p["political_renewal_probability"]
-        if self.election_in_period:
+        if self.election_in_period and p["multi_year_commitment_years"] == 0:
             prob *= p["election_renewal_factor"]
         prob *= 0.5 + self.model.coalition.trust_in_funder()
         return min(prob, 1.0)
