@@ -128,10 +128,7 @@ def tr(key: str, lang: str = "en", **fmt: object) -> str:
     """The label ``key`` in ``lang``, formatted with ``fmt``; falls back to English, then
     to the key itself (so an unknown model event still shows up, untranslated)."""
     entry = TEXT.get(key)
-    if entry is None:
-        text = key.split(".", 1)[-1]
-    else:
-        text = entry.get(lang) or entry["en"]
+    text = key.split(".", 1)[-1] if entry is None else (entry.get(lang) or entry["en"])
     return text.format(**fmt) if fmt else text
 
 

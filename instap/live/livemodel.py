@@ -52,9 +52,11 @@ class LiveModel(InstapModel):
     def __init__(self, rng: int | np.random.Generator | None = None, scenario: Any = None,
                  social_impact_bond: bool | None = None, base_financing: str = "subsidy",
                  **params: Any) -> None:
-        # ``scenario`` is the empty mesa.experimental Scenario that Mesa's Reset passes;
-        # our scenarios are YAML files, resolved into ``params`` before we get here.
-        del scenario
+        # ``scenario`` is the mesa.experimental Scenario that Mesa's Reset passes; our
+        # scenarios are YAML files, resolved into ``params`` before we get here. Only its
+        # seed matters (Mesa puts ``rng`` there when a subclass hides the argument).
+        if rng is None and scenario is not None:
+            rng = getattr(scenario, "rng", None)
         super().__init__(rng=rng, **page_to_params(params, social_impact_bond,
                                                    base_financing))
         self.lock = threading.RLock()

@@ -1,0 +1,16 @@
+"""The module ``solara run`` serves for ``instap live``: reads the page configuration from
+``INSTAP_LIVE_*`` environment variables (see :func:`instap.live.page.config_from_env`)."""
+
+from __future__ import annotations
+
+import solara
+
+from instap.live.page import LivePage, config_from_env
+
+CONFIG = config_from_env()
+
+
+@solara.component
+def Page() -> None:
+    """The workshop page."""
+    LivePage(CONFIG)
