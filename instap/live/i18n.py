@@ -35,6 +35,9 @@ TEXT: dict[str, dict[str, str]] = {
                      "nl": "Einde van de looptijd: druk op Reset om opnieuw te beginnen."},
     "render_time": {"en": "plots drawn in {ms:.0f} ms", "nl": "grafieken getekend in {ms:.0f} ms"},
     "error": {"en": "Something went wrong", "nl": "Er ging iets mis"},
+    "this_run": {"en": "Levers in this run", "nl": "Knoppen in deze run"},
+    "on": {"en": "on", "nl": "aan"},
+    "off": {"en": "off", "nl": "uit"},
     # --- interventions --------------------------------------------------------------
     "act.end_funding": {"en": "End funding now", "nl": "Stop de financiering nu"},
     "act.election": {"en": "Election", "nl": "Verkiezingen"},

@@ -59,6 +59,7 @@ CSS = """
 .instap-collapsed { background: #D55E00; color: white; }
 .instap-plain { background: #EEEEEE; color: #222222; }
 .instap-small { font-size: 15px; color: #555555; }
+.instap-run-levers { display: block; margin-bottom: 8px; }
 .instap-acts-title { font-size: 22px; font-weight: 700; }
 .instap-acts { display: flex; flex-wrap: wrap; gap: 10px; margin-bottom: 10px; }
 .instap-acts .v-btn { font-size: 18px !important; height: 46px !important; }
@@ -271,10 +272,12 @@ def LivePage(config: LiveConfig) -> None:
     solara.Style(CSS)
     with solara.Sidebar(), solara.Card(tr("scenario", lang)):
         solara.Select(tr("scenario", lang), values=list(by_label), value=label, on_value=pick)
-        if loaded.description:
-            solara.Text(loaded.description, classes=["instap-small"])
-        solara.Text(tr("scenario_help", lang) + " " + tr("levers_hint", lang),
-                    classes=["instap-small"])
+        summary = loaded.description.split("Finding:")[0].strip()
+        if summary:
+            solara.Div(children=[solara.Text(summary, classes=["instap-small"])])
+        solara.Div(children=[solara.Text(tr("scenario_help", lang) + " "
+                                         + tr("levers_hint", lang), classes=["instap-small"])],
+                   style={"margin-top": "8px", "font-weight": "600"})
         if error.value:
             solara.Error(error.value)
     Workshop(loaded.params, lang, config.seed).key(f"workshop-{label}")
@@ -289,6 +292,7 @@ def Workshop(params: dict[str, Any], lang: str, seed: int) -> None:
     SolaraViz(model, components=[], model_params=mparams, name=tr("title", lang),
               play_interval=PLAY_INTERVAL_MS)
     Status(model, lang)
+    RunLevers(model, lang)
     Interventions(model, lang)
     Plots(model, lang)
 
@@ -313,6 +317,35 @@ def Status(model: solara.Reactive[LiveModel], lang: str) -> None:
         solara.Text(tr("coalition_members", lang, n=members), classes=["instap-small"])
     if m.finished:
         solara.Info(tr("run_finished", lang))
+
+
+def lever_summary(params: dict[str, Any], lang: str) -> str:
+    """The running model's lever values in one line (the sliders show theirs only while
+    dragged, and may already be set for the next run)."""
+    parts = []
+    for name in lever_names():
+        value = params[name]
+        if name == "financing":
+            parts.append(f"{tr(f'param.{SIB_INPUT}', lang)}: "
+                         f"{tr('on' if value == 'sib' else 'off', lang)}")
+            continue
+        if PARAMETERS[name].kind is bool:
+            shown = tr("on" if value else "off", lang)
+        elif PARAMETERS[name].kind is str:
+            shown = choice_label(name, value, lang)
+        elif PARAMETERS[name].kind is float:
+            shown = f"{value:g}"
+        else:
+            shown = str(value)
+        parts.append(f"{tr(f'param.{name}', lang)}: {shown}")
+    return " \u00b7 ".join(parts)
+
+
+@solara.component
+def RunLevers(model: solara.Reactive[LiveModel], lang: str) -> None:
+    """One line with the lever values of the run on screen."""
+    solara.Text(f"{tr('this_run', lang)}: {lever_summary(model.value.p, lang)}",
+                classes=["instap-small", "instap-run-levers"])
 
 
 @solara.component
