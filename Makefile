@@ -28,20 +28,26 @@ venv: $(STAMP)
 	@$(PY) -c 'import sys' || { echo "$(PY) does not run; run 'make clean venv'" >&2; exit 1; }
 
 # Debian's chromium for Playwright browser tests (Playwright's own browser download
-# does not work here).
-browser:
+# does not work here), and Solara's page assets fetched from the npm registry once
+# (the live page must work without a CDN).
+browser: venv
 	@if [ -x $(CHROMIUM) ]; then \
 		echo "chromium: $(CHROMIUM)"; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	else \
-		echo "WARNING: $(CHROMIUM) missing and not root; browser tests may fail/skip" >&2; \
+		echo "WARNING: $(CHROMIUM) missing and not root; browser tests will fail" >&2; \
 	fi
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
+	fi
+	$(PY) -m instap.live.assets
 
 run: venv
 	$(VENV)/bin/instap run scenarios/baseline.yaml
 
 test: venv browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

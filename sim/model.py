@@ -149,10 +149,12 @@ class InstapModel(Model):
 
     def _election(self) -> None:
         self.funding.on_election()
+        self.log_event("election (scheduled)")
 
-    def _sign_agreement(self) -> None:
-        self.governance.sign_agreement()
-        self.log_event("partnership agreement", intervention=True)
+    def _sign_agreement(self, intervention: bool = False) -> None:
+        if not self.governance.agreement_signed:
+            self.governance.sign_agreement()
+            self.log_event("partnership agreement", intervention=intervention)
 
     # ----------------------------------------------------------------- queries
     def log_event(self, text: str, intervention: bool = False) -> None:
@@ -205,20 +207,41 @@ class InstapModel(Model):
     def trigger_election(self) -> None:
         """Intervention: an election happens now."""
         self.funding.on_election()
+        self.log_event("election", intervention=True)
 
     def trigger_recession(self) -> None:
-        """Intervention: a downturn starts now."""
-        self.economy.start_recession()
-        self.log_event("recession", intervention=True)
+        """Intervention: a downturn starts now (no effect during one)."""
+        if not self.economy.in_recession:
+            self.economy.start_recession()
+            self.log_event("recession", intervention=True)
 
     def sign_partnership_agreement(self) -> None:
-        """Intervention: partners sign a partnership agreement now."""
-        self._sign_agreement()
+        """Intervention: partners sign a partnership agreement now (once)."""
+        self._sign_agreement(intervention=True)
+
+    def status(self) -> dict[str, Any]:
+        """A read-only snapshot of the ecosystem this month, for pages and reports."""
+        return {
+            "month": self.steps,
+            "horizon": self.p["months"],
+            "funded": self.funding.funded,
+            "funding_gap": self.funding.gap_until is not None,
+            "funding_ended": self.funding.ended,
+            "recession": self.economy.in_recession,
+            "agreement_signed": self.governance.agreement_signed,
+            "role_clarity": self.governance.clarity,
+            "alive": self.durability.alive,
+            "collapse_month": self.durability.collapse_month,
+            "partners": int(self.coalition.members().sum()) - 1,
+            "trust": self.coalition.trust.T.copy(),
+        }
 
     # ----------------------------------------------------------------- the month
     def step(self) -> None:
         """One month: funding, capacity, jobs, participants, debt help, money, trust."""
         t = self.steps
+        if t > self.p["months"]:
+            raise RuntimeError(f"the run has reached its horizon of {self.p['months']} months")
         self.ledger.new_month()
         if self.economy.update():
             self.log_event("recession")

@@ -71,7 +71,6 @@ class FundingPolicy:
     def on_election(self) -> None:
         """An election happened (scheduled every ``election_interval_months``)."""
         self.election_in_period = True
-        self.model.log_event("election", intervention=True)
 
     def end_now(self) -> None:
         """Stop funding with no successor (intervention or scenario)."""
