@@ -61,7 +61,7 @@ class Coalition:
 
     def month(self, wins_by_org: np.ndarray) -> None:
         """Apply this month's trust events, then exits and rejoins."""
-        m, p, rng, tn = self.model, self.p, self.model.rng, self.trust
+        m, p, rng, tn = self.model, self.p, self.model.rng_partners, self.trust
         n = len(m.orgs)
         members = self.members()
         partners = self.partners()

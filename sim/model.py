@@ -43,11 +43,17 @@ class InstapModel(Model):
     def __init__(self, rng: int | np.random.Generator | None = None, **params: Any) -> None:
         super().__init__(rng=rng)
         self.p: dict[str, Any] = resolve(params)
+        # Separate streams, all seeded from the model's generator: ``self.rng`` for
+        # participants, one for policy and the economy, one for partners' decisions. A
+        # lever that changes how many draws participants use then leaves the funding and
+        # coalition history of a replication alone (common random numbers across
+        # scenarios compared with the same seed).
+        self.rng_policy, self.rng_partners = self.rng.spawn(2)
         p = self.p
         self.ledger = Ledger()
         self.events: list[tuple[int, str]] = []
         self.interventions: list[tuple[int, str]] = []
-        self.economy = Economy(p, self.rng)
+        self.economy = Economy(p, self.rng_policy)
         self.governance = Governance(p)
         self.admin = AdminBurden(p)
         self._build_organisations()
@@ -249,7 +255,7 @@ class InstapModel(Model):
         self.finance.pay_programme()  # links 7, 8
         for f in self.foundations:
             f.adjust_capacity()  # links 1, 4, 11
-        draws = self.rng.random(len(self.firms))
+        draws = self.rng_partners.random(len(self.firms))
         for firm, draw in zip(self.firms, draws, strict=True):
             firm.offer_entry_jobs(float(draw))  # links 10, 11
         allocate_whole_places(self.firms)

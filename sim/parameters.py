@@ -135,7 +135,7 @@ _DEFINITIONS: list[Parameter] = [
        "entry job when a vacancy is free (before duration and debt factors).", "Rationale: "
        "a starter has a small chance of a job, a certified leaver a large one (Platform31, "
        "Wijkondernemingen); tracks last about a year.", "pathway", 0.0, 1.0),
-    _p("coaching_effect", 1.15, "factor", "Multiplier on the own job-finding chance while "
+    _p("coaching_effect", 1.3, "factor", "Multiplier on the own job-finding chance while "
        "coached in a track.", "Randomised Dutch experiments find small and mixed effects of "
        "coaching on work entry (DOMAIN brief).", "pathway", 1.0, 3.0),
     _p("entry_to_regular_rate", 0.045, "1/month", "Chance per month that an entry-job "
@@ -277,8 +277,8 @@ _DEFINITIONS: list[Parameter] = [
     # --- trust -----------------------------------------------------------------------
     _p("initial_trust", 0.6, "index 0-1", "Trust between organisations at the start.",
        "Rationale: partners start with moderate goodwill.", "trust", 0.0, 1.0),
-    _p("trust_gain", 0.03, "index step", "Trust gained from one kept promise or visible "
-       "small win (share of the distance to full trust).", "Rationale: trust builds "
+    _p("trust_gain", 0.015, "index step", "Trust gained from one kept promise or visible "
+       "small win (an additive step on the 0-1 scale).", "Rationale: trust builds "
        "slowly (DOMAIN link 5).", "trust", 0.0, 1.0),
     _p("trust_asymmetry", 3.0, "ratio", "How much more a broken promise weighs than a "
        "kept one.", "Slovic 1993; Poortinga and Pidgeon 2004 (negative events weigh "

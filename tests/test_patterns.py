@@ -243,8 +243,11 @@ def test_doubling_coaching_has_a_modest_effect() -> None:
     """Pattern: coaching effects on work entry are small and mixed in randomised Dutch
     experiments (DOMAIN brief).
 
-    Baseline vs coaching_slots_per_1000 doubled, 16 common-seed replications each.
-    Tolerance: the population-wide yearly exit-to-work rate (placements over everyone on
+    A funded programme (the multi-year funding scenario's commitment, so coaching exists
+    in every month of every replication; under the baseline's renewal lottery the
+    programme runs less than half the time and the comparison mostly measures the
+    lottery) vs the same with coaching_slots_per_1000 doubled, 16 common-seed
+    replications each. Tolerance: the population-wide yearly exit-to-work rate (placements over everyone on
     assistance) rises by more than 0 and less than 5 percentage points: a positive but
     modest effect, less than half of the baseline rate of about 12% a year. A dramatic
     effect (5 points or more) would contradict the experiments; no effect would make
@@ -253,9 +256,10 @@ def test_doubling_coaching_has_a_modest_effect() -> None:
     with 16 replications it is about +/- 0.7 points wide, enough to see a 1-point effect.
     """
     slots = PARAMETERS["coaching_slots_per_1000"].default
-    base = np.array([population_exit_rate(ts) for _, ts in runs(**BASE)])
+    funded = {**BASE, "multi_year_commitment_years": 10}
+    base = np.array([population_exit_rate(ts) for _, ts in runs(**funded)])
     double = np.array([population_exit_rate(ts) for _, ts in runs(
-        **BASE, coaching_slots_per_1000=2 * slots)])
+        **funded, coaching_slots_per_1000=2 * slots)])
     effect, low, high = paired_interval(double, base)
     assert low > 0.0 and high < 0.05, (
         f"doubling coaching raised the yearly exit rate by {100 * effect:.2f} points"

@@ -114,7 +114,7 @@ class FundingPolicy:
         return self.period_placements * 12.0 / months * 1000.0 / self.p["n_participants"]
 
     def _decide(self, month: int) -> None:
-        renew = self.model.rng.random() < self.renewal_probability()
+        renew = self.model.rng_policy.random() < self.renewal_probability()
         if not renew:
             self.funded = False
             self.ended = True

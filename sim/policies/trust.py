@@ -1,11 +1,13 @@
 """Causal link 5: trust between organisations, asymmetric, with exit and rejoining.
 
 ``T[i, j]`` is organisation i's trust in j, in [0, 1]. A kept promise or visible small
-win moves trust a share ``g = trust_gain * trust_sensitivity`` of the way up
-(``T += g * w * (1 - T)``); a broken promise (funding cut or gap, red tape, conflict)
-moves it ``trust_asymmetry`` times that share down (``T -= a * g * w * T``). The
-multiplicative forms keep trust in [0, 1] and make losses largest when trust is high,
-so trust builds slowly and breaks fast (Slovic 1993; Poortinga and Pidgeon 2004).
+win raises trust by ``g = trust_gain * trust_sensitivity`` (times the event's weight
+``w``); a broken promise (funding cut or gap, red tape, conflict) lowers it by
+``trust_asymmetry`` times as much. Steps are additive and clipped to [0, 1]: the
+simplest form in which a broken promise outweighs a kept one at every trust level, so
+trust builds slowly and breaks fast (Slovic 1993; Poortinga and Pidgeon 2004). (A
+multiplicative form, ``g(1 - T)`` up and ``a g T`` down, reverses the asymmetry below
+``T = 1 / (1 + a)``.)
 
 A partner's trust in the coalition weighs its trust in the municipality (the funder,
 weight 0.7) and its mean trust in the other members (0.3); below ``trust_exit_threshold`` it
@@ -34,25 +36,25 @@ class TrustNetwork:
 
     @property
     def step_up(self) -> float:
-        """Trust gained from one kept promise (share of the distance to 1)."""
+        """Trust gained from one kept promise."""
         return self.p["trust_gain"] * self.p["trust_sensitivity"]
 
     @property
     def step_down(self) -> float:
-        """Trust lost from one broken promise (share of the current level)."""
-        return min(1.0, self.step_up * self.p["trust_asymmetry"])
+        """Trust lost from one broken promise."""
+        return self.step_up * self.p["trust_asymmetry"]
 
     def kept(self, i: np.ndarray | int, j: np.ndarray | int, weight: float | np.ndarray = 1.0
              ) -> None:
         """Organisations ``i`` see ``j`` keep a promise (weight: number of such events)."""
-        w = np.minimum(np.asarray(weight, dtype=float) * self.step_up, 1.0)
-        self.T[i, j] += w * (1.0 - self.T[i, j])
+        step = np.asarray(weight, dtype=float) * self.step_up
+        self.T[i, j] = np.minimum(self.T[i, j] + step, 1.0)
 
     def broken(self, i: np.ndarray | int, j: np.ndarray | int,
                weight: float | np.ndarray = 1.0) -> None:
         """Organisations ``i`` see ``j`` break a promise."""
-        w = np.minimum(np.asarray(weight, dtype=float) * self.step_down, 1.0)
-        self.T[i, j] -= w * self.T[i, j]
+        step = np.asarray(weight, dtype=float) * self.step_down
+        self.T[i, j] = np.maximum(self.T[i, j] - step, 0.0)
 
     def coalition_trust(self, members: np.ndarray, funder: int) -> np.ndarray:
         """Each organisation's trust in the coalition (funder and other members)."""
