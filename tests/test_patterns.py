@@ -247,13 +247,14 @@ def test_doubling_coaching_has_a_modest_effect() -> None:
     in every month of every replication; under the baseline's renewal lottery the
     programme runs less than half the time and the comparison mostly measures the
     lottery) vs the same with coaching_slots_per_1000 doubled, 16 common-seed
-    replications each. Tolerance: the population-wide yearly exit-to-work rate (placements over everyone on
-    assistance) rises by more than 0 and less than 5 percentage points: a positive but
-    modest effect, less than half of the baseline rate of about 12% a year. A dramatic
-    effect (5 points or more) would contradict the experiments; no effect would make
-    coaching capacity pointless in the model. "More than 0" must hold beyond replication
-    noise, so the 95% interval of the paired difference must lie within (0, 5) points;
-    with 16 replications it is about +/- 0.7 points wide, enough to see a 1-point effect.
+    replications each. Tolerance: the population-wide yearly exit-to-work rate
+    (placements over everyone on assistance) rises by more than 0 and less than 5
+    percentage points: a positive but modest effect, less than half of the baseline rate
+    of about 12% a year. A dramatic effect (5 points or more) would contradict the
+    experiments; no effect would make coaching capacity pointless in the model. "More
+    than 0" must hold beyond replication noise, so the 95% interval of the paired
+    difference must lie within (0, 5) points; with 16 replications it is about +/- 0.7
+    points wide, enough to see a 1-point effect.
     """
     slots = PARAMETERS["coaching_slots_per_1000"].default
     funded = {**BASE, "multi_year_commitment_years": 10}
