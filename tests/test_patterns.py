@@ -253,8 +253,8 @@ def test_doubling_coaching_has_a_modest_effect() -> None:
     of about 12% a year. A dramatic effect (5 points or more) would contradict the
     experiments; no effect would make coaching capacity pointless in the model. "More
     than 0" must hold beyond replication noise, so the 95% interval of the paired
-    difference must lie within (0, 5) points; with 16 replications it is about +/- 0.7
-    points wide, enough to see a 1-point effect.
+    difference must lie within (0, 5) points; with 16 replications and common random
+    numbers it is about +/- 0.15 points wide.
     """
     slots = PARAMETERS["coaching_slots_per_1000"].default
     funded = {**BASE, "multi_year_commitment_years": 10}
