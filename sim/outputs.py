@@ -37,7 +37,7 @@ COLUMNS: dict[str, str] = {
     "coaching_capacity": "usable coaching slots (slots)",
     "entry_places": "entry-job places offered (places)",
     "municipal_spending": "municipal programme spending this month (EUR)",
-    "benefit_savings": "benefits not paid because participants work (EUR)",
+    "benefit_savings": "benefits not paid because people placed by the programme work (EUR)",
     "outcome_payments": "SIB outcome payments this month (EUR)",
     "private_funding": "private co-funding and SIB capital this month (EUR)",
     "programme_investment": "all programme resources this month (EUR)",
@@ -86,7 +86,6 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
     ledger, p = model.ledger, model.p
     members = model.coalition.members()
     row: dict[str, float] = {name: float(counts[i]) for i, name in enumerate(STATE_NAMES)}
-    employed = counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK]
     row.update(
         population=float(model.pool.n - counts[State.EXITED]),
         inflow=float(getattr(model, "_inflow_month", 0)),
@@ -96,7 +95,8 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         coaching_capacity=float(model.coaching_slots_array().sum()),
         entry_places=float(model.entry_places_array().sum()),
         municipal_spending=sum(ledger.paid("municipality", k) for k in MUNICIPAL_PURPOSES),
-        benefit_savings=float(employed * p["benefit_month"]),
+        benefit_savings=float(model.pool.programme_spell[: model.pool.n].sum()
+                              * p["benefit_month"]),
         outcome_payments=ledger.month_flows.get("outcome_payment", 0.0),
         private_funding=ledger.month_flows.get("cofunding", 0.0)
         + ledger.month_flows.get("sib_capital", 0.0),
