@@ -132,7 +132,7 @@ class ParticipantMonth:
         move = ((u >= c0).astype(np.int8) + (u >= c1) + (u >= c2) + (u >= c3)
                 )  # 0..3 = which move, 4 = stay
 
-        self._count_duration_risk(months_out, on_assist)
+        self._count_duration_risk(rows, months_out, on_assist, n)
         # exits for other reasons
         m0, m1, m2, m3 = move == 0, move == 1, move == 2, move == 3
         self._leave_pool(rows[on_assist & m0], flows)
@@ -169,9 +169,12 @@ class ParticipantMonth:
         pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
         return flows
 
-    def _count_duration_risk(self, months_out: np.ndarray, on_assist: np.ndarray) -> None:
+    def _count_duration_risk(self, rows: np.ndarray, months_out: np.ndarray,
+                             on_assist: np.ndarray, n: int) -> None:
         bucket = np.searchsorted(DURATION_BUCKETS, months_out[on_assist], side="right")
         self.m.duration_at_risk += np.bincount(bucket, minlength=3)
+        self._bucket_of = np.full(n, -1, dtype=np.int8)
+        self._bucket_of[rows[on_assist]] = bucket
 
     def _start_job(self, rows: np.ndarray, target: int, flows: MonthFlows,
                    s: np.ndarray) -> None:
@@ -179,14 +182,12 @@ class ParticipantMonth:
         if len(rows) == 0:
             return
         programme = (s[rows] == T) | (target == J)
-        # months out of work as at the start of the month (not yet reset or advanced)
-        bucket = np.searchsorted(DURATION_BUCKETS, pool.months_out[rows], side="right")
-        m.duration_exits += np.bincount(bucket, minlength=3)
         pool.state[rows] = target
         pool.spell_start[rows] = m.steps
         pool.programme_spell[rows] = programme
         pool.months_out[rows] = 0
         pool.coach[rows] = -1
+        m.duration_exits += np.bincount(self._bucket_of[rows], minlength=3)
         flows.placements += len(rows)
         flows.programme_placements += int(programme.sum())
         if target == R:
