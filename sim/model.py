@@ -169,10 +169,6 @@ class InstapModel(Model):
         if intervention:
             self.interventions.append((self.steps, text))
 
-    def programme_open(self) -> bool:
-        """Whether any foundation can take people in (doors lead somewhere)."""
-        return any(f.in_coalition and f.capacity >= 1 for f in self.foundations)
-
     def coaching_slots_array(self) -> np.ndarray:
         """Usable coaching slots per organisation index (0 for non-foundations)."""
         out = np.zeros(len(self.orgs), dtype=np.int64)

@@ -53,11 +53,31 @@ def test_link3_more_debt_lowers_retention_and_placements() -> None:
 
 
 def test_link3_debt_help_first_reaches_more_indebted_people() -> None:
-    """Link 3: screening coached people and giving them priority widens debt help."""
+    """Link 3: screening coached people and giving them priority widens debt help.
+
+    Only people in contact can be screened, so the gain is bounded by reach (link 6):
+    a fifth more of the indebted get help, not all of them."""
     base = mean_metric("participants.debt_help_reach", **STABLE)
     first = mean_metric("participants.debt_help_reach", debt_help_first=True,
                         debt_help_capacity_per_1000=40.0, **STABLE)
-    assert first > base + 0.05
+    assert first > 1.2 * base > 0
+
+
+def test_link3_debt_help_lifts_the_barrier() -> None:
+    """Link 3: debt help resolves debts, and with fewer debts more placed people keep work."""
+    def outcome(capacity: float) -> tuple[float, float]:
+        retained, still_indebted = [], []
+        for seed in range(12):
+            model = run(seed, debt_help_capacity_per_1000=capacity, **STABLE)
+            retained.append(model.end_metrics()["participants.retention_12m"])
+            pool, n = model.pool, model.pool.n
+            still_indebted.append(pool.debt[:n][pool.ever_debt[:n]].mean())
+        return float(np.mean(retained)), float(np.mean(still_indebted))
+
+    retained_none, indebted_none = outcome(0.0)
+    retained_help, indebted_help = outcome(60.0)
+    assert indebted_none == 1.0 and indebted_help < 0.95
+    assert retained_help > retained_none + 0.005
 
 
 def test_link4_lower_role_clarity_erodes_trust() -> None:

@@ -109,7 +109,7 @@ class ParticipantMonth:
             entry = np.where(pool.in_debt_help[rows], 0.0, entry)
         intake = p["track_intake_rate"] * (
             p["sib_referral_rate"] if m.finance.sib_active() else 1.0)
-        reach = reach_probability(p, m.programme_open())
+        reach = reach_probability(p, float(m.coaching_slots_array().sum()))
         other = p["other_exit_rate"]
 
         # Competing risks: h0..h3 are the possible moves from each state; their running

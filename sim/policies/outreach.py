@@ -9,18 +9,28 @@ corporation as entry point) independently reaches a further share
     reach = reach_rate * (1 - (1 - t_m) * (1 - w * t_f) ** (doors - 1))
 
 This saturating form means the first extra doors matter most ("any door goes").
+
+Foundations do the outreach behind every door (brief: outreach, intake, coaching), so
+reach also scales with their staffing: the chance above holds at the reference staffing
+of ``REFERENCE_SLOTS_PER_1000`` coaching slots per 1,000 participants (the default of
+``coaching_slots_per_1000``) and is proportional to the usable staff of foundations in
+the coalition. When money stops and staff leave, reach falls with them (link 1).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+REFERENCE_SLOTS_PER_1000 = 90.0
 
-def reach_probability(p: dict[str, Any], programme_open: bool) -> float:
-    """Monthly chance that an unreached person comes into contact with the programme."""
-    if not programme_open:
+
+def reach_probability(p: dict[str, Any], foundation_slots: float) -> float:
+    """Monthly chance that an unreached person comes into contact with the programme,
+    given the usable coaching slots of foundations in the coalition."""
+    staffing = foundation_slots / (REFERENCE_SLOTS_PER_1000 * p["n_participants"] / 1000.0)
+    if staffing <= 0:
         return 0.0
     miss = (1.0 - p["participant_trust_municipality"]) * (
         1.0 - p["extra_door_weight"] * p["participant_trust_foundation"]
     ) ** (p["outreach_doors"] - 1)
-    return p["reach_rate"] * (1.0 - miss)
+    return min(1.0, p["reach_rate"] * (1.0 - miss) * staffing)
