@@ -183,7 +183,6 @@ def analyze_ofat(design: Design, runs: pd.DataFrame, outputs: list[str]) -> Anal
 
 def analyze_correlation(design: Design, means: pd.DataFrame, outputs: list[str]) -> Analysis:
     """LHS and factorial designs: Spearman rank correlation of each factor with each output."""
-    from scipy.stats import spearmanr
     rows = []
     for out in outputs:
         y = means[out].to_numpy(dtype=float)
@@ -193,6 +192,8 @@ def analyze_correlation(design: Design, means: pd.DataFrame, outputs: list[str])
             if keep.sum() < 3 or np.ptp(x) == 0 or np.ptp(y[keep]) == 0:
                 rho, pval = np.nan, np.nan
             else:
+                from scipy.stats import spearmanr  # imported only when needed: start-up
+
                 rho, pval = spearmanr(x, y[keep])
             rows.append({"output": out, "factor": name, "spearman": float(rho),
                          "p_value": float(pval)})

@@ -131,7 +131,9 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
     exp = load_experiment(experiment)
     design = _design(exp)
     workers = jobs or (os.cpu_count() or 1)
-    piloted = pilot(exp, design)
+    # --plan times a few runs for its estimate; a real sweep only needs one run to check
+    # the outputs and size the chunks, since pilot runs are not kept.
+    piloted = pilot(exp, design, max_runs=5 if plan else 1)
     if plan:
         typer.echo(plan_text(exp, design, piloted, workers, executor))
         return

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,8 @@ class Factor:
         else:
             lo, hi = self.clip if self.clip else (-math.inf, math.inf)
             a, b = (lo - self.mean) / self.sd, (hi - self.mean) / self.sd
+            from scipy import stats  # only normal factors need it; keeps start-up fast
+
             x = stats.truncnorm.ppf(np.clip(u, 1e-12, 1 - 1e-12), a, b, loc=self.mean,
                                     scale=self.sd)
         if self.integer:

@@ -5,23 +5,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure  # no pyplot: no global state, faster start-up
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from instap.sweep.analysis import Analysis  # noqa: E402
+from instap.sweep.analysis import Analysis
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def _subplots(figsize: tuple[float, float], rows: int = 1, cols: int = 1,
+              **kwargs: object) -> tuple[Figure, object]:
+    """A figure and its axes, like ``pyplot.subplots`` but without pyplot."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(rows, cols, **kwargs)
+
+
+def _save(fig: Figure, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -29,7 +32,7 @@ def sobol_bars(a: Analysis, out: str, folder: Path) -> Path:
     """S1 and ST per factor with their confidence intervals."""
     s = a.sensitivity[a.sensitivity["output"] == out].sort_values("ST", ascending=False)
     x = np.arange(len(s))
-    fig, ax = plt.subplots(figsize=(1.2 * len(s) + 3, 4))
+    fig, ax = _subplots((1.2 * len(s) + 3, 4))
     ax.bar(x - 0.2, s["S1"], 0.4, yerr=s["S1_conf"], capsize=3, label="first order S1")
     ax.bar(x + 0.2, s["ST"], 0.4, yerr=s["ST_conf"], capsize=3, label="total ST")
     ax.set_xticks(x, s["factor"], rotation=30, ha="right")
@@ -42,7 +45,7 @@ def sobol_bars(a: Analysis, out: str, folder: Path) -> Path:
 def convergence_lines(a: Analysis, out: str, folder: Path) -> Path:
     """ST (with intervals) at N/4, N/2 and N per factor."""
     c = a.convergence[a.convergence["output"] == out]
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _subplots((6, 4))
     for name, g in c.groupby("factor", sort=False):
         ax.errorbar(g["n"], g["ST"], yerr=g["ST_conf"], marker="o", capsize=3, label=name)
     ax.set_xscale("log", base=2)
@@ -56,7 +59,7 @@ def convergence_lines(a: Analysis, out: str, folder: Path) -> Path:
 def morris_chart(a: Analysis, out: str, folder: Path) -> Path:
     """mu* against sigma: far right is influential, high up is non-linear or interacting."""
     s = a.sensitivity[a.sensitivity["output"] == out]
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig, ax = _subplots((6, 4.5))
     ax.errorbar(s["mu_star"], s["sigma"], xerr=s["mu_star_conf"], fmt="o", capsize=3)
     for r in s.itertuples():
         ax.annotate(r.factor, (r.mu_star, r.sigma), fontsize=7, xytext=(3, 3),
@@ -73,7 +76,7 @@ def ofat_curves(a: Analysis, out: str, folder: Path) -> Path:
     factors = list(dict.fromkeys(s["factor"]))
     cols = min(3, len(factors))
     rows = -(-len(factors) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False)
+    fig, axes = _subplots((4 * cols, 3.2 * rows), rows, cols, squeeze=False)
     for ax, name in zip(axes.flat, factors, strict=False):
         g = s[s["factor"] == name]
         base = g[g["baseline"]]
@@ -100,7 +103,7 @@ def ofat_curves(a: Analysis, out: str, folder: Path) -> Path:
 def correlation_bars(a: Analysis, out: str, folder: Path) -> Path:
     """Spearman rank correlation per factor (LHS and factorial designs)."""
     s = a.sensitivity[a.sensitivity["output"] == out]
-    fig, ax = plt.subplots(figsize=(1.0 * len(s) + 3, 4))
+    fig, ax = _subplots((1.0 * len(s) + 3, 4))
     ax.bar(s["factor"], s["spearman"])
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylabel("Spearman rank correlation")
