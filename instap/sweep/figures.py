@@ -127,5 +127,8 @@ def make_plots(a: Analysis, outputs: list[str], folder: Path) -> dict[str, list[
         elif a.method == "ofat":
             files[out] = [ofat_curves(a, out, folder)]
         else:
-            files[out] = [correlation_bars(a, out, folder)]
+            rows = a.sensitivity[a.sensitivity["output"] == out]
+            # No factor varied (or the output did not): there is nothing to draw.
+            files[out] = [] if rows["spearman"].isna().all() else [
+                correlation_bars(a, out, folder)]
     return files

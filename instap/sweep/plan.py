@@ -14,7 +14,7 @@ from instap.sweep.experiment import Experiment, suggest
 from instap.sweep.targets import Target
 
 TARGET_CHUNK_SECONDS = 1.0
-CHUNKS_PER_WORKER = 4
+CHUNKS_PER_WORKER = 8  # enough chunks that the last ones leave little idle time
 STARTUP_SECONDS = {"local": 0.5, "dask": 5.0}
 
 
