@@ -7,8 +7,9 @@
   politics) for as long as they stay.
 - ``sib``: an investor (the bank, or outside investors when there is none) pre-finances
   the coaching budget for the bond's term; the municipality pays ``sib_outcome_payment``
-  per placement that lasts 6 months, above a baseline share, with total payments capped
-  at the capital plus ``sib_return_cap`` a year. Intake depends on referrals.
+  for ``1 - sib_baseline_share`` of the placements that last 6 months (the baseline share
+  would have happened anyway), with total payments capped at the capital plus
+  ``sib_return_cap`` a year since the capital was first paid in. Intake depends on referrals.
 
 Otherwise the municipality pays entry-job wage subsidies while funded, and always
 benefits to everyone on assistance, debt-help places and, if on, monitoring. Banks lend
@@ -135,7 +136,8 @@ class Finance:
         verified = int((employed & pool.programme_spell[:n]
                         & (pool.spell_start[:n] == start)).sum())
         due = verified * (1.0 - p["sib_baseline_share"]) * p["sib_outcome_payment"]
-        cap = self.sib_capital * (1.0 + p["sib_return_cap"]) ** (m.steps / 12.0)
+        first = int(np.argmax(self.sib_months))  # the month the investor first paid in
+        cap = self.sib_capital * (1.0 + p["sib_return_cap"]) ** ((m.steps - first) / 12.0)
         due = max(0.0, min(due, cap - self.sib_paid))
         if due > 0:
             m.ledger.transfer(MUN, self.investor_account(), due, "outcome_payment")
