@@ -29,7 +29,6 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from instap.results import (
     timeseries_table,
     write_json,
 )
+from instap.run_command import default_out
 from instap.runner import replication_seeds, run_replications
 from instap.scenario import load_scenario
 from instap.summary import EVENT_KEY, SURVIVAL_KEY, kaplan_meier, mean_interval
@@ -500,24 +500,13 @@ def _esc_join(names: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
-def default_out(now: datetime | None = None) -> Path:
-    """``results/compare-<YYYYmmdd-HHMMSS>``, with a suffix if that already exists."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    out = Path("results") / f"compare-{stamp}"
-    k = 2
-    while out.exists():
-        out = Path("results") / f"compare-{stamp}-{k}"
-        k += 1
-    return out
-
-
 def compare_command(inputs: Sequence[Path], reps: int = 20, seed: int = 20261125,
                     out: Path | None = None, jobs: int | None = None,
                     progress: bool = True) -> Path:
     """Compare scenarios with common random numbers; write comparison.csv and report.html."""
     if jobs is not None and jobs < 1:
         raise InstapError(f"--jobs {jobs}: must be at least 1")
-    final = Path(out) if out is not None else default_out()
+    final = Path(out) if out is not None else default_out("compare")
     check_out_folder(final)
     scenarios, warnings = load_inputs(list(inputs), reps, seed, jobs=jobs, progress=progress)
     for w in warnings:
