@@ -41,11 +41,17 @@ CONSTANTS: tuple[tuple[str, str, str], ...] = (
      "partner's trust in the coalition"),
     ("sim.policies.trust", "REJOIN_MARGIN", "trust above the exit threshold needed to rejoin"),
     ("sim.coalition", "WINS_PER_KEPT_PROMISE", "visible placements per kept promise"),
+    ("sim.coalition", "CONFLICT_GROUP_WEIGHT", "broken promise towards each member of the "
+     "other side's kind after a conflict"),
+    ("sim.policies.outreach", "REFERENCE_SLOTS_PER_1000", "foundation staffing (slots per "
+     "1,000 participants) at which reach equals its door formula"),
     ("sim.policies.debt", "SCREENING_FACTOR", "detection multiplier for coached people under "
      "debt help first"),
     ("sim.policies.finance", "VERIFY_MONTHS", "months a placement must last to be a SIB "
      "outcome"),
     ("sim.policies.value", "NET_WAGE_SHARE", "net share of the gross wage (personal value)"),
+    ("sim.agents.participant", "MAX_MONTHS", "cap on the months-out-of-work counter (20 "
+     "years; beyond it the duration factor is flat anyway)"),
     ("sim.durability", "WINDOW", "months of look-back of the money and placement conditions"),
 )
 

@@ -115,3 +115,29 @@ def test_odd_mentions_only_existing_parameters() -> None:
                "renewal_rule", "coaching_cost_per_slot"}
     unknown = sorted(suspicious - allowed)
     assert not unknown, f"ODD.md names parameters that do not exist: {unknown}"
+
+
+def test_every_numeric_constant_of_the_model_is_documented() -> None:
+    """A module-level number in sim/ that is not a parameter must be in the ODD's
+    generated constants table (instap.docs_gen.CONSTANTS), with its meaning."""
+    import ast
+    from pathlib import Path
+
+    from instap.docs_gen import CONSTANTS
+
+    listed = {(module, name) for module, name, _ in CONSTANTS}
+    root = Path(__file__).resolve().parent.parent
+    missing = []
+    for path in sorted((root / "sim").rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            if not (isinstance(target, ast.Name) and target.id.isupper()):
+                continue
+            value = node.value
+            is_number = isinstance(value, ast.Constant) and isinstance(value.value, int | float)
+            if is_number and (module, target.id) not in listed:
+                missing.append(f"{module}.{target.id}")
+    assert not missing, f"undocumented model constants: {missing}"
