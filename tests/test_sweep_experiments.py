@@ -32,7 +32,8 @@ def test_shipped_set():
     ofat = load_experiment(ROOT / "experiments" / "ofat_levers.yaml")
     assert ofat.method == "ofat" and ofat.file.replications >= 5 and ofat.file.design.n >= 15
     sobol = load_experiment(ROOT / "experiments" / "sobol_levers.yaml")
-    assert sobol.method == "sobol" and 5 <= len(sobol.factors) <= 7
+    # the screening keeps a subset: fewer factors than screened, enough to compare
+    assert sobol.method == "sobol" and 5 <= len(sobol.factors) < len(morris.factors) // 2
     assert {f.name for f in sobol.factors} <= {f.name for f in morris.factors}
 
 
