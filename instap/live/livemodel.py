@@ -88,13 +88,13 @@ class LiveModel(InstapModel):
             raise ValueError(f"unknown intervention {kind!r}; one of {', '.join(INTERVENTIONS)}")
         if self.finished or (self.steps, kind) in self._acted:
             return False
+        status = self.status()
         if kind == "end_funding":
-            return bool(self.funding.funded or getattr(self.funding, "gap_until", None)
-                        is not None)
+            return bool(status["funded"] or status["funding_gap"])
         if kind == "recession":
-            return not bool(self.economy.in_recession)
+            return not status["recession"]
         if kind == "agreement":
-            return not bool(self.governance.agreement_signed)
+            return not status["agreement_signed"]
         return True
 
     def intervene(self, kind: str) -> bool:
@@ -118,15 +118,16 @@ class LiveModel(InstapModel):
         """A consistent copy of everything the page draws, taken under the lock."""
         with self.lock:
             members = np.array([o.in_coalition for o in self.orgs], dtype=bool)
+            status = self.status()
             return Snapshot(
                 month=int(self.steps), months=int(self.p["months"]),
                 series=self.timeseries(), marks=list(self.interventions),
                 social_return=np.array(self.social_return[: self.steps + 1], dtype=float),
                 kinds=[str(o.kind) for o in self.orgs], members=members,
-                trust=np.array(self.coalition.trust.T, dtype=float, copy=True),
+                trust=status["trust"],
                 exit_threshold=float(self.p["trust_exit_threshold"]),
-                funded=bool(self.funding.funded), recession=bool(self.economy.in_recession),
-                alive=bool(self.record.latest("alive")),
+                funded=bool(status["funded"]), recession=bool(status["recession"]),
+                alive=bool(status["alive"]),
             )
 
 

@@ -302,19 +302,20 @@ def Status(model: solara.Reactive[LiveModel], lang: str) -> None:
     """Month counter and the ecosystem's state, large enough for the back of the room."""
     update_counter.get()
     m = model.value
-    snap_alive = bool(m.record.latest("alive"))
+    status = m.status()
+    snap_alive = bool(status["alive"])
     with solara.Div(classes=["instap-status"]):
         solara.Text(tr("month_of", lang, month=m.steps, months=m.p["months"]),
                     classes=["instap-month"])
         solara.Text(tr("alive" if snap_alive else "collapsed", lang),
                     classes=["instap-flag", "instap-alive" if snap_alive
                              else "instap-collapsed"])
-        solara.Text(tr("funded" if m.funding.funded else "unfunded", lang),
+        solara.Text(tr("funded" if status["funded"] else "unfunded", lang),
                     classes=["instap-flag", "instap-plain"])
-        if m.economy.in_recession:
+        if status["recession"]:
             solara.Text(tr("in_recession", lang), classes=["instap-flag", "instap-collapsed"])
-        members = sum(1 for o in m.orgs[1:] if o.in_coalition)
-        solara.Text(tr("coalition_members", lang, n=members), classes=["instap-small"])
+        solara.Text(tr("coalition_members", lang, n=status["partners"]),
+                    classes=["instap-small"])
     if m.finished:
         solara.Info(tr("run_finished", lang))
 
