@@ -68,8 +68,8 @@ class InstapModel(Model):
         self.pool = ParticipantPool(int(p["n_participants"] * (1 + p["inflow_rate"] * p[
             "months"] * 1.1)))
         self._add_participants(p["n_participants"], p["initial_duration_mean_months"])
-        self.initial_participants = p["n_participants"]
         self.inflow_total = 0
+        self.inflow_month = 0
         self._moves = ParticipantMonth(self)
         self.funding.start_period(0)
         self._seed_initial_states()
@@ -249,8 +249,7 @@ class InstapModel(Model):
             self.log_event("recession")
         self.funding.update(t)  # link 1
         self.finance.pay_programme()  # links 7, 8
-        for f in self.foundations:
-            f.adjust_capacity()  # links 1, 4, 11
+        self.agents_by_type[Foundation].do("adjust_capacity")  # links 1, 4, 11
         draws = self.rng_partners.random(len(self.firms))
         for firm, draw in zip(self.firms, draws, strict=True):
             firm.offer_entry_jobs(float(draw))  # links 10, 11
@@ -260,7 +259,7 @@ class InstapModel(Model):
         step_debt_help(self)  # link 3
         workers, indebted = self._workers_by_firm()
         self.finance.pay_running_costs(workers, indebted)  # links 7, 8, 9
-        self.coalition.month(self._wins_by_org(workers))  # links 4, 5, 9, 11
+        self.coalition.month(self._wins_by_org())  # links 4, 5, 9, 11
         self.municipality.settle_budget()
         status = self.durability.update(
             t, self._programme_money(), int(self.coaching_slots_array().sum()),
@@ -284,7 +283,7 @@ class InstapModel(Model):
         if k:
             self._add_participants(k, 0.0)
             self.inflow_total += k
-        self._inflow_month = k
+        self.inflow_month = k
 
     def _workers_by_firm(self) -> tuple[np.ndarray, np.ndarray]:
         n = self.pool.n
@@ -295,7 +294,7 @@ class InstapModel(Model):
                                minlength=len(self.orgs))
         return workers, indebted
 
-    def _wins_by_org(self, workers: np.ndarray) -> np.ndarray:
+    def _wins_by_org(self) -> np.ndarray:
         """Visible small wins per organisation: placements it took part in (link 9)."""
         n, t = self.pool.n, self.steps
         new = (self.pool.spell_start[:n] == t) & self.pool.programme_spell[:n]

@@ -88,7 +88,7 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
     row: dict[str, float] = {name: float(counts[i]) for i, name in enumerate(STATE_NAMES)}
     row.update(
         population=float(model.pool.n - counts[State.EXITED]),
-        inflow=float(getattr(model, "_inflow_month", 0)),
+        inflow=float(model.inflow_month),
         placements=flows.placements, programme_placements=flows.programme_placements,
         moves_to_regular=flows.to_regular, job_losses=flows.job_losses,
         in_debt_help=float(model.pool.in_debt_help[: model.pool.n].sum()),
