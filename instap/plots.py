@@ -7,6 +7,7 @@ stays distinguishable for colour-blind readers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,11 @@ def envelope(ax: Axes, data: pd.DataFrame | Sequence[Any], column: str, label: s
     months, values = _matrix(data, column)
     if values.size == 0:
         return
-    lo, mid, hi = np.nanpercentile(values, [band[0], 50.0, band[1]], axis=0)
+    with warnings.catch_warnings():
+        # Months where no replication has a value (trust after everyone left) stay
+        # gaps in the line; numpy's "All-NaN slice" warning would only reach the terminal.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, mid, hi = np.nanpercentile(values, [band[0], 50.0, band[1]], axis=0)
     ax.fill_between(months, lo, hi, color=color, alpha=0.25, linewidth=0)
     ax.plot(months, mid, color=color, label=label, linewidth=1.8)
 
