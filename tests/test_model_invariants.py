@@ -120,3 +120,12 @@ def test_new_people_flow_in_each_month() -> None:
     """The city keeps attracting new people on assistance."""
     ts = run(0, n_participants=1000, months=36).timeseries()
     assert (ts["inflow"][1:] > 0).mean() > 0.9
+
+
+@pytest.mark.parametrize("params", SCENARIOS)
+def test_foundations_never_spend_money_they_do_not_have(params: dict) -> None:
+    """A foundation lays staff off rather than going into the red (link 1)."""
+    model = InstapModel(rng=7, n_participants=500, months=96, **params)
+    for _ in range(96):
+        model.step()
+        assert min(f.cash for f in model.foundations) >= -1e-6

@@ -127,7 +127,7 @@ class Firm(Organisation):
         if self.failed:
             p = self.model.p
             reserve = p["se_reserve_months"] * self.base_slots * p["entry_wage"]
-            self.model.ledger.transfer("market", self.account, reserve - self.cash,
+            self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")
             self.failed = False
             self.cash_flow = [0.0, 0.0, 0.0]

@@ -36,14 +36,21 @@ class Foundation(Organisation):
             self.capacity -= p["capacity_loss_rate"] * (self.capacity - funded_slots)
 
     def pay_staff(self) -> None:
-        """Pay coaching staff; close the foundation if the cash runs out."""
-        p = self.model.p
-        cost = self.capacity * p["coaching_cost_per_slot"]
-        self.model.ledger.transfer(self.account, "market", cost, "coaching_staff")
-        if self.in_coalition and self.cash < 0:
+        """Pay coaching staff from income and reserve; lay off whom it cannot pay.
+
+        A foundation never spends money it does not have: when the reserve cannot cover
+        the month, it lets staff go down to what it can pay. It closes when the money has
+        run out entirely (no income and less than one coach's slot left).
+        """
+        cost_per_slot = self.model.p["coaching_cost_per_slot"]
+        if cost_per_slot > 0 and self.capacity * cost_per_slot > self.cash:
+            self.capacity = max(self.cash, 0.0) / cost_per_slot
+        self.model.ledger.transfer(self.account, "market", self.capacity * cost_per_slot,
+                                   "coaching_staff")
+        if self.in_coalition and self.income == 0 and self.capacity < 1.0:
             self.closed = True
             self.capacity = 0.0
-            self.leave("cash ran out")
+            self.leave("money ran out")
 
     def effective_slots(self) -> int:
         """Slots left for coaching after coordination overhead (link 4) and paperwork (11)."""
@@ -60,7 +67,7 @@ class Foundation(Organisation):
             p = self.model.p
             reserve = p["foundation_reserve_months"] * self.full_slots * p[
                 "coaching_cost_per_slot"]
-            self.model.ledger.transfer("market", self.account, reserve - self.cash,
+            self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")
             self.closed = False
         super().rejoin()
