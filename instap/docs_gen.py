@@ -41,6 +41,8 @@ CONSTANTS: tuple[tuple[str, str, str], ...] = (
      "partner's trust in the coalition"),
     ("sim.policies.trust", "REJOIN_MARGIN", "trust above the exit threshold needed to rejoin"),
     ("sim.coalition", "WINS_PER_KEPT_PROMISE", "visible placements per kept promise"),
+    ("sim.coalition", "REFERENCE_POPULATION", "participants per which visible wins are "
+     "counted, so trust follows the success rate, not the programme's size"),
     ("sim.coalition", "CONFLICT_GROUP_WEIGHT", "broken promise towards each member of the "
      "other side's kind after a conflict"),
     ("sim.policies.outreach", "REFERENCE_SLOTS_PER_1000", "foundation staffing (slots per "

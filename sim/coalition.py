@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 CONFLICT_GROUP_WEIGHT = 0.5  # a conflict dents trust in the other side's whole kind
 WINS_PER_KEPT_PROMISE = 2.0  # visible placements a partner needs to see per kept promise
+REFERENCE_POPULATION = 2000  # participants per which wins are counted (the default size)
 
 
 class Coalition:
@@ -81,8 +82,12 @@ class Coalition:
                     same_kind = member_idx[m.org_kind[member_idx] == m.org_kind[j]]
                     tn.broken(i, same_kind[same_kind != i], CONFLICT_GROUP_WEIGHT)
                     tn.broken(j, i)
-        # Link 9 -> 5: visible small wins build trust among members.
-        seen = wins_by_org * win_visibility(p) / WINS_PER_KEPT_PROMISE
+        # Link 9 -> 5: visible small wins build trust among members. Wins are counted per
+        # REFERENCE_POPULATION participants: trust follows the programme's success rate,
+        # not its absolute size (the same coalition in a city ten times larger does not
+        # trust ten times faster).
+        per_reference = REFERENCE_POPULATION / p["n_participants"]
+        seen = wins_by_org * per_reference * win_visibility(p) / WINS_PER_KEPT_PROMISE
         if len(member_idx) > 1 and seen.any():
             rows = member_idx[seen[member_idx] > 0]
             for i in rows:

@@ -129,3 +129,13 @@ def test_foundations_never_spend_money_they_do_not_have(params: dict) -> None:
     for _ in range(96):
         model.step()
         assert min(f.cash for f in model.foundations) >= -1e-6
+
+
+def test_durability_does_not_depend_on_the_population_size() -> None:
+    """The same coalition with ten times the participants lasts about as long: trust
+    follows the programme's success rate, not its absolute number of placements."""
+    def survival(n: int) -> float:
+        return float(np.mean([run(seed, n_participants=n).end_metrics()[
+            "durability.survival_months"] for seed in range(6)]))
+
+    assert abs(survival(10_000) - survival(1_000)) < 6.0
