@@ -146,16 +146,22 @@ def test_intervention_is_marked_on_the_plots() -> None:
     assert all(after[name] != before[name] for name in PLOT_NAMES if name != "network")
 
 
-def test_reset_replays_the_same_run(monkeypatch: pytest.MonkeyPatch,
-                                    baseline_config: LiveConfig) -> None:
-    made: list[LiveModel] = []
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[LiveModel]:
+    """Every LiveModel the page builds, in order (the page's model class, recorded)."""
+    built: list[LiveModel] = []
 
     class Recorded(LiveModel):
         def __init__(self, rng: int | None = None, **kwargs: object) -> None:
             super().__init__(rng=rng, **kwargs)  # type: ignore[arg-type]
-            made.append(self)
+            built.append(self)
 
     monkeypatch.setattr(live_page, "LiveModel", Recorded)
+    return built
+
+
+def test_reset_replays_the_same_run(made: list[LiveModel], baseline_config: LiveConfig
+                                    ) -> None:
     _, rc = _render(baseline_config)
     for _ in range(4):
         _button(rc, "Step").click()
@@ -169,16 +175,8 @@ def test_reset_replays_the_same_run(monkeypatch: pytest.MonkeyPatch,
         np.testing.assert_array_equal(values, second.timeseries()[name], err_msg=name)
 
 
-def test_moving_a_slider_changes_the_next_run(monkeypatch: pytest.MonkeyPatch,
+def test_moving_a_slider_changes_the_next_run(made: list[LiveModel],
                                               baseline_config: LiveConfig) -> None:
-    made: list[LiveModel] = []
-
-    class Recorded(LiveModel):
-        def __init__(self, rng: int | None = None, **kwargs: object) -> None:
-            super().__init__(rng=rng, **kwargs)  # type: ignore[arg-type]
-            made.append(self)
-
-    monkeypatch.setattr(live_page, "LiveModel", Recorded)
     _, rc = _render(baseline_config)
     rc.find(v.Slider, label=tr("param.pilot_length_months", "en")).widget.v_model = 60
     rc.find(v.Checkbox, label=tr("param.social_impact_bond", "en")).widget.v_model = True
