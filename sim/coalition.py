@@ -74,14 +74,16 @@ class Coalition:
         member_idx = np.flatnonzero(members)
         if len(member_idx) > 1:
             fighting = member_idx[u[1, member_idx] < m.governance.conflict_probability()]
-            others = member_idx[rng.integers(0, len(member_idx), len(fighting))]
+            # the other side is one of the *other* members, uniformly
+            draw = rng.integers(0, len(member_idx) - 1, len(fighting))
+            position = np.searchsorted(member_idx, fighting)
+            others = member_idx[draw + (draw >= position)]
             for i, j in zip(fighting, others, strict=True):
-                if i != j:
-                    # i generalises to j's whole kind ("employers dump the paperwork on
-                    # us"); j blames i.
-                    same_kind = member_idx[m.org_kind[member_idx] == m.org_kind[j]]
-                    tn.broken(i, same_kind[same_kind != i], CONFLICT_GROUP_WEIGHT)
-                    tn.broken(j, i)
+                # i generalises to j's whole kind ("employers dump the paperwork on us");
+                # j blames i.
+                same_kind = member_idx[m.org_kind[member_idx] == m.org_kind[j]]
+                tn.broken(i, same_kind[same_kind != i], CONFLICT_GROUP_WEIGHT)
+                tn.broken(j, i)
         # Link 9 -> 5: visible small wins build trust among members. Wins are counted per
         # REFERENCE_POPULATION participants: trust follows the programme's success rate,
         # not its absolute size (the same coalition in a city ten times larger does not

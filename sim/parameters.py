@@ -218,8 +218,9 @@ _DEFINITIONS: list[Parameter] = [
        "of restarting after a gap (pilot cliff pattern).", "funding", 0, 240),
     # --- finance ---------------------------------------------------------------------
     _p("financing", "subsidy", "instrument", "How the programme is paid: subsidy (the "
-       "municipality pays), hybrid (private partners co-fund a share and banks lend to "
-       "social enterprises), sib (Social Impact Bond: an investor pre-finances, the "
+       "municipality pays), hybrid (housing corporations and the bank co-fund a share of "
+       "coaching and wage subsidies; banks lend to social enterprises under every "
+       "instrument), sib (Social Impact Bond: an investor pre-finances, the "
        "municipality pays per verified outcome).", "Leiden interviews; Hogeschool Rotterdam "
        "(SIB).", "finance", choices=("subsidy", "hybrid", "sib"), lever=True),
     _p("private_cofunding_share", 0.3, "share", "Share of programme costs co-funded by "

@@ -49,8 +49,10 @@ class Firm(Organisation):
         Link 10: an employer weighs the net cost of an entry worker (wage minus subsidy
         minus productivity, plus the expected cost of debts) against impact, and a
         downturn cuts places. Link 11: administrative burden withholds places. When the
-        net cost is positive (typically after the wage subsidy stops), the employer leaves
-        with monthly chance ``1 - cost_factor``: the partnership dissolves within months.
+        net cost is positive, the employer leaves with monthly chance ``1 - cost_factor``:
+        at the defaults slowly while funded (the expected cost of debts just exceeds what
+        the subsidy leaves; leavers are replaced by rejoiners), and within months once
+        the wage subsidy stops, when the partnership dissolves.
         """
         m, p = self.model, self.model.p
         self.desired = 0.0
@@ -116,6 +118,7 @@ class Firm(Organisation):
                 self.loan += amount
             else:
                 self.failed = True
+                self.loan = 0.0  # written off: the bank bears the loss, no more interest
                 self.leave("social enterprise ran out of cash")
         elif self.loan > 0 and self.cash > reserve:
             repay = min(self.loan, self.cash - reserve)

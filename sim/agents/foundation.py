@@ -40,14 +40,14 @@ class Foundation(Organisation):
 
         A foundation never spends money it does not have: when the reserve cannot cover
         the month, it lets staff go down to what it can pay. It closes when the money has
-        run out entirely (no income and less than one coach's slot left).
+        run out entirely: no income, and not enough cash left to pay one slot a month.
         """
         cost_per_slot = self.model.p["coaching_cost_per_slot"]
         if cost_per_slot > 0 and self.capacity * cost_per_slot > self.cash:
             self.capacity = max(self.cash, 0.0) / cost_per_slot
         self.model.ledger.transfer(self.account, "market", self.capacity * cost_per_slot,
                                    "coaching_staff")
-        if self.in_coalition and self.income == 0 and self.capacity < 1.0:
+        if self.in_coalition and self.income == 0 and self.cash < cost_per_slot:
             self.closed = True
             self.capacity = 0.0
             self.leave("money ran out")
