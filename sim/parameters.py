@@ -114,11 +114,11 @@ _DEFINITIONS: list[Parameter] = [
        "one's own at zero months out of work (before duration, debt and economy factors).",
        "Calibrated to yearly exit to work of about 22% in the first year (CBS 2008; Divosa "
        "2022).", "pathway", 0.0, 0.2, calibrated=True),
-    _p("duration_floor", 0.238, "factor", "Job-finding multiplier reached after very long "
+    _p("duration_floor", 0.243, "factor", "Job-finding multiplier reached after very long "
        "unemployment (negative duration dependence).", "Calibrated to yearly exit to work "
        "of about 8% after more than three years (CBS 2008; Divosa 2022).", "pathway", 0.0,
        1.0, calibrated=True),
-    _p("duration_scale_months", 23.5, "months", "e-folding time of the decline of the "
+    _p("duration_scale_months", 23.2, "months", "e-folding time of the decline of the "
        "job-finding chance with months out of work.", "Calibrated with duration_floor.",
        "pathway", 1.0, 120.0, calibrated=True),
     _p("disengage_rate", 0.04, "1/month", "Chance that an engaged person loses contact "
@@ -141,14 +141,14 @@ _DEFINITIONS: list[Parameter] = [
     _p("entry_to_regular_rate", 0.045, "1/month", "Chance per month that an entry-job "
        "worker moves on to regular work.", "Rationale: entry jobs are transition places of "
        "one to two years (Start Foundation).", "pathway", 0.0, 0.5),
-    _p("job_loss_rate_initial", 0.0561, "1/month", "Job-loss hazard in the first months "
+    _p("job_loss_rate_initial", 0.056, "1/month", "Job-loss hazard in the first months "
        "after placement.", "Calibrated to 82% still employed 6 months after leaving "
        "assistance for work (CBS 2024).", "pathway", 0.0, 0.3, calibrated=True),
-    _p("job_loss_rate_settled", 0.00611, "1/month", "Job-loss hazard once settled in a job.",
+    _p("job_loss_rate_settled", 0.00629, "1/month", "Job-loss hazard once settled in a job.",
        "Calibrated to 72% still employed after 18 months (CBS 2024) and re-entry into "
        "assistance of about 22% within a year (Divosa 2015).", "pathway", 0.0, 0.3,
        calibrated=True),
-    _p("job_tenure_scale_months", 3.09, "months", "Tenure over which the job-loss hazard "
+    _p("job_tenure_scale_months", 3.08, "months", "Tenure over which the job-loss hazard "
        "falls from its initial to its settled value.", "Calibrated with the job-loss rates.",
        "pathway", 0.5, 60.0, calibrated=True),
     # --- organisations ---------------------------------------------------------------
