@@ -74,7 +74,6 @@ class InstapModel(Model):
         self.funding.start_period(0)
         self._seed_initial_states()
         self._schedule_events()
-        self.last_flows = MonthFlows()
         self.datacollector = DataCollector(model_reporters={
             name: (lambda m, name=name: m.record.latest(name)) for name in REPORTED})
         self.record.write(0, self._observe(MonthFlows(), {"alive": True, "healthy": True}))
@@ -266,7 +265,6 @@ class InstapModel(Model):
             sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
             flows.programme_placements)
         self._inflow()
-        self.last_flows = flows
         self.record.write(t, self._observe(flows, status))
         self.datacollector.collect(self)
         if t >= self.p["months"]:

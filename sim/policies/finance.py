@@ -45,8 +45,7 @@ class Finance:
 
     def investor_account(self) -> str:
         """Who pre-finances a SIB: the first bank in the coalition, or outside investors."""
-        banks = [f for f in self.model.firms if f.kind == "bank" and f.in_coalition]
-        return banks[0].account if banks else OUTSIDE_INVESTORS
+        return self.model.lender_account() or OUTSIDE_INVESTORS
 
     def sib_active(self) -> bool:
         """Whether a Social Impact Bond is paying for the programme this month."""
