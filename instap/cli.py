@@ -3,6 +3,8 @@ every :class:`~instap.errors.InstapError` becomes one line on stderr and exit st
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -107,16 +109,30 @@ def live(
     live_command(scenario, host=host, port=port, lang=lang)
 
 
+def _sigterm_as_interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends a command like Ctrl-C: cleanly, with nothing half-written."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning bad input into one message and exit status 2."""
+    """Entry point: run the app, turning bad input into one message and exit status 2.
+
+    An unexpected error (a bug) is one line too, with exit status 1; ``--debug`` anywhere
+    on the command line shows its traceback instead.
+    """
     from typer._click import exceptions as click_exc
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    with contextlib.suppress(ValueError):  # not in the main thread (tests): keep default
+        signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except InstapError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("interrupted; nothing was written", err=True)
         sys.exit(130)
     except click_exc.NoArgsIsHelpError as err:  # bare `instap`: show the help
@@ -128,9 +144,13 @@ def main(argv: list[str] | None = None) -> None:
         message = " ".join(err.format_message().split())
         typer.echo(f"error: {message}{hint}", err=True)
         sys.exit(2)
-    except (click_exc.Abort, typer.Abort):
-        typer.echo("aborted; nothing was written", err=True)
-        sys.exit(130)
+    except Exception as err:  # a bug: one line, the traceback only with --debug
+        if debug:
+            raise
+        text = " ".join(str(err).split())[:300]
+        typer.echo(f"error: unexpected {type(err).__name__}: {text} (this is a bug in instap;"
+                   " rerun with --debug for the traceback)", err=True)
+        sys.exit(1)
     # With standalone_mode=False an exit (``--help``, Ctrl-C) comes back as its code.
     if isinstance(code, int) and code:
         if code == 130:

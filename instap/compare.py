@@ -1,7 +1,7 @@
 """``instap compare`` and ``instap report``: scenarios side by side, with common random numbers.
 
 Each scenario file is run with the same replication seeds
-(:func:`instap.runner.replication_seeds` of ``--seed`` and ``--reps``), so replication
+(:func:`instap.execution.replication_seeds` of ``--seed`` and ``--reps``), so replication
 *i* of every scenario sees the same random stream at the start: differences between
 scenarios are then estimated *pairwise per replication* (common random numbers), which
 removes most of the between-replication noise. Existing ``instap run`` folders may be
@@ -38,16 +38,11 @@ from scipy import stats
 
 from instap import report as rpt
 from instap.errors import InstapError
+from instap.execution import replication_seeds, run_replications
+from instap.findings import plain_summary
+from instap.provenance import atomic_folder, check_out_folder, default_out, write_json
 from instap.report import ScenarioData
-from instap.results import (
-    atomic_folder,
-    check_out_folder,
-    load_run_folder,
-    timeseries_table,
-    write_json,
-)
-from instap.run_command import default_out
-from instap.runner import replication_seeds, run_replications
+from instap.results import load_run_folder, timeseries_table
 from instap.scenario import load_scenario
 from instap.summary import EVENT_KEY, SURVIVAL_KEY, kaplan_meier, mean_interval
 
@@ -535,8 +530,6 @@ def compare_command(inputs: Sequence[Path], reps: int = 20, seed: int = 20261125
 
 def report_command(folder: Path) -> Path:
     """Write ``report.html`` for one ``instap run`` folder (into that folder)."""
-    from instap.run_command import plain_summary
-
     folder = Path(folder)
     run = load_run_folder(folder)
     sc = _folder_scenario(run, folder)

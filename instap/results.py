@@ -2,18 +2,15 @@
 
 A run folder holds ``manifest.json``, ``timeseries.parquet`` (one row per replication and
 month), ``metrics.parquet`` (one row per replication: end-of-run metrics), ``summary.json``
-and ``plots/*.png``. :func:`atomic_folder` builds it under a hidden temporary name next to
-the target and renames it at the end, so a failure leaves nothing under the final name.
+and ``plots/*.png``. :func:`instap.provenance.atomic_folder` builds it under a hidden
+temporary name next to the target and renames it at the end, so a failure leaves nothing
+under the final name.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from instap.errors import InstapError
-from instap.runner import ReplicationResult
+from instap.execution import ReplicationResult
 from sim.outputs import COLUMNS
 
 FILES = ("manifest.json", "timeseries.parquet", "metrics.parquet", "summary.json")
@@ -73,55 +70,6 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     """Write deterministically: same table, same bytes (no timestamps, no pandas metadata)."""
     pq.write_table(table.replace_schema_metadata(None), path, compression="zstd",
                    write_statistics=True)
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-def write_json(data: dict[str, Any], path: Path) -> None:
-    """Indented JSON; NaN and infinities become null."""
-    path.write_text(json.dumps(_clean(data), indent=2, allow_nan=False, ensure_ascii=False)
-                    + "\n", encoding="utf-8")
-
-
-# ----------------------------------------------------------------------------- folders
-def check_out_folder(out: Path) -> None:
-    """Refuse a target that exists and is not an empty folder."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        what = "is a file" if not out.is_dir() else "exists and is not empty"
-        raise InstapError(f"--out {out}: {what}; choose a new folder or remove it first")
-
-
-@contextlib.contextmanager
-def atomic_folder(final: Path) -> Iterator[Path]:
-    """Yield a temporary folder next to ``final``; rename it to ``final`` on success and
-    remove it on any error or interrupt."""
-    check_out_folder(final)
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.parent / f".{final.name}.partial-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir()
-    except OSError as err:
-        raise InstapError(f"--out {final}: cannot create the folder ({err.strerror})") from None
-    try:
-        yield tmp
-        if final.is_dir() and not any(final.iterdir()):
-            final.rmdir()
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def load_run_folder(path: str | Path) -> RunFolder:

@@ -12,8 +12,9 @@ import pytest
 
 from instap import run_command as rc
 from instap.errors import InstapError
+from instap.execution import replication_seeds, run_replications
+from instap.provenance import default_out
 from instap.results import load_run_folder
-from instap.runner import replication_seeds, run_replications
 from instap.scenario import load_scenario
 from sim.outputs import COLUMNS
 
@@ -167,10 +168,10 @@ def test_interrupt_while_running_leaves_no_folder(
 def test_default_out_is_under_results_and_unique(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    first = rc.default_out("baseline")
+    first = default_out("baseline")
     assert first.parent == Path("results") and first.name.startswith("baseline-")
     first.mkdir(parents=True)
-    assert rc.default_out("baseline") != first
+    assert default_out("baseline") != first
 
 
 # ------------------------------------------------------------------ every scenario runs

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import platform
-import subprocess
 import sys
 import time
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from instap.errors import InstapError
+from instap.provenance import git_commit, package_versions, write_json
 from instap.sweep import store
 from instap.sweep.design import Design, build_design
 from instap.sweep.experiment import Experiment, load_experiment
@@ -30,27 +27,6 @@ def _design(exp: Experiment) -> Design:
     d = exp.file.design
     return build_design(d.method, exp.factors, d.n, exp.file.replications, exp.file.seed,
                         exp.spec.base, d.second_order, d.num_levels)
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for pkg in ("instap", "mesa", "numpy", "pandas", "SALib", "pyarrow", "dask",
-                "distributed"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            out[pkg] = metadata.version(pkg)
-    return out
-
-
-def _git_commit() -> str | None:
-    here = Path(__file__).resolve().parent
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=here, capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return sha + ("+dirty" if dirty.strip() else "")
 
 
 def _manifest(exp: Experiment, design: Design, outputs: tuple[str, ...], size: int,
@@ -75,8 +51,8 @@ def _manifest(exp: Experiment, design: Design, outputs: tuple[str, ...], size: i
         "chunks": {"size": size, "count": -(-design.n_runs // size)},
         "executor": executor,
         "workers": workers,
-        "versions": _versions(),
-        "git_commit": _git_commit(),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
     }
 
 
@@ -147,7 +123,7 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
         tmp.unlink()
     manifest = previous or _manifest(exp, design, piloted.outputs, size, workers, executor)
     manifest.update(status="running", executor=executor)
-    store.write_json(out / "manifest.json", manifest)
+    write_json(manifest, out / "manifest.json")
     outputs = list(manifest["outputs"])
     spec = replace(spec, outputs=tuple(outputs))
     n_chunks = -(-design.n_runs // size)
@@ -230,7 +206,7 @@ def _finish(out: Path, manifest: dict[str, Any], design: Design, wall: float, wo
     }
     manifest["status"] = "complete"
     manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    store.write_json(out / "manifest.json", manifest)
+    write_json(manifest, out / "manifest.json")
 
 
 def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
@@ -249,7 +225,7 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
         _write_csv(a.convergence, folder / "convergence.csv")
     if a.noise is not None:
         _write_csv(a.noise, folder / "noise_floor.csv")
-    store.write_json(folder / "verdicts.json", a.verdicts)
+    write_json(a.verdicts, folder / "verdicts.json")
     plots = make_plots(a, outputs, folder / "plots")
     write_report(folder, manifest, a, plots)
 

@@ -117,14 +117,6 @@ def write_failures(folder: Path, factor_names: list[str]) -> int:
     return len(failures)
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON atomically."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """``DIR/manifest.json`` or None."""
     path = folder / "manifest.json"
