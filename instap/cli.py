@@ -46,7 +46,7 @@ def run(
     jobs: Jobs = None,
 ) -> None:
     """Run a scenario with replications and write results."""
-    from instap.run_command import run_command
+    from instap.commands.run import run_command
     run_command(scenario, reps=reps, seed=seed, months=months, overrides=set_ or [], out=out,
                 jobs=jobs)
 
@@ -85,7 +85,7 @@ def sweep(
     plan: Annotated[bool, typer.Option("--plan", help="Print the plan; run nothing.")] = False,
 ) -> None:
     """Run a batch experiment with sensitivity analysis."""
-    from instap.sweep.command import sweep_command
+    from instap.commands.sweep import sweep_command
     sweep_command(experiment, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
                   resume=resume, plan=plan)
 
@@ -93,7 +93,7 @@ def sweep(
 @app.command()
 def analyze(folder: Annotated[Path, typer.Argument(help="An `instap sweep` folder.")]) -> None:
     """Recompute the sensitivity analysis from stored runs."""
-    from instap.sweep.command import analyze_command
+    from instap.commands.sweep import analyze_command
     analyze_command(folder)
 
 

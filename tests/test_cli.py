@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import instap.run_command as rc
+import instap.commands.run as rc
 from instap import cli
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from instap import cli
+from instap.commands.run import run_command
 from instap.compare import (
     CSV_COLUMNS,
     KM_METRICS,
@@ -20,7 +21,6 @@ from instap.compare import (
     km_statistics,
     report_command,
 )
-from instap.run_command import run_command
 from instap.summary import kaplan_meier
 
 REPO = Path(__file__).resolve().parent.parent

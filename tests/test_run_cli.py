@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from instap import run_command as rc
+from instap.commands import run as rc
 from instap.errors import InstapError
 from instap.execution import replication_seeds, run_replications
 from instap.provenance import default_out
