@@ -17,29 +17,19 @@ ruamel.yaml and every explicit tag (``!!python/object`` and the like) is refused
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    ValidationError,
-    create_model,
-)
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, create_model
+from pydantic.json_schema import WithJsonSchema
 
-from instap.errors import InstapError
-from sim.parameters import PARAMETERS, SECTIONS, Parameter, resolve
+from instap.errors import InstapError, suggest
+from instap.overrides import check_value
+from instap.yaml_input import line_of, plain, read_yaml
+from sim.parameters import DEFAULTS, PARAMETERS, SECTIONS, Parameter
 
 META_KEYS: dict[str, str] = {
     "extends": "Parent scenario file, relative to this file; this file states only what "
@@ -62,23 +52,24 @@ class LoadedScenario:
 
 
 # ----------------------------------------------------------------------------- schema
-def _field_type(p: Parameter) -> Any:
+def _value_schema(p: Parameter) -> dict[str, Any]:
+    """The JSON Schema of one parameter's values (for editors; the values themselves are
+    checked by :func:`instap.overrides.check_value`)."""
     if p.kind is bool:
-        return StrictBool
+        return {"type": "boolean"}
     if p.kind is str:
-        return Literal[tuple(p.choices or ())]  # type: ignore[valid-type]
-    if p.kind is int:
-        return StrictInt
-    return float | StrictInt  # a whole number is a fine value for a real parameter
+        return {"enum": list(p.choices or ()), "type": "string"}
+    kind = "integer" if p.kind is int else "number"
+    return {"type": kind, "minimum": p.low, "maximum": p.high}
 
 
 def _field(p: Parameter) -> Any:
     extra: dict[str, Any] = {"unit": p.unit, "source": p.source, "default": p.default}
     if p.lever:
         extra["lever"] = True
-    bounds = {} if p.kind in (bool, str) else {"ge": p.low, "le": p.high}
-    return Field(None, title=f"{p.name} ({p.unit})", description=p.description,
-                 json_schema_extra=extra, **bounds)
+    kind = Annotated[Any, WithJsonSchema({"anyOf": [_value_schema(p), {"type": "null"}]})]
+    return (kind, Field(None, title=f"{p.name} ({p.unit})", description=p.description,
+                        json_schema_extra=extra))
 
 
 @cache
@@ -87,8 +78,7 @@ def scenario_model() -> type[BaseModel]:
     config = ConfigDict(extra="forbid", strict=True)
     sections: dict[str, Any] = {}
     for section, title in SECTIONS.items():
-        fields = {p.name: (_field_type(p) | None, _field(p))
-                  for p in PARAMETERS.values() if p.section == section}
+        fields = {p.name: _field(p) for p in PARAMETERS.values() if p.section == section}
         model = create_model(f"Section_{section}", __config__=config, **fields)
         model.__doc__ = title
         sections[section] = (model | None, Field(None, title=title, description=title))
@@ -110,73 +100,7 @@ def json_schema_text() -> str:
     return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False)
 
 
-# ----------------------------------------------------------------------------- YAML
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _read_yaml(path: Path) -> tuple[Any, str]:
-    """Parse ``path`` safely; return the round-trip tree and the text."""
-    if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise InstapError(f"{path}: scenario file {what}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InstapError(f"{path}: cannot read the file ({err})") from None
-    yaml = _yaml()
-    try:
-        for event in yaml.parse(text):
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                raise InstapError(f"{path}, line {event.start_mark.line + 1}: the tag {tag!r} "
-                                  "is not allowed; scenario files contain plain values only")
-        tree = yaml.load(text)
-    except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = " ".join(str(x) for x in (err.context, err.problem) if x)
-        raise InstapError(f"{path}{where}: not valid YAML: {problem}") from None
-    except YAMLError as err:
-        raise InstapError(f"{path}: not valid YAML: {err}") from None
-    if tree is None:
-        tree = CommentedMap()
-    if not isinstance(tree, dict):
-        raise InstapError(f"{path}, line 1: a scenario must be a mapping of section names to "
-                          f"parameters, not {type(tree).__name__}")
-    return tree, text
-
-
-def _plain(value: Any) -> Any:
-    """ruamel's round-trip scalars and containers as plain Python values."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
-    return value
-
-
-def _line(tree: Any, loc: tuple[Any, ...]) -> int:
-    """1-based line of the key at ``loc`` (the deepest one found)."""
-    line, node = 1, tree
-    for key in loc:
-        if not isinstance(node, CommentedMap) or key not in node:
-            break
-        line = node.lc.key(key)[0] + 1
-        node = node[key]
-    return line
-
-
+# ----------------------------------------------------------------------------- text
 def opening_comment(text: str) -> str:
     """The comment lines at the top of a YAML text, without the ``#``."""
     lines = []
@@ -190,20 +114,6 @@ def opening_comment(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- errors
-def _suggest(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _allowed_text(p: Parameter) -> str:
-    if p.kind is bool:
-        return "allowed: true or false"
-    if p.kind is str:
-        return "allowed: " + ", ".join(p.choices or ())
-    what = "a whole number" if p.kind is int else "a number"
-    return f"allowed: {what} from {p.low:g} to {p.high:g} ({p.unit})"
-
-
 def _unknown_key(loc: tuple[Any, ...]) -> str:
     key = str(loc[-1])
     if len(loc) == 1:
@@ -212,14 +122,14 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
             return (f"unknown top-level key {key!r}; parameters go under their section: "
                     f"write it under '{section}:'")
         tops = list(META_KEYS) + list(SECTIONS)
-        hint = _suggest(key, tops) or "; allowed keys are " + ", ".join(tops)
+        hint = suggest(key, tops) or "; allowed keys are " + ", ".join(tops)
         return f"unknown key {key!r}{hint}"
     section = str(loc[0])
     if key in PARAMETERS:
         return (f"unknown key {key!r} in section {section!r}; it belongs in section "
                 f"{PARAMETERS[key].section!r}")
     names = [p.name for p in PARAMETERS.values() if p.section == section]
-    hint = _suggest(key, names) or _suggest(key, list(PARAMETERS))
+    hint = suggest(key, names) or suggest(key, list(PARAMETERS))
     return f"unknown key {key!r} in section {section!r}{hint}"
 
 
@@ -229,8 +139,6 @@ def _describe(err: dict[str, Any]) -> str:
         return _unknown_key(loc)
     dotted = ".".join(str(x) for x in loc)
     value = err.get("input")
-    if len(loc) == 2 and str(loc[1]) in PARAMETERS:
-        return f"{dotted} = {value!r} is not allowed; {_allowed_text(PARAMETERS[str(loc[1])])}"
     if len(loc) == 1 and loc[0] in SECTIONS:
         return (f"section {dotted!r} must be a mapping of parameter names to values, "
                 f"not {value!r}")
@@ -241,28 +149,41 @@ def _describe(err: dict[str, Any]) -> str:
 
 # ----------------------------------------------------------------------------- loading
 def _check_one(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """Validate one file (not its parents). Returns (meta, flat overrides, text)."""
-    tree, text = _read_yaml(path)
-    data = _plain(tree)
+    """Validate one file (not its parents). Returns (meta, flat overrides, text).
+
+    The schema checks the file's structure (sections, keys, meta fields); every value is
+    checked once, by :func:`instap.overrides.check_value`. All problems are reported
+    together, each with its line.
+    """
+    tree, text = read_yaml(path, "scenario")
+    if not isinstance(tree, dict):
+        raise InstapError(f"{path}, line 1: a scenario must be a mapping of section names to "
+                          f"parameters, not {type(tree).__name__}")
+    data = plain(tree)
+    found: list[tuple[int, str]] = []
     try:
         scenario_model().model_validate(data)
     except ValidationError as exc:
-        found = sorted((_line(tree, tuple(e["loc"])), _describe(e)) for e in exc.errors())
-        problems = [f"{path}, line {line}: {text}" for line, text in found]
-        raise InstapError("\n".join(problems)) from None
+        found = [(line_of(tree, tuple(e["loc"])), _describe(e)) for e in exc.errors()]
     overrides: dict[str, Any] = {}
     for section in SECTIONS:
-        for name, value in (data.get(section) or {}).items():
-            if value is None:
-                continue
+        values = data.get(section)
+        for name, value in (values.items() if isinstance(values, dict) else ()):
+            if value is None or name not in PARAMETERS or PARAMETERS[name].section != section:
+                continue  # a missing value means the parent's; misplaced keys are reported
+            line = line_of(tree, (section, name))
             try:
-                overrides[name] = PARAMETERS[name].check(value)
-            except ValueError as err:  # belt and braces: the schema should catch these
-                raise InstapError(f"{path}, line {_line(tree, (section, name))}: "
-                                  f"{section}.{name}: {err}") from None
+                overrides[name] = check_value(name, value, f"{path}, line {line}",
+                                              f"{section}.{name}")
+            except InstapError as err:
+                found.append((line, str(err)))
+    if found:
+        found.sort(key=lambda item: item[0])
+        raise InstapError("\n".join(text if text.startswith(f"{path}, line") else
+                                     f"{path}, line {line}: {text}" for line, text in found))
     meta = {k: data.get(k) for k in META_KEYS}
     if meta["extends"] is not None:
-        meta["extends_line"] = _line(tree, ("extends",))
+        meta["extends_line"] = line_of(tree, ("extends",))
     return meta, overrides, text
 
 
@@ -302,41 +223,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     name = first_meta["name"] or path.stem
     description = opening_comment(first_text) or first_meta["description"] or ""
     return LoadedScenario(name=name, path=path, description=description, overrides=merged,
-                          params=resolve(merged), chain=chain)
-
-
-# ----------------------------------------------------------------------------- --set
-def parse_scalar(text: str) -> Any:
-    """A command-line value read with YAML scalar rules (``36``, ``0.5``, ``true``, ``never``)."""
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        value = yaml.load(text)
-    except YAMLError:
-        return text
-    return text if isinstance(value, dict | list) else value
-
-
-def apply_overrides(params: dict[str, Any], items: list[str], source: str = "--set"
-                    ) -> dict[str, Any]:
-    """Return ``params`` updated with ``name=value`` items, each checked; bad ones raise."""
-    out = dict(params)
-    for item in items:
-        name, sep, raw = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise InstapError(f"{source} {item!r}: expected name=value, "
-                              "e.g. --set pilot_length_months=36")
-        if name not in PARAMETERS:
-            hint = _suggest(name, list(PARAMETERS)) or "; see `instap schema` for all names"
-            raise InstapError(f"{source} {item!r}: unknown parameter {name!r}{hint}")
-        p = PARAMETERS[name]
-        value = parse_scalar(raw.strip())
-        try:
-            out[name] = p.check(value)
-        except ValueError:
-            raise InstapError(f"{source} {item!r}: {name} = {value!r} is not allowed; "
-                              f"{_allowed_text(p)}") from None
-    return out
+                          params={**DEFAULTS, **merged}, chain=chain)
 
 
 def validate_files(paths: list[Path]) -> None:

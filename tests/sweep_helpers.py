@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
 
 TESTS = Path(__file__).resolve().parent
 PI = 3.141592653589793
@@ -23,7 +23,8 @@ def experiment(folder: Path, name: str = "exp", **fields: Any) -> Path:
     shutil.copy(TESTS / "sweep_models.py", folder / "sweep_models.py")
     data = {"name": name, "seed": 11, **fields}
     path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as handle:
+        YAML(typ="safe", pure=True).dump(data, handle)
     return path
 
 

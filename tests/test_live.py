@@ -184,7 +184,7 @@ def test_moving_a_slider_changes_the_next_run(made: list[LiveModel],
     select.v_model = [x for x in select.items if choice_value("renewal_rule", x) == "never"][0]
     _button(rc, "Reset").click()
     p = made[-1].p
-    assert (p["pilot_length_months"], p["financing"], p["renewal_rule"]) == (60, "sib", "never")
+    assert (p.pilot_length_months, p.financing, p.renewal_rule) == (60, "sib", "never")
 
 
 def test_scenario_picker_switches_scenario(baseline_config: LiveConfig) -> None:
@@ -239,18 +239,17 @@ def test_social_return_is_the_model_metric_so_far() -> None:
     assert m.social_return[-1] == pytest.approx(m.end_metrics()["finance.sroi_3y"])
 
 
-def test_a_month_renders_well_under_a_second() -> None:
+def test_every_month_renders_every_plot() -> None:
+    """How long a month takes to draw is a benchmark figure (``live_render_ms`` in
+    ``make bench``), not a timed test."""
     m = LiveModel(rng=11)  # the baseline population of 2,000 participants
-    assert m.p["n_participants"] == 2000
     figures = FigureSet("en")
-    times = []
     for month in range(12):
         m.step()
         if month == 6:
             m.intervene("recession")
-        figures.render(m.snapshot())
-        times.append(figures.last_seconds)
-    assert sorted(times)[len(times) // 2] < 0.5, times
+        rendered = figures.render(m.snapshot())
+        assert set(rendered) == set(PLOT_NAMES) and math.isfinite(figures.last_seconds)
     images, first = render_all(m.snapshot(), "nl")
     assert set(images) == set(PLOT_NAMES) and all(i[:4] == b"\x89PNG" for i in images.values())
 

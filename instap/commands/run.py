@@ -15,6 +15,7 @@ from typing import Any
 from instap.errors import InstapError
 from instap.execution import default_jobs, replication_seeds, run_replications
 from instap.findings import plain_summary
+from instap.overrides import apply_overrides, with_values
 from instap.plots import write_plots
 from instap.provenance import (
     atomic_folder,
@@ -25,9 +26,8 @@ from instap.provenance import (
     write_json,
 )
 from instap.results import metrics_table, timeseries_table, write_parquet
-from instap.scenario import LoadedScenario, apply_overrides, load_scenario
+from instap.scenario import LoadedScenario, load_scenario
 from instap.summary import summarise
-from sim.parameters import PARAMETERS
 
 
 def prepare(scenario: Path, months: int | None, overrides: list[str]
@@ -36,11 +36,7 @@ def prepare(scenario: Path, months: int | None, overrides: list[str]
     loaded = load_scenario(scenario)
     params = apply_overrides(loaded.params, overrides, source="--set")
     if months is not None:
-        try:
-            params["months"] = PARAMETERS["months"].check(months)
-        except ValueError:
-            raise InstapError(f"--months {months}: allowed range is "
-                              f"{PARAMETERS['months'].allowed()} months") from None
+        params = with_values(params, {"months": months}, f"--months {months}")
     return loaded, params
 
 

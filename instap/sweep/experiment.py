@@ -8,19 +8,19 @@ the Instapeconomie model, the constructor signature or Scenario fields for other
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from instap.errors import InstapError
+from instap.errors import InstapError, suggest
+from instap.overrides import check_value
 from instap.sweep.factors import Factor
 from instap.sweep.targets import DEFAULT_INSTAP_OUTPUTS, INSTAP_MODEL, RunSpec, Target
+from instap.yaml_input import plain, read_yaml
 
 METHODS = ("ofat", "factorial", "lhs", "morris", "sobol")
 RESERVED_COLUMNS = {"run_id", "point", "replication", "seed", "error"}
@@ -85,19 +85,9 @@ class Experiment:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def suggest(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
-    """`` (did you mean 'x'?)`` or an empty string."""
-    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _read(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise InstapError(f"{path}: no such experiment file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise InstapError(f"{path}: not valid YAML: {err}") from err
+    tree, _ = read_yaml(path, "experiment")
+    data = plain(tree)
     if not isinstance(data, dict):
         raise InstapError(f"{path}: expected a mapping of fields at the top level "
                           f"(name, design, factors, ...), got {type(data).__name__}")
@@ -148,11 +138,7 @@ def _factor(path: Path, name: str, body: dict[str, Any], target: Target,
     def check(value: Any, key: str) -> Any:
         if param is None:
             return value
-        try:
-            return param.check(value)
-        except ValueError as err:
-            raise InstapError(f"{path}: {field}.{key} = {value!r}: {err}; allowed: "
-                              f"{param.allowed()}") from err
+        return check_value(name, value, str(path), f"{field}.{key}")
 
     if "levels" in body:
         if set(body) != {"levels"}:
@@ -223,15 +209,9 @@ def _base(path: Path, f: ExperimentFile, target: Target) -> tuple[dict[str, Any]
     for key, value in f.fixed.items():
         if key not in PARAMETERS:
             raise InstapError(f"{path}: fixed.{key}: unknown parameter{suggest(key, PARAMETERS)}")
-        try:
-            base[key] = PARAMETERS[key].check(value)
-        except ValueError as err:
-            raise InstapError(f"{path}: fixed.{key} = {value!r}: {err}") from err
+        base[key] = check_value(key, value, str(path), f"fixed.{key}")
     if f.steps is not None:
-        try:
-            base["months"] = PARAMETERS["months"].check(f.steps)
-        except ValueError as err:
-            raise InstapError(f"{path}: field 'steps' = {f.steps!r}: {err}") from err
+        base["months"] = check_value("months", f.steps, str(path), "field 'steps'")
     return base, scenario_params
 
 

@@ -1,0 +1,71 @@
+"""The one way a parameter value gets into a run.
+
+Every route by which a person sets a parameter (a scenario file and its ``extends:``
+chain, ``--set`` and ``--months``, an experiment's ``fixed:``, ``steps:`` and factor
+values, a workshop slider) goes through :func:`check_value`, which checks the value once
+against its definition in :data:`sim.parameters.PARAMETERS` and, when it is refused,
+says where it came from, the value and what is allowed (:func:`allowed_text`, the one
+description of the allowed values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from instap.errors import InstapError, suggest
+from instap.yaml_input import parse_scalar
+from sim.parameters import PARAMETERS, Parameter
+
+
+def allowed_text(p: Parameter) -> str:
+    """What a parameter accepts, in words: ``a whole number from 3 to 240 (months)``."""
+    if p.kind is bool:
+        return "true or false"
+    if p.kind is str:
+        return ", ".join(p.choices or ())
+    what = "a whole number" if p.kind is int else "a number"
+    return f"{what} from {p.low:g} to {p.high:g} ({p.unit})"
+
+
+def unknown_parameter(name: str) -> str:
+    """``unknown parameter 'x'`` with a did-you-mean or a pointer to the schema."""
+    hint = suggest(name, PARAMETERS) or "; see `instap schema` for all names"
+    return f"unknown parameter {name!r}{hint}"
+
+
+def check_value(name: str, value: Any, where: str, label: str | None = None) -> Any:
+    """``value`` checked and coerced for parameter ``name``; otherwise an InstapError
+    ``<where>: <label> = <value> is not allowed; allowed: ...`` (``where``: file and line,
+    or the option; ``label``: the value's path in the file, by default its name)."""
+    p = PARAMETERS.get(name)
+    if p is None:
+        raise InstapError(f"{where}: {unknown_parameter(name)}")
+    try:
+        return p.check(value)
+    except (ValueError, TypeError, OverflowError):
+        raise InstapError(f"{where}: {label or name} = {value!r} is not allowed; allowed: "
+                          f"{allowed_text(p)}") from None
+
+
+def with_values(params: Mapping[str, Any], values: Mapping[str, Any], where: str
+                ) -> dict[str, Any]:
+    """A copy of ``params`` with ``values`` checked and applied (``params`` is unchanged)."""
+    out = dict(params)
+    for name, value in values.items():
+        out[name] = check_value(name, value, where)
+    return out
+
+
+def apply_overrides(params: Mapping[str, Any], items: list[str], source: str = "--set"
+                    ) -> dict[str, Any]:
+    """``params`` updated with ``name=value`` items (values read as YAML scalars)."""
+    out = dict(params)
+    for item in items:
+        name, sep, raw = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InstapError(f"{source} {item!r}: expected name=value, "
+                              "e.g. --set pilot_length_months=36")
+        out[name] = check_value(name, parse_scalar(raw.strip()), f"{source} {item!r}")
+    return out
