@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.parameters import PARAMETERS
 from sim.policies.monitoring import win_visibility
 from sim.policies.trust import TrustNetwork
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 CONFLICT_GROUP_WEIGHT = 0.5  # a conflict dents trust in the other side's whole kind
 WINS_PER_KEPT_PROMISE = 2.0  # visible placements a partner needs to see per kept promise
-REFERENCE_POPULATION = 2000  # participants per which wins are counted (the default size)
+# participants per which wins are counted: the default population
+REFERENCE_POPULATION: int = PARAMETERS["n_participants"].default
 
 
 class Coalition:
@@ -88,7 +90,7 @@ class Coalition:
         # REFERENCE_POPULATION participants: trust follows the programme's success rate,
         # not its absolute size (the same coalition in a city ten times larger does not
         # trust ten times faster).
-        per_reference = REFERENCE_POPULATION / p["n_participants"]
+        per_reference = REFERENCE_POPULATION / p.n_participants
         seen = wins_by_org * per_reference * win_visibility(p) / WINS_PER_KEPT_PROMISE
         if len(member_idx) > 1 and seen.any():
             rows = member_idx[seen[member_idx] > 0]
@@ -97,13 +99,13 @@ class Coalition:
         # Link 5: exit below the threshold; former partners recover and may rejoin.
         level = tn.coalition_trust(members, self.funder)
         for i in partners:
-            if level[i] < p["trust_exit_threshold"] and not self._bound_by_contract(i):
+            if level[i] < p.trust_exit_threshold and not self._bound_by_contract(i):
                 m.orgs[i].leave("trust below threshold")
         former = ~self.members()
         former[self.funder] = False
         tn.recover(former)
         if m.funding.funded:
-            back = np.flatnonzero(former & tn.can_rejoin(level) & (u[2] < p["rejoin_rate"]))
+            back = np.flatnonzero(former & tn.can_rejoin(level) & (u[2] < p.rejoin_rate))
             for i in back:
                 m.orgs[i].rejoin()
 

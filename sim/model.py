@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from sim.agents.participant_moves import MonthFlows, ParticipantMonth
 from sim.coalition import Coalition
 from sim.durability import Durability
 from sim.outputs import MonthlyRecord, end_of_run_metrics
-from sim.parameters import resolve
+from sim.parameters import Params
 from sim.pathway import State
 from sim.policies.admin import AdminBurden
 from sim.policies.debt import step_debt_help
@@ -35,14 +36,21 @@ REPORTED = ("unreached", "engaged", "in_track", "entry_job", "regular_work", "pl
 class InstapModel(Model):
     """Agent-based model of the Instapeconomie (see ``docs/ODD.md``).
 
-    Build it from keyword arguments (every parameter of :data:`sim.PARAMETERS` has a
-    default), or from a loaded scenario with :meth:`from_params`. ``rng`` seeds every
-    random draw. Call :meth:`step` once per month, or :meth:`run` for the horizon.
+    Parameters come from ``params`` (a :class:`sim.parameters.Params`, used as it is, or
+    a mapping of parameter names to values, checked) and keyword overrides (checked);
+    every parameter has a default. ``InstapModel(rng=0, n_participants=600)`` and
+    ``InstapModel(rng=seed, params=scenario.params)`` both work. ``rng`` seeds every random
+    draw. Call :meth:`step` once per month, or :meth:`run` for the horizon.
     """
 
-    def __init__(self, rng: int | np.random.Generator | None = None, **params: Any) -> None:
+    def __init__(self, rng: int | np.random.Generator | None = None,
+                 params: Params | Mapping[str, Any] | None = None, **overrides: Any) -> None:
         super().__init__(rng=rng)
-        self.p: dict[str, Any] = resolve(params)
+        if params is None:
+            params = Params()
+        elif not isinstance(params, Params):
+            params = Params.from_dict(params)
+        self.p: Params = params.replace(**overrides) if overrides else params
         # Separate streams, all seeded from the model's generator: ``self.rng`` for
         # participants, one for policy and the economy, one for partners' decisions. A
         # lever that changes how many draws participants use then leaves the funding and
@@ -60,14 +68,13 @@ class InstapModel(Model):
         self.coalition = Coalition(self)
         self.funding = FundingPolicy(self)
         self.finance = Finance(self)
-        self.durability = Durability(p["collapse_grace_months"], p["min_employers_alive"])
-        self.spells = SpellRecord(p["months"])
+        self.durability = Durability(p.collapse_grace_months, p.min_employers_alive)
+        self.spells = SpellRecord(p.months)
         self.duration_at_risk = np.zeros(3, dtype=np.int64)
         self.duration_exits = np.zeros(3, dtype=np.int64)
-        self.record = MonthlyRecord(p["months"])
-        self.pool = ParticipantPool(int(p["n_participants"] * (1 + p["inflow_rate"] * p[
-            "months"] * 1.1)))
-        self._add_participants(p["n_participants"], p["initial_duration_mean_months"])
+        self.record = MonthlyRecord(p.months)
+        self.pool = ParticipantPool(int(p.n_participants * (1 + p.inflow_rate * p.months * 1.1)))
+        self._add_participants(p.n_participants, p.initial_duration_mean_months)
         self.inflow_total = 0
         self.inflow_month = 0
         self._moves = ParticipantMonth(self)
@@ -79,27 +86,22 @@ class InstapModel(Model):
         self.record.write(0, self._observe(MonthFlows(), {"alive": True, "healthy": True}))
         self.datacollector.collect(self)
 
-    @classmethod
-    def from_params(cls, params: dict[str, Any], seed: int | None = None) -> InstapModel:
-        """Build from a resolved parameter dictionary (e.g. a loaded scenario)."""
-        return cls(rng=seed, **params)
-
     # ----------------------------------------------------------------- construction
     def _build_organisations(self) -> None:
         p = self.p
-        n_k = {"regular_employer": p["n_regular_employers"],
-               "social_enterprise": p["n_social_enterprises"],
-               "housing_corporation": p["n_housing_corporations"], "bank": p["n_banks"]}
+        n_k = {"regular_employer": p.n_regular_employers,
+               "social_enterprise": p.n_social_enterprises,
+               "housing_corporation": p.n_housing_corporations, "bank": p.n_banks}
         self.municipality = Municipality(self, 0)
         self.orgs: list[Any] = [self.municipality]
-        total_slots = p["coaching_slots_per_1000"] * p["n_participants"] / 1000.0
+        total_slots = p.coaching_slots_per_1000 * p.n_participants / 1000.0
         self.foundations: list[Foundation] = []
-        for _ in range(p["n_foundations"]):
-            f = Foundation(self, len(self.orgs), total_slots / p["n_foundations"])
+        for _ in range(p.n_foundations):
+            f = Foundation(self, len(self.orgs), total_slots / p.n_foundations)
             self.orgs.append(f)
             self.foundations.append(f)
         weight = sum(ENTRY_JOB_WEIGHT[k] * n_k[k] for k in FIRM_KINDS)
-        places = p["entry_jobs_per_1000"] * p["n_participants"] / 1000.0
+        places = p.entry_jobs_per_1000 * p.n_participants / 1000.0
         self.firms: list[Firm] = []
         for kind in FIRM_KINDS:
             for _ in range(n_k[kind]):
@@ -109,15 +111,15 @@ class InstapModel(Model):
                 self.firms.append(firm)
         self.org_kind = np.array([o.kind for o in self.orgs])
         for f in self.foundations:
-            self.ledger.transfer("market", f.account, p["foundation_reserve_months"]
-                                 * f.full_slots * p["coaching_cost_per_slot"],
+            self.ledger.transfer("market", f.account, p.foundation_reserve_months
+                                 * f.full_slots * p.coaching_cost_per_slot,
                                  "startup_capital")
         for firm in self.firms:
-            reserve = p["se_reserve_months"] * firm.base_slots * p["entry_wage"]
+            reserve = p.se_reserve_months * firm.base_slots * p.entry_wage
             self.ledger.transfer("market", firm.account, reserve, "startup_capital")
 
     def _add_participants(self, k: int, mean_duration: float) -> None:
-        rows = self.pool.add(k, self.rng, self.p["debt_prevalence"], mean_duration)
+        rows = self.pool.add(k, self.rng, self.p.debt_prevalence, mean_duration)
         for row in rows:
             Participant(self, int(row))
 
@@ -145,12 +147,12 @@ class InstapModel(Model):
     def _schedule_events(self) -> None:
         p = self.p
         self.schedule_recurring(self._election, Schedule(
-            interval=p["election_interval_months"], start=p["first_election_month"]))
-        if p["partnership_agreement"]:
-            if p["agreement_month"] <= 0:
+            interval=p.election_interval_months, start=p.first_election_month))
+        if p.partnership_agreement:
+            if p.agreement_month <= 0:
                 self._sign_agreement()
             else:
-                self.schedule_event(self._sign_agreement, at=p["agreement_month"])
+                self.schedule_event(self._sign_agreement, at=p.agreement_month)
 
     def _election(self) -> None:
         self.funding.on_election()
@@ -224,7 +226,7 @@ class InstapModel(Model):
         """A read-only snapshot of the ecosystem this month, for pages and reports."""
         return {
             "month": self.steps,
-            "horizon": self.p["months"],
+            "horizon": self.p.months,
             "funded": self.funding.funded,
             "funding_gap": self.funding.gap_until is not None,
             "funding_ended": self.funding.ended,
@@ -241,8 +243,8 @@ class InstapModel(Model):
     def step(self) -> None:
         """One month: funding, capacity, jobs, participants, debt help, money, trust."""
         t = self.steps
-        if t > self.p["months"]:
-            raise RuntimeError(f"the run has reached its horizon of {self.p['months']} months")
+        if t > self.p.months:
+            raise RuntimeError(f"the run has reached its horizon of {self.p.months} months")
         self.ledger.new_month()
         if self.economy.update():
             self.log_event("recession")
@@ -267,17 +269,17 @@ class InstapModel(Model):
         self._inflow()
         self.record.write(t, self._observe(flows, status))
         self.datacollector.collect(self)
-        if t >= self.p["months"]:
+        if t >= self.p.months:
             self.running = False
 
     def run(self, months: int | None = None) -> InstapModel:
         """Run to the horizon (or for ``months`` more months)."""
-        for _ in range(months if months is not None else self.p["months"] - self.steps):
+        for _ in range(months if months is not None else self.p.months - self.steps):
             self.step()
         return self
 
     def _inflow(self) -> None:
-        k = int(self.rng.poisson(self.p["inflow_rate"] * self.p["n_participants"]))
+        k = int(self.rng.poisson(self.p.inflow_rate * self.p.n_participants))
         if k:
             self._add_participants(k, 0.0)
             self.inflow_total += k

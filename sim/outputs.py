@@ -96,7 +96,7 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         entry_places=float(model.entry_places_array().sum()),
         municipal_spending=sum(ledger.paid("municipality", k) for k in MUNICIPAL_PURPOSES),
         benefit_savings=float(model.pool.programme_spell[: model.pool.n].sum()
-                              * p["benefit_month"]),
+                              * p.benefit_month),
         outcome_payments=ledger.month_flows.get("outcome_payment", 0.0),
         private_funding=ledger.month_flows.get("cofunding", 0.0)
         + ledger.month_flows.get("sib_capital", 0.0),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim import InstapModel
-from sim.parameters import DEFAULTS
+from sim.parameters import DEFAULTS, Params
 from sim.policies.trust import TrustNetwork
 
 from .helpers import SMALL, mean_metric, mean_series, run
@@ -106,7 +106,7 @@ def test_link4_partnership_agreement_raises_clarity() -> None:
 
 def test_link5_trust_breaks_faster_than_it_builds() -> None:
     """Link 5: one broken promise costs more trust than one kept promise builds."""
-    tn = TrustNetwork(DEFAULTS, 2)
+    tn = TrustNetwork(Params(), 2)
     before = tn.T[0, 1]
     tn.kept(0, 1)
     gained = tn.T[0, 1] - before

@@ -97,7 +97,8 @@ def test_built_from_keywords_alone_with_defaults() -> None:
     model.run()
     assert model.steps == 3 and not model.running
     assert set(COLUMNS) <= set(model.timeseries())
-    assert all(name in model.p for name in PARAMETERS)
+    assert model.p.as_dict() == {name: spec.default for name, spec in PARAMETERS.items()} | {
+        "months": 3, "n_participants": 200}
 
 
 def test_bad_parameter_is_refused_with_the_allowed_range() -> None:

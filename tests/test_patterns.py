@@ -21,7 +21,7 @@ import pytest
 from scipy import stats
 
 from sim import PARAMETERS, InstapModel
-from sim.parameters import resolve
+from sim.parameters import Params as ModelParams
 from sim.policies.trust import TrustNetwork
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -281,9 +281,9 @@ def test_broken_promise_costs_more_trust_than_kept_one_builds(level: float | Non
     gained from one kept promise, both from the same level, and a broken promise followed
     by a kept one leaves trust below where it started.
     """
-    p = resolve({})
+    p = ModelParams()
     tn = TrustNetwork(p, 2)
-    start = p["initial_trust"] if level is None else level
+    start = p.initial_trust if level is None else level
     tn.T[0, 1] = start
     tn.kept(0, 1)
     gained = tn.T[0, 1] - start

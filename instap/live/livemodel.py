@@ -69,7 +69,7 @@ class LiveModel(InstapModel):
     def _locked_step(self) -> None:
         """One month under the lock; nothing happens past the horizon."""
         with self.lock:
-            if self.steps >= self.p["months"]:
+            if self.steps >= self.p.months:
                 self.running = False
                 return
             self._mesa_step()
@@ -79,7 +79,7 @@ class LiveModel(InstapModel):
     @property
     def finished(self) -> bool:
         """Whether the run reached its horizon."""
-        return self.steps >= self.p["months"]
+        return self.steps >= self.p.months
 
     # ------------------------------------------------------------------ interventions
     def can_intervene(self, kind: str) -> bool:
@@ -120,12 +120,12 @@ class LiveModel(InstapModel):
             members = np.array([o.in_coalition for o in self.orgs], dtype=bool)
             status = self.status()
             return Snapshot(
-                month=int(self.steps), months=int(self.p["months"]),
+                month=int(self.steps), months=int(self.p.months),
                 series=self.timeseries(), marks=list(self.interventions),
                 social_return=np.array(self.social_return[: self.steps + 1], dtype=float),
                 kinds=[str(o.kind) for o in self.orgs], members=members,
                 trust=status["trust"],
-                exit_threshold=float(self.p["trust_exit_threshold"]),
+                exit_threshold=float(self.p.trust_exit_threshold),
                 funded=bool(status["funded"]), recession=bool(status["recession"]),
                 alive=bool(status["alive"]),
             )

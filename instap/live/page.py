@@ -305,7 +305,7 @@ def Status(model: solara.Reactive[LiveModel], lang: str) -> None:
     status = m.status()
     snap_alive = bool(status["alive"])
     with solara.Div(classes=["instap-status"]):
-        solara.Text(tr("month_of", lang, month=m.steps, months=m.p["months"]),
+        solara.Text(tr("month_of", lang, month=m.steps, months=m.p.months),
                     classes=["instap-month"])
         solara.Text(tr("alive" if snap_alive else "collapsed", lang),
                     classes=["instap-flag", "instap-alive" if snap_alive
@@ -345,7 +345,7 @@ def lever_summary(params: dict[str, Any], lang: str) -> str:
 @solara.component
 def RunLevers(model: solara.Reactive[LiveModel], lang: str) -> None:
     """One line with the lever values of the run on screen."""
-    solara.Text(f"{tr('this_run', lang)}: {lever_summary(model.value.p, lang)}",
+    solara.Text(f"{tr('this_run', lang)}: {lever_summary(model.value.p.as_dict(), lang)}",
                 classes=["instap-small", "instap-run-levers"])
 
 

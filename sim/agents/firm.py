@@ -59,19 +59,19 @@ class Firm(Organisation):
         if not self.in_coalition or self.failed or self.base_slots <= 0:
             return
         subsidy = m.finance.wage_subsidy_per_worker()
-        net_cost = (p["entry_wage"] - subsidy - p["entry_productivity"]
-                    + p["debt_prevalence"] * p["debt_employer_cost"])
+        net_cost = (p.entry_wage - subsidy - p.entry_productivity
+                    + p.debt_prevalence * p.debt_employer_cost)
         if self.kind == "social_enterprise":
             cost_factor = 1.0  # impact-first: limited by cash, not by willingness
         else:
-            cost_factor = 1.0 - (1.0 - p["impact_weight"]) * max(net_cost, 0.0) / max(
-                p["entry_wage"], 1.0)
+            cost_factor = 1.0 - (1.0 - p.impact_weight) * max(net_cost, 0.0) / max(
+                p.entry_wage, 1.0)
         if cost_factor < 1.0 and draw < 1.0 - cost_factor and self.kind != "bank":
             # Entry jobs no longer pay their way: the employer walks away.
             self.leave("entry jobs cost more than they bring")
             return
         admin = m.admin.vacancy_factor()
-        economy = 1.0 - p["recession_job_cut"] * m.economy.in_recession
+        economy = 1.0 - p.recession_job_cut * m.economy.in_recession
         self.desired = self.base_slots * max(cost_factor, 0.0) * admin * economy
 
     def settle_cash(self, workers: int, indebted: int) -> None:
@@ -82,20 +82,19 @@ class Firm(Organisation):
         m, p = self.model, self.model.p
         ledger = m.ledger
         if workers:
-            ledger.transfer("market", self.account, workers * p["entry_productivity"],
+            ledger.transfer("market", self.account, workers * p.entry_productivity,
                             "revenue")
-            ledger.transfer(self.account, "participants", workers * p["entry_wage"], "wages")
+            ledger.transfer(self.account, "participants", workers * p.entry_wage, "wages")
         if indebted:
-            ledger.transfer(self.account, "market", indebted * p["debt_employer_cost"],
+            ledger.transfer(self.account, "market", indebted * p.debt_employer_cost,
                             "debt_cost")
         if self.loan > 0:
-            interest = self.loan * p["loan_rate"] / 12.0
+            interest = self.loan * p.loan_rate / 12.0
             lender = m.lender_account()
             ledger.transfer(self.account, lender or "market", interest, "interest")
         flow = 0.0
         if self.kind == "social_enterprise" and workers:
-            flow = workers * (p["entry_productivity"] - p["entry_wage"]) - indebted * p[
-                "debt_employer_cost"]
+            flow = workers * (p.entry_productivity - p.entry_wage) - indebted * p.debt_employer_cost
             flow += workers * m.finance.wage_subsidy_per_worker()
         self.cash_flow = [*self.cash_flow[1:], flow]
         if self.kind != "social_enterprise" or self.failed:
@@ -108,7 +107,7 @@ class Firm(Organisation):
         """Borrow on cash-flow grounds, repay when flush, or fail (link 7)."""
         m, p = self.model, self.model.p
         lender = m.lender_account()
-        reserve = p["se_reserve_months"] * self.base_slots * p["entry_wage"]
+        reserve = p.se_reserve_months * self.base_slots * p.entry_wage
         if self.cash < 0:
             # Banks lend on cash flow, not on social return: only when recent cash flow
             # is not structurally negative.
@@ -129,7 +128,7 @@ class Firm(Organisation):
         """Rejoin; a failed social enterprise restarts with a fresh reserve."""
         if self.failed:
             p = self.model.p
-            reserve = p["se_reserve_months"] * self.base_slots * p["entry_wage"]
+            reserve = p.se_reserve_months * self.base_slots * p.entry_wage
             self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")
             self.failed = False

@@ -26,14 +26,14 @@ class Foundation(Organisation):
         """Hire towards what this month's income pays for, or lose staff without it."""
         p = self.model.p
         if not self.in_coalition:
-            self.capacity *= 1.0 - p["capacity_loss_rate"]
+            self.capacity *= 1.0 - p.capacity_loss_rate
             return
-        funded_slots = self.income / p["coaching_cost_per_slot"] if p[
-            "coaching_cost_per_slot"] > 0 else self.full_slots * (self.income > 0)
+        cost = p.coaching_cost_per_slot
+        funded_slots = self.income / cost if cost > 0 else self.full_slots * (self.income > 0)
         if funded_slots >= self.capacity:
-            self.capacity += p["capacity_rebuild_rate"] * (funded_slots - self.capacity)
+            self.capacity += p.capacity_rebuild_rate * (funded_slots - self.capacity)
         else:
-            self.capacity -= p["capacity_loss_rate"] * (self.capacity - funded_slots)
+            self.capacity -= p.capacity_loss_rate * (self.capacity - funded_slots)
 
     def pay_staff(self) -> None:
         """Pay coaching staff from income and reserve; lay off whom it cannot pay.
@@ -42,7 +42,7 @@ class Foundation(Organisation):
         the month, it lets staff go down to what it can pay. It closes when the money has
         run out entirely: no income, and not enough cash left to pay one slot a month.
         """
-        cost_per_slot = self.model.p["coaching_cost_per_slot"]
+        cost_per_slot = self.model.p.coaching_cost_per_slot
         if cost_per_slot > 0 and self.capacity * cost_per_slot > self.cash:
             self.capacity = max(self.cash, 0.0) / cost_per_slot
         self.model.ledger.transfer(self.account, "market", self.capacity * cost_per_slot,
@@ -65,8 +65,7 @@ class Foundation(Organisation):
         """Rejoin; a closed foundation is re-founded with a fresh reserve."""
         if self.closed:
             p = self.model.p
-            reserve = p["foundation_reserve_months"] * self.full_slots * p[
-                "coaching_cost_per_slot"]
+            reserve = p.foundation_reserve_months * self.full_slots * p.coaching_cost_per_slot
             self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")
             self.closed = False

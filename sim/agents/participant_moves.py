@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.participant import DURATION_BUCKETS, MAX_MONTHS
+from sim.parameters import Params
 from sim.pathway import State
 from sim.policies.outreach import reach_probability
 
 if TYPE_CHECKING:
     from sim.model import InstapModel
+    from sim.parameters import Params
 
 U, E, T, J, R, X = (int(s) for s in State)
 
@@ -47,16 +49,16 @@ class MonthFlows:
     exits: int = 0
 
 
-def duration_factor(months_out: np.ndarray, p: dict) -> np.ndarray:
+def duration_factor(months_out: np.ndarray, p: Params) -> np.ndarray:
     """Negative duration dependence of job-finding chances (link 2)."""
-    floor = p["duration_floor"]
-    return floor + (1.0 - floor) * np.exp(-months_out / p["duration_scale_months"])
+    floor = p.duration_floor
+    return floor + (1.0 - floor) * np.exp(-months_out / p.duration_scale_months)
 
 
-def job_loss_hazard(tenure: np.ndarray, p: dict) -> np.ndarray:
+def job_loss_hazard(tenure: np.ndarray, p: Params) -> np.ndarray:
     """Monthly job-loss hazard by months since placement."""
-    a, b = p["job_loss_rate_initial"], p["job_loss_rate_settled"]
-    return b + (a - b) * np.exp(-tenure / p["job_tenure_scale_months"])
+    a, b = p.job_loss_rate_initial, p.job_loss_rate_settled
+    return b + (a - b) * np.exp(-tenure / p.job_tenure_scale_months)
 
 
 def _assign(rng: np.random.Generator, candidates: np.ndarray, free: np.ndarray
@@ -96,29 +98,29 @@ class ParticipantMonth:
         u = u_all[rows]
 
         duration = duration_factor(months_out, p)
-        job = p["direct_job_rate"] * duration * m.economy.job_factor()
-        job = np.where(debt, job * p["debt_job_start_factor"], job)
+        job = p.direct_job_rate * duration * m.economy.job_factor()
+        job = np.where(debt, job * p.debt_job_start_factor, job)
         in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
-        job = np.where(in_t, job * p["coaching_effect"], job)
+        job = np.where(in_t, job * p.coaching_effect, job)
         tenure = t - pool.spell_start[rows]
         loss = job_loss_hazard(tenure, p) * m.economy.job_loss_factor()
-        loss = np.where(debt, loss * p["debt_job_loss_factor"], loss)
-        entry = p["track_to_entry_rate"] * duration * np.where(
-            debt, p["debt_job_start_factor"], 1.0)
-        if p["debt_help_first"]:
+        loss = np.where(debt, loss * p.debt_job_loss_factor, loss)
+        entry = p.track_to_entry_rate * duration * np.where(
+            debt, p.debt_job_start_factor, 1.0)
+        if p.debt_help_first:
             entry = np.where(pool.in_debt_help[rows], 0.0, entry)
-        intake = p["track_intake_rate"] * (
-            p["sib_referral_rate"] if m.finance.sib_active() else 1.0)
+        intake = p.track_intake_rate * (
+            p.sib_referral_rate if m.finance.sib_active() else 1.0)
         reach = reach_probability(p, float(m.coaching_slots_array().sum()))
-        other = p["other_exit_rate"]
+        other = p.other_exit_rate
 
         # Competing risks: h0..h3 are the possible moves from each state; their running
         # sums (scaled to 1 when above 1) cut [0, 1) into the moves and staying.
         on_assist = s <= T
         h0 = np.where(on_assist, other, np.where(in_j | in_r, loss, 0.0))
-        h1 = np.where(on_assist, job, np.where(in_j, p["entry_to_regular_rate"], 0.0))
-        h2 = np.where(in_u, reach, np.where(in_e, p["disengage_rate"], np.where(
-            in_t, p["track_dropout_rate"], 0.0)))
+        h1 = np.where(on_assist, job, np.where(in_j, p.entry_to_regular_rate, 0.0))
+        h2 = np.where(in_u, reach, np.where(in_e, p.disengage_rate, np.where(
+            in_t, p.track_dropout_rate, 0.0)))
         h3 = np.where(in_e, intake, np.where(in_t, entry, 0.0))
         c0 = h0
         c1 = c0 + h1

@@ -26,7 +26,7 @@ SCREENING_FACTOR = 3.0  # detection multiplier for coached people under debt_hel
 
 def debt_help_places(model: InstapModel) -> int:
     """Number of debt-help places for the target group."""
-    return int(model.p["debt_help_capacity_per_1000"] * model.p["n_participants"] / 1000.0)
+    return int(model.p.debt_help_capacity_per_1000 * model.p.n_participants / 1000.0)
 
 
 def step_debt_help(model: InstapModel) -> tuple[int, int]:
@@ -39,15 +39,15 @@ def step_debt_help(model: InstapModel) -> tuple[int, int]:
     waiting = pool.debt_waiting[:n]
     u = rng.random((3, n))
     # finish: geometric duration with the given mean
-    finishing = in_help & (u[0] < 1.0 / p["debt_help_months"])
-    resolved = finishing & (u[1] < p["debt_help_success"])
+    finishing = in_help & (u[0] < 1.0 / p.debt_help_months)
+    resolved = finishing & (u[1] < p.debt_help_success)
     in_help[finishing] = False
     debt[resolved] = False
     # refer people in contact
     in_contact = (state == State.ENGAGED) | (state == State.IN_TRACK) | (
         state == State.ENTRY_JOB)
-    rate = np.full(n, p["debt_detection_rate"])
-    if p["debt_help_first"]:
+    rate = np.full(n, p.debt_detection_rate)
+    if p.debt_help_first:
         rate[state == State.IN_TRACK] *= SCREENING_FACTOR
     referred = debt & in_contact & ~in_help & ~waiting & (u[2] < rate)
     waiting |= referred
@@ -59,7 +59,7 @@ def step_debt_help(model: InstapModel) -> tuple[int, int]:
         queue = np.flatnonzero(waiting)
         order = rng.permutation(len(queue))
         queue = queue[order]
-        if p["debt_help_first"]:
+        if p.debt_help_first:
             queue = queue[np.argsort(state[queue] != State.IN_TRACK, kind="stable")]
         chosen = queue[:free]
         in_help[chosen] = True

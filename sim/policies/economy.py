@@ -8,15 +8,15 @@ against impact is in :meth:`sim.agents.firm.Firm.offer_entry_jobs`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+
+from sim.parameters import Params
 
 
 class Economy:
     """The business cycle as a two-state process driven by the model's generator."""
 
-    def __init__(self, p: dict[str, Any], rng: np.random.Generator) -> None:
+    def __init__(self, p: Params, rng: np.random.Generator) -> None:
         self.p = p
         self.rng = rng
         self.recession_left = 0
@@ -28,7 +28,7 @@ class Economy:
 
     def start_recession(self) -> None:
         """Start a downturn now (also used by the workshop's intervention button)."""
-        self.recession_left = self.p["recession_months"]
+        self.recession_left = self.p.recession_months
 
     def update(self) -> bool:
         """Advance one month; returns True when a downturn starts."""
@@ -36,15 +36,15 @@ class Economy:
         if self.recession_left > 0:
             self.recession_left -= 1
             return False
-        if draw < self.p["recession_probability"]:
+        if draw < self.p.recession_probability:
             self.start_recession()
             return True
         return False
 
     def job_factor(self) -> float:
         """Multiplier on job-finding chances."""
-        return 1.0 - self.p["recession_job_cut"] * self.in_recession
+        return 1.0 - self.p.recession_job_cut * self.in_recession
 
     def job_loss_factor(self) -> float:
         """Multiplier on job-loss hazards."""
-        return 1.0 + self.p["recession_job_cut"] * self.in_recession
+        return 1.0 + self.p.recession_job_cut * self.in_recession

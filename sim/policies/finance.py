@@ -41,7 +41,7 @@ class Finance:
         self.p = model.p
         self.sib_capital = 0.0
         self.sib_paid = 0.0
-        self.sib_months = np.zeros(model.p["months"] + 2, dtype=bool)
+        self.sib_months = np.zeros(model.p.months + 2, dtype=bool)
 
     def investor_account(self) -> str:
         """Who pre-finances a SIB: the first bank in the coalition, or outside investors."""
@@ -49,11 +49,11 @@ class Finance:
 
     def sib_active(self) -> bool:
         """Whether a Social Impact Bond is paying for the programme this month."""
-        return self.p["financing"] == "sib" and self.model.funding.funded
+        return self.p.financing == "sib" and self.model.funding.funded
 
     def cofunders(self) -> list:
         """Housing corporations and banks in the coalition that co-fund (hybrid only)."""
-        if self.p["financing"] != "hybrid":
+        if self.p.financing != "hybrid":
             return []
         return [f for f in self.model.firms
                 if f.in_coalition and f.kind in ("housing_corporation", "bank")]
@@ -62,7 +62,7 @@ class Finance:
         """Who pays which share of entry-job wage subsidies this month."""
         payers: list[tuple[str, float]] = []
         cofunders = self.cofunders()
-        share = self.p["private_cofunding_share"] if cofunders else 0.0
+        share = self.p.private_cofunding_share if cofunders else 0.0
         if self.model.funding.funded:
             payers.append((MUN, 1.0 - share))
         payers += [(c.account, share / len(cofunders)) for c in cofunders]
@@ -71,7 +71,7 @@ class Finance:
     def wage_subsidy_per_worker(self) -> float:
         """Wage subsidy an employer receives per entry worker this month."""
         paid = sum(share for _, share in self.wage_subsidy_payers())
-        return paid * self.p["wage_subsidy_share"] * self.p["entry_wage"]
+        return paid * self.p.wage_subsidy_share * self.p.entry_wage
 
     def pay_programme(self) -> None:
         """Pay this month's coaching budget to member foundations (their income)."""
@@ -81,12 +81,12 @@ class Finance:
             f.income = 0.0
         if not members:
             return
-        budget = {f: f.full_slots * p["coaching_cost_per_slot"] for f in members}
+        budget = {f: f.full_slots * p.coaching_cost_per_slot for f in members}
         funders: list[tuple[str, float]] = []
         if self.sib_active():
             self.sib_months[m.steps] = True
             funders.append((self.investor_account(), 1.0))
-        elif p["financing"] == "hybrid":
+        elif p.financing == "hybrid":
             funders = self.wage_subsidy_payers()  # the same split for coaching
         elif m.funding.funded:
             funders.append((MUN, 1.0))
@@ -105,27 +105,28 @@ class Finance:
         counts = m.pool.counts()
         on_assistance = int(counts[State.UNREACHED] + counts[State.ENGAGED]
                             + counts[State.IN_TRACK])
-        ledger.transfer(MUN, "participants", on_assistance * p["benefit_month"], "benefits")
+        ledger.transfer(MUN, "participants", on_assistance * p.benefit_month, "benefits")
         payers = self.wage_subsidy_payers()
         for firm in m.firms:
             workers = int(workers_by_firm[firm.org_index])
             for account, share in payers:
                 if workers and account != firm.account:
-                    ledger.transfer(account, firm.account, share * workers * p[
-                        "wage_subsidy_share"] * p["entry_wage"], "wage_subsidy")
+                    ledger.transfer(account, firm.account,
+                                    share * workers * p.wage_subsidy_share * p.entry_wage,
+                                    "wage_subsidy")
             firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]))
         for f in m.foundations:
             f.pay_staff()
         in_help = int(m.pool.in_debt_help[: m.pool.n].sum())
-        ledger.transfer(MUN, "debt_help_service", in_help * p["debt_help_cost"], "debt_help")
+        ledger.transfer(MUN, "debt_help_service", in_help * p.debt_help_cost, "debt_help")
         if monitored(p) and m.funding.funded:
-            ledger.transfer(MUN, "evaluator", p["monitoring_cost"], "monitoring")
+            ledger.transfer(MUN, "evaluator", p.monitoring_cost, "monitoring")
         self._pay_outcomes()
 
     def _pay_outcomes(self) -> None:
         """SIB: pay verified outcomes above the baseline, within the return cap."""
         m, p = self.model, self.p
-        if p["financing"] != "sib" or m.steps < VERIFY_MONTHS:
+        if p.financing != "sib" or m.steps < VERIFY_MONTHS:
             return
         pool, n = m.pool, m.pool.n
         start = m.steps - VERIFY_MONTHS
@@ -134,9 +135,9 @@ class Finance:
         employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
         verified = int((employed & pool.programme_spell[:n]
                         & (pool.spell_start[:n] == start)).sum())
-        due = verified * (1.0 - p["sib_baseline_share"]) * p["sib_outcome_payment"]
+        due = verified * (1.0 - p.sib_baseline_share) * p.sib_outcome_payment
         first = int(np.argmax(self.sib_months))  # the month the investor first paid in
-        cap = self.sib_capital * (1.0 + p["sib_return_cap"]) ** ((m.steps - first) / 12.0)
+        cap = self.sib_capital * (1.0 + p.sib_return_cap) ** ((m.steps - first) / 12.0)
         due = max(0.0, min(due, cap - self.sib_paid))
         if due > 0:
             m.ledger.transfer(MUN, self.investor_account(), due, "outcome_payment")

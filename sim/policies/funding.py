@@ -49,11 +49,11 @@ class FundingPolicy:
 
     def period_length(self) -> int:
         """Months in one funding period under the chosen instrument and commitment."""
-        if self.p["financing"] == "sib":
-            return self.p["sib_term_months"]
-        if self.p["multi_year_commitment_years"] > 0:
-            return 12 * self.p["multi_year_commitment_years"]
-        return self.p["pilot_length_months"]
+        if self.p.financing == "sib":
+            return self.p.sib_term_months
+        if self.p.multi_year_commitment_years > 0:
+            return 12 * self.p.multi_year_commitment_years
+        return self.p.pilot_length_months
 
     def start_period(self, month: int) -> None:
         """Money flows for one more period."""
@@ -88,7 +88,7 @@ class FundingPolicy:
             self._decide(month)
         elif not self.funded and self.gap_until is not None and month >= self.gap_until:
             self.start_period(month)
-        elif self.ended and p["restart_month"] > 0 and month == p["restart_month"]:
+        elif self.ended and p.restart_month > 0 and month == p.restart_month:
             self.start_period(month)
             self.model.coalition.funder_kept_promise(RENEWAL_WEIGHT, former_too=True)
         if not self.funded:
@@ -97,21 +97,21 @@ class FundingPolicy:
     def renewal_probability(self) -> float:
         """Chance that the current period is followed by another one."""
         p = self.p
-        rule = p["renewal_rule"]
+        rule = p.renewal_rule
         if rule == "never":
             return 0.0
         if rule == "evidence" and monitored(p):
-            return 1.0 if self.placement_rate() >= p["evidence_threshold"] else 0.0
-        prob = p["political_renewal_probability"]
-        if self.election_in_period and p["multi_year_commitment_years"] == 0:
-            prob *= p["election_renewal_factor"]
+            return 1.0 if self.placement_rate() >= p.evidence_threshold else 0.0
+        prob = p.political_renewal_probability
+        if self.election_in_period and p.multi_year_commitment_years == 0:
+            prob *= p.election_renewal_factor
         prob *= 0.5 + self.model.coalition.trust_in_funder()
         return min(prob, 1.0)
 
     def placement_rate(self) -> float:
         """Programme placements per 1,000 participants per year in this period."""
         months = max(self.model.steps - self.period_start, 1)
-        return self.period_placements * 12.0 / months * 1000.0 / self.p["n_participants"]
+        return self.period_placements * 12.0 / months * 1000.0 / self.p.n_participants
 
     def _decide(self, month: int) -> None:
         renew = self.model.rng_policy.random() < self.renewal_probability()
@@ -121,8 +121,8 @@ class FundingPolicy:
             self.model.coalition.funder_broke_promise(CUT_WEIGHT)
             self.model.log_event("funding not renewed")
             return
-        seamless = self.p["financing"] == "sib" or self.p["multi_year_commitment_years"] > 0
-        gap = 0 if seamless else self.p["renewal_gap_months"]
+        seamless = self.p.financing == "sib" or self.p.multi_year_commitment_years > 0
+        gap = 0 if seamless else self.p.renewal_gap_months
         if gap == 0:
             self.start_period(month)
             self.model.coalition.funder_kept_promise(RENEWAL_WEIGHT)

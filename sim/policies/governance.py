@@ -9,27 +9,27 @@ Linear forms: the studies give direction, not shape, so the simplest monotone fo
 
 from __future__ import annotations
 
-from typing import Any
+from sim.parameters import Params
 
 
 class Governance:
     """Current role clarity and what it costs."""
 
-    def __init__(self, p: dict[str, Any]) -> None:
+    def __init__(self, p: Params) -> None:
         self.p = p
-        self.clarity = p["role_clarity"]
+        self.clarity = p.role_clarity
         self.agreement_signed = False
 
     def sign_agreement(self) -> None:
         """Partners sign a partnership agreement that fixes roles."""
         if not self.agreement_signed:
             self.agreement_signed = True
-            self.clarity = min(1.0, self.clarity + self.p["agreement_clarity_gain"])
+            self.clarity = min(1.0, self.clarity + self.p.agreement_clarity_gain)
 
     def overhead_share(self) -> float:
         """Share of coaching capacity lost to coordination."""
-        return self.p["coordination_overhead"] * (1.0 - self.clarity)
+        return self.p.coordination_overhead * (1.0 - self.clarity)
 
     def conflict_probability(self) -> float:
         """Chance per partner per month of a conflict with another partner."""
-        return self.p["conflict_rate"] * (1.0 - self.clarity)
+        return self.p.conflict_rate * (1.0 - self.clarity)

@@ -8,14 +8,14 @@ A Social Impact Bond always has an independent evaluator (link 8).
 
 from __future__ import annotations
 
-from typing import Any
+from sim.parameters import Params
 
 
-def monitored(p: dict[str, Any]) -> bool:
+def monitored(p: Params) -> bool:
     """Whether results are measured (monitoring on, or a SIB's evaluator)."""
-    return bool(p["monitoring"]) or p["financing"] == "sib"
+    return bool(p.monitoring) or p.financing == "sib"
 
 
-def win_visibility(p: dict[str, Any]) -> float:
+def win_visibility(p: Params) -> float:
     """Share of placements that partners see as a small win."""
-    return 1.0 if monitored(p) else p["win_visibility_unmonitored"]
+    return 1.0 if monitored(p) else p.win_visibility_unmonitored

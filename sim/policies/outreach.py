@@ -19,18 +19,19 @@ the coalition. When money stops and staff leave, reach falls with them (link 1).
 
 from __future__ import annotations
 
-from typing import Any
+from sim.parameters import PARAMETERS, Params
 
-REFERENCE_SLOTS_PER_1000 = 90.0
+# the default of coaching_slots_per_1000
+REFERENCE_SLOTS_PER_1000: float = PARAMETERS["coaching_slots_per_1000"].default
 
 
-def reach_probability(p: dict[str, Any], foundation_slots: float) -> float:
+def reach_probability(p: Params, foundation_slots: float) -> float:
     """Monthly chance that an unreached person comes into contact with the programme,
     given the usable coaching slots of foundations in the coalition."""
-    staffing = foundation_slots / (REFERENCE_SLOTS_PER_1000 * p["n_participants"] / 1000.0)
+    staffing = foundation_slots / (REFERENCE_SLOTS_PER_1000 * p.n_participants / 1000.0)
     if staffing <= 0:
         return 0.0
-    miss = (1.0 - p["participant_trust_municipality"]) * (
-        1.0 - p["extra_door_weight"] * p["participant_trust_foundation"]
-    ) ** (p["outreach_doors"] - 1)
-    return min(1.0, p["reach_rate"] * (1.0 - miss) * staffing)
+    miss = (1.0 - p.participant_trust_municipality) * (
+        1.0 - p.extra_door_weight * p.participant_trust_foundation
+    ) ** (p.outreach_doors - 1)
+    return min(1.0, p.reach_rate * (1.0 - miss) * staffing)

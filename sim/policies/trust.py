@@ -18,9 +18,9 @@ their trust is clearly above the threshold.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+
+from sim.parameters import Params
 
 REJOIN_MARGIN = 0.1  # trust above the exit threshold needed to come back
 FUNDER_WEIGHT = 0.7  # weight of trust in the municipality (the funder) in coalition trust
@@ -29,20 +29,20 @@ FUNDER_WEIGHT = 0.7  # weight of trust in the municipality (the funder) in coali
 class TrustNetwork:
     """The trust matrix of the organisations and its update rules."""
 
-    def __init__(self, p: dict[str, Any], n_orgs: int) -> None:
+    def __init__(self, p: Params, n_orgs: int) -> None:
         self.p = p
-        self.T = np.full((n_orgs, n_orgs), p["initial_trust"], dtype=float)
+        self.T = np.full((n_orgs, n_orgs), p.initial_trust, dtype=float)
         np.fill_diagonal(self.T, 1.0)
 
     @property
     def step_up(self) -> float:
         """Trust gained from one kept promise."""
-        return self.p["trust_gain"] * self.p["trust_sensitivity"]
+        return self.p.trust_gain * self.p.trust_sensitivity
 
     @property
     def step_down(self) -> float:
         """Trust lost from one broken promise."""
-        return self.step_up * self.p["trust_asymmetry"]
+        return self.step_up * self.p.trust_asymmetry
 
     def kept(self, i: np.ndarray | int, j: np.ndarray | int, weight: float | np.ndarray = 1.0
              ) -> None:
@@ -68,12 +68,12 @@ class TrustNetwork:
     def recover(self, former: np.ndarray) -> None:
         """Former partners' trust drifts back towards the initial level."""
         if former.any():
-            rate = self.p["trust_recovery_rate"]
-            self.T[former] += rate * (self.p["initial_trust"] - self.T[former])
+            rate = self.p.trust_recovery_rate
+            self.T[former] += rate * (self.p.initial_trust - self.T[former])
 
     def can_rejoin(self, trust_level: np.ndarray) -> np.ndarray:
         """Which organisations trust the coalition enough to come back."""
-        return trust_level >= self.p["trust_exit_threshold"] + REJOIN_MARGIN
+        return trust_level >= self.p.trust_exit_threshold + REJOIN_MARGIN
 
     def mean_between(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust in both directions between two groups (by index arrays)."""

@@ -11,25 +11,25 @@ end are projected with the settled job-loss hazard. Discounting at ``discount_ra
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+
+from sim.parameters import Params
 
 NET_WAGE_SHARE = 0.8
 
 
-def monthly_value(p: dict[str, Any]) -> float:
+def monthly_value(p: Params) -> float:
     """Value of one month in work after a programme placement, net of deadweight."""
-    personal = max(NET_WAGE_SHARE * p["entry_wage"] - p["benefit_month"], 0.0)
-    gross = p["benefit_month"] + p["execution_cost_month"] + p["social_value_month"] + personal
-    return gross * (1.0 - p["deadweight_share"])
+    personal = max(NET_WAGE_SHARE * p.entry_wage - p.benefit_month, 0.0)
+    gross = p.benefit_month + p.execution_cost_month + p.social_value_month + personal
+    return gross * (1.0 - p.deadweight_share)
 
 
-def _discount(p: dict[str, Any]) -> float:
-    return (1.0 + p["discount_rate"]) ** (-1.0 / 12.0)
+def _discount(p: Params) -> float:
+    return (1.0 + p.discount_rate) ** (-1.0 / 12.0)
 
 
-def spell_value(p: dict[str, Any], starts: np.ndarray, lengths: np.ndarray,
+def spell_value(p: Params, starts: np.ndarray, lengths: np.ndarray,
                 ongoing: np.ndarray, years: int) -> float:
     """Present value (at month 0) of spells within ``years`` of their start."""
     if len(starts) == 0:
@@ -38,14 +38,15 @@ def spell_value(p: dict[str, Any], starts: np.ndarray, lengths: np.ndarray,
     horizon = 12 * years
     months = np.minimum(lengths, horizon)
     observed = (1.0 - d ** months) / (1.0 - d) if d < 1 else months.astype(float)
-    survive = d * (1.0 - p["job_loss_rate_settled"])
+    survive = d * (1.0 - p.job_loss_rate_settled)
     left = np.where(ongoing, np.maximum(horizon - lengths, 0), 0)
-    projected = d ** months * (1.0 - survive ** left) / (1.0 - survive) * (1.0 - p[
-        "job_loss_rate_settled"]) if survive < 1 else left.astype(float)
+    settled = p.job_loss_rate_settled
+    projected = (d ** months * (1.0 - survive ** left) / (1.0 - survive) * (1.0 - settled)
+                 if survive < 1 else left.astype(float))
     return float(monthly_value(p) * np.sum(d ** starts * (observed + projected)))
 
 
-def present_value(p: dict[str, Any], monthly: np.ndarray) -> float:
+def present_value(p: Params, monthly: np.ndarray) -> float:
     """Present value at month 0 of a monthly series starting at month 0."""
     d = _discount(p)
     return float(np.sum(monthly * d ** np.arange(len(monthly))))
