@@ -61,7 +61,7 @@ def compare(
     jobs: Jobs = None,
 ) -> None:
     """Compare scenarios with common random numbers; write comparison.csv and report.html."""
-    from instap.compare import compare_command
+    from instap.commands.compare import compare_command
     compare_command(inputs, reps=reps, seed=seed, out=out, jobs=jobs)
 
 
@@ -69,7 +69,7 @@ def compare(
 def report(folder: Annotated[Path, typer.Argument(help="An `instap run` result folder.")]
            ) -> None:
     """Write report.html for one `instap run` result folder."""
-    from instap.compare import report_command
+    from instap.commands.report import report_command
     report_command(folder)
 
 

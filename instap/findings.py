@@ -1,8 +1,29 @@
-"""Plain-language findings: the sentences a policy analyst reads after a run."""
+"""Plain-language findings: the sentences a policy analyst reads after a run
+(:func:`plain_summary`) or a comparison of scenarios (:func:`comparison_findings`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+import pandas as pd
+
+from instap.inputs import ScenarioData
+from instap.stats import table_row
+from instap.survival import MEDIAN_KEY
+
+# Metrics that get a sentence in a comparison: (label, unit, scale, higher is better).
+HEADLINE: dict[str, tuple[str, str, float, bool]] = {
+    "participants.placements": ("people starting work", "", 1.0, True),
+    "participants.programme_placements": ("placements through the programme", "", 1.0, True),
+    "participants.regular_work": ("moves into regular work", "", 1.0, True),
+    "participants.retention_12m": ("still in work 12 months after placement", "points", 100.0,
+                                   True),
+    "finance.sroi_10y": ("social return over 10 years", "EUR per EUR", 1.0, True),
+    "finance.municipal_spending": ("municipal programme spending", "EUR", 1.0, False),
+    "finance.public_cost_per_lasting_placement": ("public cost per lasting placement", "EUR",
+                                                  1.0, False),
+}
 
 
 def _num(x: float | None, fmt: str = ",.0f") -> str:
@@ -53,3 +74,100 @@ def plain_summary(summary: dict[str, Any], name: str, horizon: int) -> str:
                      f"invested{_ci(sroi, '.2f')}.")
     return "\n".join(lines)
 
+
+
+# ----------------------------------------------------------------------------- comparison
+def comparison_findings(scenarios: Sequence[ScenarioData], table: pd.DataFrame
+                        ) -> list[tuple[str, str, bool]]:
+    """Plain-language sentences on each scenario's difference from the first, from the
+    rows of :func:`instap.stats.comparison_table`: (scenario, sentence, whether the 95%
+    interval excludes no difference)."""
+    ref = scenarios[0]
+    out: list[tuple[str, str, bool]] = []
+    for sc in scenarios[1:]:
+        name, base = _label(sc.name).capitalize(), _label(ref.name)
+        med = table_row(table, MEDIAN_KEY, sc.name)
+        med_ref = table_row(table, MEDIAN_KEY, ref.name)
+        if med and med_ref and med.get("diff") is not None:
+            out.append((sc.name, _median_sentence(name, base, med, med_ref, sc.horizon,
+                                                  ref.horizon), _clear(med)))
+        for key, years in (("durability.p_alive_120", 10), ("durability.p_alive_60", 5)):
+            p, p_ref = table_row(table, key, sc.name), table_row(table, key, ref.name)
+            if p and p_ref and p.get("diff") is not None and p["mean"] is not None:
+                verb = "raises" if p["diff"] > 0 else "lowers" if p["diff"] < 0 else "keeps"
+                ci = _diff_ci(p["diff_low"], p["diff_high"], 100)
+                inner = f"{p['diff'] * 100:+.0f} points" + (f", {ci[2:-1]}" if ci else "")
+                text = (f"{name} {verb} the chance that the ecosystem is still alive after "
+                        f"{years} years from {p_ref['mean'] * 100:.0f}% to "
+                        f"{p['mean'] * 100:.0f}% ({inner}).")
+                out.append((sc.name, text, _clear(p)))
+                break
+        for key, (label, unit, scale, _better) in HEADLINE.items():
+            row = table_row(table, key, sc.name)
+            if row and row.get("diff") is not None:
+                out.append((sc.name, _headline_sentence(name, base, row, label, unit, scale),
+                            _clear(row)))
+    return out
+
+
+def _median_sentence(name: str, base: str, med: dict[str, Any], med_ref: dict[str, Any],
+                     horizon: int, ref_horizon: int) -> str:
+    reached = med["mean"] is not None and med["mean"] < horizon
+    reached_ref = med_ref["mean"] is not None and med_ref["mean"] < ref_horizon
+    d = med["diff"]
+    if not reached and not reached_ref:
+        return (f"{name} and {base} both keep the ecosystem alive beyond the "
+                f"{ref_horizon}-month horizon in more than half of the runs; their "
+                "median survival cannot be told apart within the horizon.")
+    ci = _diff_ci(med["diff_low"], med["diff_high"])
+    if d == 0:
+        return (f"{name} and {base} have the same median survival "
+                f"({_months(med, horizon)}){ci}.")
+    bound = (not reached and d > 0) or (not reached_ref and d < 0)
+    word = "longer" if d > 0 else "shorter"
+    how = (f"at least {abs(d):.0f} months {word} (median)" if bound
+           else f"a median {abs(d):.0f} months {word}")
+    return (f"{name} keeps the ecosystem alive {how} than {base}{ci}: median survival "
+            f"{_months(med, horizon)} against {_months(med_ref, ref_horizon)}.")
+
+
+def _headline_sentence(name: str, base: str, row: dict[str, Any], label: str, unit: str,
+                       scale: float) -> str:
+    d = row["diff"] * scale
+    digits = 1 if abs(d) < 10 and unit not in ("EUR",) else 0
+    more = "more" if d > 0 else "fewer" if unit == "" else "less"
+    if unit == "points":
+        return (f"{name}: {label} {d:+.{1}f} percentage points compared with {base}"
+                f"{_diff_ci(row['diff_low'], row['diff_high'], scale, 1)}.")
+    if unit == "EUR":
+        return (f"{name}: {label} {'higher' if d > 0 else 'lower'} by EUR "
+                f"{abs(d):,.0f} than under {base}"
+                f"{_diff_ci(row['diff_low'], row['diff_high'], scale)}.")
+    if unit:
+        return (f"{name}: {label} {d:+.2f} {unit} compared with {base}"
+                f"{_diff_ci(row['diff_low'], row['diff_high'], scale, 2)}.")
+    return (f"{name}: {abs(d):,.{digits}f} {more} {label} than {base} over the run"
+            f"{_diff_ci(row['diff_low'], row['diff_high'], scale, digits)}.")
+
+
+def _diff_ci(low: float | None, high: float | None, scale: float = 1.0, digits: int = 0
+             ) -> str:
+    if low is None or high is None:
+        return ""
+    lo, hi = round(low * scale, digits) + 0.0, round(high * scale, digits) + 0.0  # no "-0"
+    return f" (95% CI {lo:+,.{digits}f} to {hi:+,.{digits}f})"
+
+
+def _clear(row: dict[str, Any]) -> bool:
+    lo, hi = row.get("diff_low"), row.get("diff_high")
+    return lo is not None and hi is not None and (lo > 0 or hi < 0)
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _months(row: dict[str, Any], horizon: int) -> str:
+    if row["mean"] is None or row["mean"] >= horizon:
+        return f"beyond {horizon} months"
+    return f"{row['mean']:.0f} months"

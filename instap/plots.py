@@ -1,4 +1,5 @@
-"""Figures of a run: envelopes over replications and the survival curve (PNG, no GUI).
+"""Figures: envelopes over replications and survival curves, of a run (PNG files) and of
+scenarios side by side (for the HTML reports). No GUI.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (the Agg canvas), so
 nothing here touches pyplot's global state. Colours are the Okabe-Ito palette, which
@@ -7,8 +8,9 @@ stays distinguishable for colour-blind readers.
 
 from __future__ import annotations
 
+import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,64 @@ def survival_plot(km_curve: dict[str, list[float]], path: Path, title: str = "")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
     fig.savefig(path)
+
+
+def survival_figure(curves: Mapping[str, Mapping[str, Sequence[float]]]) -> Figure:
+    """Kaplan-Meier curves overlaid, each with its 95% band; ``curves`` maps a scenario
+    name to its curve (``month``, ``survival``, ``low``, ``high``)."""
+    fig = Figure(figsize=(8.5, 4.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    right = 1
+    for i, (name, km) in enumerate(curves.items()):
+        if not km:
+            continue
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        m = np.asarray(km["month"])
+        right = max(right, int(m[-1]) if m.size else 1)
+        ax.fill_between(m, km["low"], km["high"], step="post", color=colour, alpha=0.15,
+                        linewidth=0)
+        ax.step(m, km["survival"], where="post", color=colour, linewidth=2, label=name)
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, right)
+    ax.set_title("Survival of the ecosystem (Kaplan-Meier, shaded: 95% band)", fontsize=11)
+    ax.set_xlabel("month")
+    ax.set_ylabel("probability still alive")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def side_by_side_figure(timeseries: Mapping[str, pd.DataFrame], columns: dict[str, str],
+                        title: str, ylabel: str, scale: float = 1.0) -> Figure:
+    """One panel per scenario (same y axis) with the envelopes of ``columns``;
+    ``timeseries`` maps a scenario name to its long timeseries frame."""
+    k = len(timeseries)
+    ncols = min(k, 3)
+    nrows = math.ceil(k / ncols)
+    fig = Figure(figsize=(4.2 * ncols + 0.6, 3.4 * nrows + 0.5), dpi=100, layout="constrained")
+    axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False).ravel()
+    for ax, (name, frame) in zip(axes, timeseries.items(), strict=False):
+        if scale != 1.0:
+            frame = frame.copy()
+            frame[list(columns)] = frame[list(columns)] / scale
+        for i, (column, label) in enumerate(columns.items()):
+            envelope(ax, frame, column, label, OKABE_ITO[i % len(OKABE_ITO)])
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("month")
+        ax.grid(alpha=0.3)
+        ax.set_xlim(left=0)
+    for ax in axes[k:]:
+        ax.set_visible(False)
+    for row in range(nrows):
+        axes[row * ncols].set_ylabel(ylabel)
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5),
+                   fontsize=8)
+    reps = next(iter(timeseries.values()))["replication"].nunique() if k else 0
+    fig.suptitle(f"{title} (median and 5-95% band over {reps} replications)", fontsize=11)
+    return fig
 
 
 def write_plots(timeseries: pd.DataFrame, summary: dict[str, Any], folder: Path,

@@ -1,10 +1,11 @@
 """Self-contained HTML reports of one run or of a comparison of scenarios.
 
-Presentation only: the numbers come in as plain data (a :class:`ScenarioData` per
-scenario and the comparison table built by :mod:`instap.compare`). Every figure is drawn
-with :class:`matplotlib.figure.Figure` (no pyplot state), saved as PNG into memory and
-embedded as a ``data:image/png;base64`` URI, so ``report.html`` is one file with no
-external references that an analyst can mail.
+Presentation only: everything comes in as plain data (a
+:class:`~instap.inputs.ScenarioData` per scenario, the table of
+:func:`instap.stats.comparison_table`, the sentences of :mod:`instap.findings`, the
+ranking of :mod:`instap.ranking`, the survival curves). Figures (:mod:`instap.plots`) are
+saved as PNG into memory and embedded as ``data:image/png;base64`` URIs, so
+``report.html`` is one file with no external references that an analyst can mail.
 """
 
 from __future__ import annotations
@@ -13,103 +14,25 @@ import base64
 import html
 import io
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from instap.plots import COALITION, MONEY, OKABE_ITO, PATHWAY, TRUST, envelope
+from instap.inputs import ScenarioData
+from instap.plots import (
+    COALITION,
+    MONEY,
+    PATHWAY,
+    TRUST,
+    side_by_side_figure,
+    survival_figure,
+)
 from sim.parameters import PARAMETERS
 
-
-@dataclass
-class ScenarioData:
-    """Everything the comparison and the report need about one scenario's replications."""
-
-    name: str
-    source: str  # the YAML file or run folder it came from
-    description: str
-    params: dict[str, Any]
-    seeds: list[int]
-    metrics: pd.DataFrame  # one row per replication: seed, then end-of-run metrics
-    timeseries: pd.DataFrame  # replication, seed, month, then the monthly columns
-    from_folder: bool = False
-    km_curve: dict[str, list[float]] = field(default_factory=dict)
-
-    @property
-    def horizon(self) -> int:
-        """The horizon in months."""
-        return int(self.params["months"])
-
-
-# ----------------------------------------------------------------------------- figures
-def figure_uri(fig: Figure) -> str:
-    """The figure as a ``data:image/png;base64,...`` URI."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def survival_figure(scenarios: Sequence[ScenarioData]) -> Figure:
-    """Kaplan-Meier curves of all scenarios overlaid, each with its 95% band."""
-    fig = Figure(figsize=(8.5, 4.6), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    right = 1
-    for i, sc in enumerate(scenarios):
-        km = sc.km_curve
-        if not km:
-            continue
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
-        m = np.asarray(km["month"])
-        right = max(right, int(m[-1]) if m.size else 1)
-        ax.fill_between(m, km["low"], km["high"], step="post", color=colour, alpha=0.15,
-                        linewidth=0)
-        ax.step(m, km["survival"], where="post", color=colour, linewidth=2, label=sc.name)
-    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlim(0, right)
-    ax.set_title("Survival of the ecosystem (Kaplan-Meier, shaded: 95% band)", fontsize=11)
-    ax.set_xlabel("month")
-    ax.set_ylabel("probability still alive")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
-    return fig
-
-
-def side_by_side_figure(scenarios: Sequence[ScenarioData], columns: dict[str, str],
-                        title: str, ylabel: str, scale: float = 1.0) -> Figure:
-    """One panel per scenario (same y axis) with the envelopes of ``columns``."""
-    k = len(scenarios)
-    ncols = min(k, 3)
-    nrows = math.ceil(k / ncols)
-    fig = Figure(figsize=(4.2 * ncols + 0.6, 3.4 * nrows + 0.5), dpi=100, layout="constrained")
-    axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False).ravel()
-    for ax, sc in zip(axes, scenarios, strict=False):
-        frame = sc.timeseries
-        if scale != 1.0:
-            frame = frame.copy()
-            frame[list(columns)] = frame[list(columns)] / scale
-        for i, (column, label) in enumerate(columns.items()):
-            envelope(ax, frame, column, label, OKABE_ITO[i % len(OKABE_ITO)])
-        ax.set_title(sc.name, fontsize=10)
-        ax.set_xlabel("month")
-        ax.grid(alpha=0.3)
-        ax.set_xlim(left=0)
-    for ax in axes[k:]:
-        ax.set_visible(False)
-    for row in range(nrows):
-        axes[row * ncols].set_ylabel(ylabel)
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5),
-                   fontsize=8)
-    reps = scenarios[0].timeseries["replication"].nunique() if k else 0
-    fig.suptitle(f"{title} (median and 5-95% band over {reps} replications)", fontsize=11)
-    return fig
+Curves = Mapping[str, Mapping[str, Sequence[float]]]  # scenario name -> Kaplan-Meier curve
 
 
 # ----------------------------------------------------------------------------- text
@@ -125,16 +48,18 @@ def fmt(x: Any, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
-def _esc(text: Any) -> str:
+def esc(text: Any) -> str:
+    """``text`` as HTML-escaped text."""
     return html.escape(str(text))
 
 
-def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
-    head = "".join(f"<th>{_esc(h)}</th>" for h in header)
+def table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    """An HTML table; columns from ``numeric_from`` on are right-aligned numbers."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
     body = []
     for row in rows:
         cells = "".join(
-            f"<td class='num'>{_esc(c)}</td>" if i >= numeric_from else f"<td>{_esc(c)}</td>"
+            f"<td class='num'>{esc(c)}</td>" if i >= numeric_from else f"<td>{esc(c)}</td>"
             for i, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -191,27 +116,35 @@ def page(title: str, body: list[str]) -> str:
     """A complete HTML document with inline CSS."""
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{_esc(title)}</h1><p class='small'>Generated {stamp} by instap.</p>"
+            f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{esc(title)}</h1><p class='small'>Generated {stamp} by instap.</p>"
             + "\n".join(body) + "</body></html>\n")
+
+
+def figure_uri(fig: Figure) -> str:
+    """The figure as a ``data:image/png;base64,...`` URI."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def image(fig: Figure, alt: str) -> str:
     """An embedded figure."""
-    return f"<img alt='{_esc(alt)}' src='{figure_uri(fig)}'>"
+    return f"<img alt='{esc(alt)}' src='{figure_uri(fig)}'>"
 
 
 def envelope_section(scenarios: Sequence[ScenarioData]) -> list[str]:
     """Pathway, coalition, trust and money envelopes, scenarios side by side."""
+    series = {sc.name: sc.timeseries for sc in scenarios}
     return [
         "<h2>Pathway, coalition and money over time</h2>",
-        image(side_by_side_figure(scenarios, PATHWAY, "Participants by pathway state",
+        image(side_by_side_figure(series, PATHWAY, "Participants by pathway state",
                                   "participants (persons)"), "pathway envelopes"),
-        image(side_by_side_figure(scenarios, COALITION, "Coalition size by actor kind",
+        image(side_by_side_figure(series, COALITION, "Coalition size by actor kind",
                                   "organisations"), "coalition envelopes"),
-        image(side_by_side_figure(scenarios, TRUST, "Mean trust between organisations",
+        image(side_by_side_figure(series, TRUST, "Mean trust between organisations",
                                   "trust (index 0-1)"), "trust envelopes"),
-        image(side_by_side_figure(scenarios, MONEY, "Money flows per month",
+        image(side_by_side_figure(series, MONEY, "Money flows per month",
                                   "thousand EUR per month", scale=1000.0), "money envelopes"),
     ]
 
@@ -221,8 +154,82 @@ def scenario_list(scenarios: Sequence[ScenarioData]) -> list[str]:
     items = []
     for sc in scenarios:
         kind = "run folder" if sc.from_folder else "scenario file"
-        desc = _esc(sc.description).replace("\n", "<br>") if sc.description else ""
-        items.append(f"<li><b>{_esc(sc.name)}</b> ({kind} <code>{_esc(sc.source)}</code>; "
+        desc = esc(sc.description).replace("\n", "<br>") if sc.description else ""
+        items.append(f"<li><b>{esc(sc.name)}</b> ({kind} <code>{esc(sc.source)}</code>; "
                      f"{len(sc.seeds)} replications, {sc.horizon} months)"
                      + (f"<br><span class='small'>{desc}</span>" if desc else "") + "</li>")
     return ["<h2>Scenarios</h2><ul>", *items, "</ul>"]
+
+
+# ----------------------------------------------------------------------------- documents
+def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
+                 findings: Sequence[tuple[str, str, bool]], ranking: str, curves: Curves,
+                 warnings: Sequence[str], reps_note: str) -> str:
+    """The comparison report as one self-contained HTML document: ``rows`` is the
+    comparison table, ``findings`` its sentences (scenario, text, clear), ``ranking`` the
+    durability table as text, ``curves`` the survival curve of each scenario."""
+    ref = scenarios[0]
+    names = [sc.name for sc in scenarios]
+    body = [f"<p>{_bold_join(names)} compared; the first, <b>{esc(ref.name)}</b>, is the "
+            f"reference. {esc(reps_note)}</p>"]
+    body += [f"<p class='warn'>{esc(w)}</p>" for w in warnings]
+    body.append("<h2>What differs, in plain words</h2>")
+    current = None
+    for scenario, text, clear in findings:
+        if scenario != current:
+            body.append(f"<h3>{esc(scenario)} vs {esc(ref.name)}</h3>")
+            current = scenario
+        note = "" if clear else (" <span class='unclear'>(the 95% interval includes no "
+                                 "difference: not distinguishable at this number of "
+                                 "replications)</span>")
+        body.append(f"<p class='finding'>{esc(text)}{note}</p>")
+    body.append("<h2>Durability</h2>")
+    body.append("<pre>" + esc(ranking) + "</pre>")
+    body.append(image(survival_figure(curves), "survival curves"))
+    body += envelope_section(scenarios)
+    body.append("<h2>All metrics</h2><p class='small'>Mean (or Kaplan-Meier estimate) with "
+                "95% interval per scenario; difference from the first scenario with its 95% "
+                "interval (paired over common random numbers where the seeds match). The "
+                "same numbers are in comparison.csv.</p>")
+    cells = [[r.metric, r.scenario, fmt(r.mean), f"{fmt(r.low)} – {fmt(r.high)}",
+              fmt(r.diff), f"{fmt(r.diff_low)} – {fmt(r.diff_high)}", r.method]
+             for r in rows.itertuples()]
+    body.append(table(["metric", "scenario", "mean", "95% interval",
+                       f"difference from {ref.name}", "95% interval", "method"],
+                      cells, numeric_from=2))
+    diffs = parameter_differences(scenarios)
+    body.append("<h2>Parameters that differ between the scenarios</h2>")
+    if diffs:
+        body.append(table(["parameter", "unit", *names], diffs, numeric_from=2))
+    else:
+        body.append("<p>None: the scenarios have identical resolved parameters.</p>")
+    body += scenario_list(scenarios)
+    return page("Scenario comparison: " + " vs ".join(names), body)
+
+
+def run_html(sc: ScenarioData, rows: pd.DataFrame, *, summary_text: str, ranking: str,
+             curves: Curves) -> str:
+    """The report of one run as one self-contained HTML document: ``rows`` is the table
+    of its metrics, ``summary_text`` the plain-language summary, one line a paragraph."""
+    body = ["<h2>Summary</h2>"]
+    body += [f"<p>{esc(line)}</p>" for line in summary_text.splitlines()]
+    body.append("<h2>Durability</h2>")
+    body.append("<pre>" + esc(ranking) + "</pre>")
+    body.append(image(survival_figure(curves), "survival curve"))
+    body += envelope_section([sc])
+    body.append("<h2>All metrics</h2><p class='small'>Mean (or Kaplan-Meier estimate) with "
+                "95% interval over replications.</p>")
+    cells = [[r.metric, fmt(r.mean), f"{fmt(r.low)} – {fmt(r.high)}", str(r.n)]
+             for r in rows.itertuples()]
+    body.append(table(["metric", "mean", "95% interval", "replications"], cells))
+    body.append("<h2>Parameters that differ from the defaults</h2>")
+    changed = parameters_vs_defaults(sc.params)
+    body.append(table(["parameter", "unit", "default", sc.name], changed, numeric_from=2)
+                if changed else "<p>None: every parameter has its default value.</p>")
+    body += scenario_list([sc])
+    return page(f"Run report: {sc.name}", body)
+
+
+def _bold_join(names: Sequence[str]) -> str:
+    quoted = [f"<b>{esc(n)}</b>" for n in names]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]

@@ -12,16 +12,17 @@ import pandas as pd
 import pytest
 
 from instap import cli
+from instap.commands.compare import compare_command
+from instap.commands.report import report_command
 from instap.commands.run import run_command
-from instap.compare import (
-    CSV_COLUMNS,
-    KM_METRICS,
-    compare_command,
-    km_matrix,
-    km_statistics,
-    report_command,
+from instap.stats import CSV_COLUMNS
+from instap.survival import (
+    DURABILITY_METRICS,
+    MEDIAN_KEY,
+    durability_statistics,
+    kaplan_meier,
+    survival_curves,
 )
-from instap.summary import kaplan_meier
 
 REPO = Path(__file__).resolve().parent.parent
 REPS, SEED = 3, 11
@@ -60,7 +61,7 @@ def test_csv_has_the_columns_and_a_row_per_metric_and_scenario(table: pd.DataFra
     assert set(table["scenario"]) == {"base", "multi"}
     per_metric = table.groupby("metric")["scenario"].apply(list)
     assert all(sorted(v) == ["base", "multi"] for v in per_metric)
-    for key in (*KM_METRICS, "participants.placements", "participants.retention_6m",
+    for key in (*DURABILITY_METRICS, "participants.placements", "participants.retention_6m",
                 "finance.sroi_10y", "durability.survival_months"):
         assert key in per_metric.index
     assert (table.loc[table["metric"] == "participants.placements", "n"] == REPS).all()
@@ -151,15 +152,15 @@ def test_report_for_one_run_folder(files: dict[str, Path], tmp_path: Path) -> No
     assert not list(folder.glob(".report*"))
 
 
-def test_bootstrap_km_matches_the_summary_estimator() -> None:
+def test_bootstrap_statistics_match_the_summary_estimator() -> None:
     rng = np.random.default_rng(3)
     times = rng.integers(1, 40, 25).astype(float)
     events = rng.random(25) < 0.7
     times[~events] = 40.0
     km = kaplan_meier(times, events, 40)
-    curve = km_matrix(times[None, :], events[None, :], 40)[0]
-    np.testing.assert_allclose(curve, km.survival)
-    med = km_statistics(curve[None, :], 40)["durability.median_survival_months"][0]
+    curves = survival_curves(times[None, :], events[None, :], 40)
+    np.testing.assert_array_equal(curves[0], km.survival)
+    med = durability_statistics(curves, times[None, :], 40)[MEDIAN_KEY][0]
     expected = km.median()["mean"]
     assert med == (expected if expected is not None else 40.0)
 
@@ -202,7 +203,10 @@ def test_report_on_a_folder_that_is_not_a_run_folder_exits_2(
 def test_survival_after_every_run_collapsed_is_zero_not_unknown() -> None:
     times = np.array([[10.0, 12.0, 20.0]])
     events = np.ones_like(times, dtype=bool)
-    curve = km_matrix(times, events, 40)[0]
-    assert curve[25] == 0.0 and curve[40] == 0.0
-    censored = km_matrix(np.array([[10.0, 20.0]]), np.array([[True, False]]), 40)[0]
-    assert np.isnan(censored[25]) and censored[20] == 0.5
+    collapsed = durability_statistics(survival_curves(times, events, 120), times, 120)
+    assert collapsed["durability.p_alive_60"][0] == 0.0
+    assert collapsed["durability.p_alive_120"][0] == 0.0
+    times, events = np.array([[10.0, 20.0]]), np.array([[True, False]])
+    curves = survival_curves(times, events, 120)
+    censored = durability_statistics(curves, times, 120)
+    assert curves[0, 20] == 0.5 and np.isnan(censored["durability.p_alive_60"][0])

@@ -7,7 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from instap.summary import kaplan_meier, lookup, mean_interval, nest, summarise
+from instap.stats import mean_interval
+from instap.summary import lookup, nest, summarise
+from instap.survival import kaplan_meier
 
 # Freireich et al. (1963) 6-MP arm, the textbook example (Kalbfleisch and Prentice; R's
 # survival::survfit with conf.type="log-log" gives the intervals below).
@@ -99,8 +101,6 @@ def test_summarise_nests_metrics_and_durability() -> None:
 
 def test_curve_that_reached_zero_stays_zero_beyond_last_observation() -> None:
     """When every replication collapsed, survival later on is known: zero."""
-    from instap.summary import kaplan_meier
-
     km = kaplan_meier([40, 42, 43], [1, 1, 1], horizon=120)
     assert km.at(120)["mean"] == 0.0 and km.at(120)["estimable"]
     assert km.at(41)["mean"] > 0

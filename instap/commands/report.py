@@ -1,0 +1,39 @@
+"""``instap report``: ``report.html`` for one ``instap run`` folder, written into it.
+
+The numbers are recomputed from the folder's stored metrics (:mod:`instap.stats`), the
+same way ``instap compare`` computes them, so a run report and a comparison agree.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from instap.errors import InstapError
+from instap.findings import plain_summary
+from instap.inputs import folder_scenario
+from instap.ranking import durability_ranking
+from instap.report import run_html
+from instap.results import load_run_folder
+from instap.stats import comparison_table, scenario_km
+
+
+def report_command(folder: Path) -> Path:
+    """Write ``report.html`` for one ``instap run`` folder (into that folder); return it."""
+    folder = Path(folder)
+    run = load_run_folder(folder)
+    sc = folder_scenario(run, folder)
+    table = comparison_table([sc])
+    text = run_html(sc, table, summary_text=plain_summary(run.summary, sc.name, sc.horizon),
+                    ranking=durability_ranking([sc], table),
+                    curves={sc.name: scenario_km(sc).curve()})
+    target = folder / "report.html"
+    tmp = folder / f".report.html.partial-{os.getpid()}"
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise InstapError(f"{target}: cannot write the report ({err.strerror})") from None
+    print(f"Report: {target}")
+    return target

@@ -1,0 +1,131 @@
+"""The inputs of a comparison: scenario files (run here) or run folders, as ScenarioData.
+
+Every input is checked before anything runs. Scenario files are run with the same
+replication seeds (:func:`instap.execution.replication_seeds` of ``--seed`` and
+``--reps``), so replication *i* of every scenario sees the same random stream at the
+start (common random numbers); run folders bring their stored metrics and timeseries.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from instap.errors import InstapError
+from instap.execution import replication_seeds, run_replications
+from instap.results import RunFolder, load_run_folder, timeseries_table
+from instap.scenario import LoadedScenario, load_scenario
+
+
+@dataclass
+class ScenarioData:
+    """Everything the statistics and the reports need about one scenario's replications."""
+
+    name: str
+    source: str  # the YAML file or run folder it came from
+    description: str
+    params: dict[str, Any]
+    seeds: list[int]
+    metrics: pd.DataFrame  # one row per replication: seed, then end-of-run metrics
+    timeseries: pd.DataFrame  # replication, seed, month, then the monthly columns
+    from_folder: bool = False
+
+    @property
+    def horizon(self) -> int:
+        """The horizon in months."""
+        return int(self.params["months"])
+
+
+def folder_scenario(folder: RunFolder, source: Path) -> ScenarioData:
+    """The scenario stored in an ``instap run`` folder (already loaded from ``source``)."""
+    manifest = folder.manifest
+    info = manifest.get("scenario", {})
+    params = manifest.get("params")
+    if not isinstance(params, dict) or "months" not in params:
+        raise InstapError(f"{source}: manifest.json has no resolved parameters")
+    metrics = folder.metrics.sort_values("replication").reset_index(drop=True)
+    seeds = [int(s) for s in manifest.get("seeds", metrics["seed"].tolist())]
+    return ScenarioData(name=str(info.get("name") or source.name), source=str(source),
+                        description=str(info.get("description") or ""), params=params,
+                        seeds=seeds, metrics=metrics, timeseries=folder.timeseries,
+                        from_folder=True)
+
+
+def load_inputs(inputs: Sequence[Path], reps: int, seed: int, jobs: int | None = None,
+                progress: bool = True) -> tuple[list[ScenarioData], list[str]]:
+    """Check every input first, then run the scenario files; returns (scenarios, warnings)."""
+    if len(inputs) < 2:
+        raise InstapError(f"compare needs at least 2 scenarios or run folders, got "
+                          f"{len(inputs)}")
+    if reps < 1:
+        raise InstapError(f"--reps {reps}: must be at least 1")
+    if seed < 0:
+        raise InstapError(f"--seed {seed}: must be 0 or more")
+    checked = [(Path(p), _check(Path(p))) for p in inputs]
+    seeds = replication_seeds(seed, reps)
+    scenarios = []
+    for path, loaded in checked:
+        if isinstance(loaded, LoadedScenario):
+            if progress:
+                print(f"running {loaded.name} ({reps} replications)", file=sys.stderr)
+            scenarios.append(_run(loaded, seeds, jobs, progress))
+        else:
+            scenarios.append(folder_scenario(loaded, path))
+    _unique_names(scenarios)
+    return scenarios, _warnings(scenarios)
+
+
+def _check(path: Path) -> RunFolder | LoadedScenario:
+    """One input, checked: a run folder or a scenario file."""
+    if path.is_dir():
+        return load_run_folder(path)
+    if not path.exists():
+        raise InstapError(f"{path}: no such file or folder")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise InstapError(f"{path}: expected a scenario .yaml file or an `instap run` folder")
+    return load_scenario(path)
+
+
+def _run(loaded: LoadedScenario, seeds: list[int], jobs: int | None, progress: bool
+         ) -> ScenarioData:
+    results = run_replications(loaded.params, seeds, jobs=jobs, progress=progress)
+    keys = list(dict.fromkeys(k for r in results for k in r.metrics))
+    metrics = pd.DataFrame({"replication": range(len(results)),
+                            "seed": [r.seed for r in results],
+                            **{k: [r.metrics.get(k, math.nan) for r in results]
+                               for k in keys}})
+    return ScenarioData(name=loaded.name, source=str(loaded.path),
+                        description=loaded.description, params=dict(loaded.params),
+                        seeds=list(seeds), metrics=metrics,
+                        timeseries=timeseries_table(results).to_pandas())
+
+
+def _unique_names(scenarios: list[ScenarioData]) -> None:
+    seen: dict[str, int] = {}
+    for sc in scenarios:
+        k = seen.get(sc.name, 0) + 1
+        seen[sc.name] = k
+        if k > 1:
+            sc.name = f"{sc.name} ({k})"
+
+
+def _warnings(scenarios: list[ScenarioData]) -> list[str]:
+    """What makes the comparison with the first scenario weaker."""
+    warnings = []
+    ref = scenarios[0]
+    for sc in scenarios[1:]:
+        if sc.seeds != ref.seeds:
+            warnings.append(
+                f"{sc.name} was run with other seeds than {ref.name}: common random numbers "
+                "do not hold, so differences are unpaired (wider intervals). Rerun with the "
+                "same --seed and --reps, or give scenario files instead of run folders.")
+        if sc.horizon != ref.horizon:
+            warnings.append(f"{sc.name} runs {sc.horizon} months, {ref.name} {ref.horizon}: "
+                            "totals over the run are not comparable.")
+    return warnings
