@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from instap.inputs import ScenarioData
 from instap.stats import table_row
 from instap.survival import MEDIAN_KEY
+
+if TYPE_CHECKING:
+    from instap.inputs import ScenarioData
 
 # Metrics that get a sentence in a comparison: (label, unit, scale, higher is better).
 HEADLINE: dict[str, tuple[str, str, float, bool]] = {

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from instap.inputs import ScenarioData
 from instap.stats import table_row
 from instap.survival import MEDIAN_KEY, SURVIVAL_KEY
+
+if TYPE_CHECKING:
+    from instap.inputs import ScenarioData
 
 HEADER = ("rank", "scenario", "median survival, months [95% CI]", "alive at 60 months",
           "alive at 120 months")

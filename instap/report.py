@@ -16,12 +16,11 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from instap.inputs import ScenarioData
 from instap.plots import (
     COALITION,
     MONEY,
@@ -31,6 +30,9 @@ from instap.plots import (
     survival_figure,
 )
 from sim.parameters import PARAMETERS
+
+if TYPE_CHECKING:
+    from instap.inputs import ScenarioData
 
 Curves = Mapping[str, Mapping[str, Sequence[float]]]  # scenario name -> Kaplan-Meier curve
 

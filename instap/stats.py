@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from instap.inputs import ScenarioData
 from instap.survival import (
     ALIVE_AT,
     DURABILITY_METRICS,
@@ -36,6 +35,9 @@ from instap.survival import (
     kaplan_meier,
     survival_curves,
 )
+
+if TYPE_CHECKING:
+    from instap.inputs import ScenarioData
 
 CSV_COLUMNS = ("metric", "scenario", "n", "mean", "low", "high", "diff", "diff_low",
                "diff_high", "method")
