@@ -10,7 +10,7 @@ month ``t``; a replication that never collapsed is censored at its last month.
   2,000 resamples per pair: about 0.05 s for a pair of 20 replications in one pass, where
   ``scipy.stats.ecdf`` called per resample takes about 1 s.
 - :func:`kaplan_meier` is one curve with its pointwise 95% band, Greenwood's variance on
-  the log-log scale.
+  the log-log scale, from ``scipy.stats.ecdf(...).sf.confidence_interval("log-log")``.
 
 ``tests/test_survival.py`` checks :func:`survival_curves` against ``scipy.stats.ecdf``
 (they agree to a rounding unit, 2.2e-16). They are not bit-identical: scipy multiplies
@@ -22,18 +22,18 @@ bits would change stored comparison numbers.
 
 from __future__ import annotations
 
-import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 SURVIVAL_KEY = "durability.survival_months"
 EVENT_KEY = "durability.collapsed"
 MEDIAN_KEY = "durability.median_survival_months"
 ALIVE_AT = {60: "durability.p_alive_60", 120: "durability.p_alive_120"}
 DURABILITY_METRICS = (MEDIAN_KEY, *ALIVE_AT.values())
-Z95 = 1.959963984540054
 
 
 def survival_curves(times: np.ndarray, events: np.ndarray, months: int) -> np.ndarray:
@@ -115,8 +115,8 @@ def kaplan_meier(times: list[float] | np.ndarray, events: list[float] | np.ndarr
     """Kaplan-Meier estimate of S(t) = P(T > t) for t = 0..horizon (whole months).
 
     ``events`` is 1 where the collapse was observed at ``times``, 0 where censored;
-    non-finite times are left out. The band is Greenwood's variance on the log-log scale,
-    which stays inside [0, 1]; where S(t) is 0 or 1 the band is S(t) itself.
+    non-finite times are left out. The band is Greenwood's variance on the log-log scale
+    (scipy), which stays inside [0, 1]; where S(t) is 0 or 1 the band is S(t) itself.
     """
     t = np.asarray(times, dtype=float)
     e = np.asarray(events, dtype=float) > 0.5
@@ -133,15 +133,15 @@ def kaplan_meier(times: list[float] | np.ndarray, events: list[float] | np.ndarr
 
 def _loglog_band(t: np.ndarray, e: np.ndarray, months: np.ndarray, surv: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
-    at_risk = (t[None, :] >= months[:, None]).sum(axis=1)
-    deaths = ((t[None, :] == months[:, None]) & e[None, :]).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(at_risk > deaths, deaths / (at_risk * (at_risk - deaths)), math.inf)
-    var_sum = np.cumsum(np.where(deaths > 0, terms, 0.0))  # Greenwood: sum d / (r (r - d))
-    low, high = surv.copy(), surv.copy()
-    inner = (surv > 0) & (surv < 1) & np.isfinite(var_sum)
-    s, v = surv[inner], var_sum[inner]
-    se = np.sqrt(v) / np.abs(np.log(s))
-    low[inner] = s ** np.exp(Z95 * se)
-    high[inner] = s ** np.exp(-Z95 * se)
+    if t.size == 0:
+        return surv.copy(), surv.copy()
+    sf = stats.ecdf(stats.CensoredData(uncensored=t[e], right=t[~e])).sf
+    with warnings.catch_warnings():
+        # undefined where S is 0 or 1 (no spread on the log-log scale); handled below
+        warnings.filterwarnings("ignore", "The confidence interval is undefined",
+                                RuntimeWarning)
+        band = sf.confidence_interval(0.95, method="log-log")
+    low, high = band.low.evaluate(months), band.high.evaluate(months)
+    undefined = ~(np.isfinite(low) & np.isfinite(high))
+    low[undefined], high[undefined] = surv[undefined], surv[undefined]
     return low, high
