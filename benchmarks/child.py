@@ -48,7 +48,7 @@ def model(n: int, months: int, seed: int) -> None:
 
 def sweep_seeds(seed: int, runs: int) -> list[int]:
     """The seeds ``instap sweep`` gives runs ``0..runs-1`` of an experiment."""
-    from instap.sweep.design import run_seed
+    from instap.execution import run_seed
     return [run_seed(seed, r) for r in range(runs)]
 
 

@@ -1,24 +1,93 @@
-"""Replications of the model: seeds, one run, and many runs over a process pool.
+"""How the model is executed: seeds, one replication, and the one process pool.
 
-Each replication is fully determined by its seed, and results come back in seed order,
-so the output does not depend on the number of processes.
+Every command that runs the model goes through this module (``instap run``, ``instap
+compare``, ``instap sweep`` with its local executor, ``experiments/calibrate.py``), in the
+spirit of EMA Workbench's evaluators: the model is built and run in one place, and how
+runs are spread over processes is a separate, swappable piece (:class:`WorkerPool` here;
+the sweep's ``DaskExecutor`` is the other one, behind the same ``map(chunks)`` interface).
+Importing this module is cheap (numpy, tqdm and the pool machinery load on first use), so
+the command line can read :data:`DEFAULT_SEED` from it.
+
+Seeds
+-----
+Each run is fully determined by its parameters and its seed, so results never depend on
+the number of processes, the start method or the order in which runs finish. There are
+two seed schemes, each tied to data on disk, which is why neither can change:
+
+- :func:`replication_seeds` ``(master, reps)``: replications of one scenario (``instap
+  run``, ``instap compare``, the pattern tests, the calibration). Seed ``i`` is child ``i``
+  of ``SeedSequence(master)``, so it does not depend on ``reps`` (20 replications extend
+  10), and every scenario of a comparison gets the same list: common random numbers,
+  paired by seed. The list is written into each run folder's manifest, and ``instap
+  compare`` pairs stored folders with new runs by these values.
+- :func:`run_seed` ``(experiment_seed, run_id)``: runs of a sweep. It is computed from
+  the run index alone (``SeedSequence([experiment_seed, run_id])``), so any chunk, on any
+  worker or Dask machine or in a resumed session, knows its seeds without generating the
+  ones before; 63 bits, so it fits the int64 ``seed`` column of the chunk files. Resuming
+  a sweep mixes stored chunks with new ones, so the values must stay.
+
+:data:`DEFAULT_SEED` is the master seed of every command that has one (``--seed``).
+
+The pool
+--------
+:class:`WorkerPool` runs tasks on ``jobs`` processes (``jobs == 1``: in this process, no
+pool), keeps a bounded number of tasks in flight, yields results as they complete,
+workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent alone decides)
+and on any exception or interrupt the parent cancels what is queued and terminates the
+workers before the exception propagates.
+
+Start method: ``forkserver`` (``spawn`` where there is none). ``fork`` would be cheapest,
+but the parent is never single-threaded once numpy (OpenBLAS) and pyarrow are loaded:
+their threads are invisible to ``threading.active_count()``, Python 3.12 warns about
+forking such a process and Python 3.14 no longer forks by default on Linux for that
+reason. ``spawn`` is safe but every worker re-imports the model (about 1 s each on two
+cores). The fork server is a fresh single-threaded process that imports the model once
+(:data:`PRELOAD`); each worker is a fork of it, so workers start in milliseconds and
+inherit nothing from the parent but the task. :func:`start_server` starts it early so
+its imports overlap the parent's own work. Tasks carry everything they need (parameters
+and seed), so results are identical whatever the start method.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    import numpy as np
+
+    from sim import InstapModel
+
+DEFAULT_SEED = 20261125
+#: Modules the fork server imports once, so that workers start with them loaded.
+PRELOAD = ["sim", "instap.execution", "instap.sweep.worker"]
 
 
+# ----------------------------------------------------------------------------- seeds
+def replication_seeds(master_seed: int, reps: int) -> list[int]:
+    """``reps`` independent seeds derived from ``master_seed`` (numpy SeedSequence.spawn)."""
+    import numpy as np
+
+    children = np.random.SeedSequence(master_seed).spawn(reps)
+    return [int(child.generate_state(1)[0]) for child in children]
+
+
+def run_seed(experiment_seed: int, run_id: int) -> int:
+    """The seed of one sweep run: a 63-bit integer from the experiment seed and run index."""
+    import numpy as np
+
+    state = np.random.SeedSequence([experiment_seed, run_id]).generate_state(1, np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+# ----------------------------------------------------------------------------- one run
 @dataclass
 class ReplicationResult:
     """One replication: its seed, monthly columns and end-of-run metrics."""
@@ -28,25 +97,29 @@ class ReplicationResult:
     metrics: dict[str, float]
 
 
-def replication_seeds(master_seed: int, reps: int) -> list[int]:
-    """``reps`` independent seeds derived from ``master_seed`` (numpy SeedSequence.spawn)."""
-    children = np.random.SeedSequence(master_seed).spawn(reps)
-    return [int(child.generate_state(1)[0]) for child in children]
+def run_model(params: dict[str, Any], seed: int) -> InstapModel:
+    """Build the Instapeconomie model with ``params`` and ``seed``; run it to the horizon.
 
-
-def run_one(params: dict[str, Any], seed: int) -> ReplicationResult:
-    """Build the model with ``params`` and ``seed``, run it to the horizon."""
+    The one place a model run is made: :func:`run_one` reads its monthly columns and
+    metrics, the sweep picks its outputs (``instap.sweep.targets.Target.run``).
+    """
     from sim import InstapModel
 
     model = InstapModel(rng=seed, **params)
     model.run()
+    return model
+
+
+def run_one(params: dict[str, Any], seed: int) -> ReplicationResult:
+    """One replication: :func:`run_model`, then its monthly columns and end metrics."""
+    model = run_model(params, seed)
     metrics = {k: float(v) if v is not None else math.nan
                for k, v in model.end_metrics().items()}
     return ReplicationResult(seed=seed, timeseries=model.timeseries(), metrics=metrics)
 
 
 def default_jobs(n_tasks: int) -> int:
-    """All cores this process may use, but not more than there are tasks."""
+    """All cores this process may use, but not more than there are tasks (at least 1)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -56,46 +129,144 @@ def default_jobs(n_tasks: int) -> int:
 
 def run_replications(params: dict[str, Any], seeds: list[int], jobs: int | None = None,
                      progress: bool = True) -> list[ReplicationResult]:
-    """Run one replication per seed; ``jobs`` processes (1: in this process).
+    """Run one replication per seed on ``jobs`` processes (default :func:`default_jobs`).
 
-    Results are in the order of ``seeds`` whatever ``jobs`` is. Workers are started with
-    the "spawn" method, so nothing but ``params`` and the seed reaches them.
+    Results are in the order of ``seeds`` whatever ``jobs`` is.
     """
+    from tqdm import tqdm
+
     jobs = default_jobs(len(seeds)) if jobs is None else max(1, min(jobs, len(seeds)))
-    bar = tqdm(total=len(seeds), desc="replications", unit="run", file=sys.stderr,
-               disable=not progress, leave=False)
-    try:
-        if jobs == 1:
-            results = []
-            for seed in seeds:
-                results.append(run_one(params, seed))
-                bar.update()
-            return results
-        return _pool(params, seeds, jobs, bar)
-    finally:
-        bar.close()
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which cancels the pool and cleans up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _pool(params: dict[str, Any], seeds: list[int], jobs: int, bar: tqdm
-          ) -> list[ReplicationResult]:
     out: list[ReplicationResult | None] = [None] * len(seeds)
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_sigint)
-    try:
-        pending: dict[Future[ReplicationResult], int] = {
-            pool.submit(run_one, params, seed): i for i, seed in enumerate(seeds)}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                out[pending.pop(future)] = future.result()
-                bar.update()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    with tqdm(total=len(seeds), desc="replications", unit="run", file=sys.stderr,
+              disable=not progress, leave=False) as bar, WorkerPool(jobs) as pool:
+        for i, result in pool.imap_unordered(run_one, ((params, seed) for seed in seeds)):
+            out[i] = result
+            bar.update()
     return [r for r in out if r is not None]
+
+
+# ----------------------------------------------------------------------------- the pool
+def _context() -> Any:
+    """The multiprocessing context of every pool (see the module docstring)."""
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():  # pragma: no cover - Windows
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def start_server() -> None:
+    """Start the fork server now (if not running), so it imports the model while this
+    process does other work; pools started later fork their workers from it at once."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
+
+
+def _start_worker(initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
+                  ) -> None:
+    """Worker start: leave Ctrl-C to the parent, then the caller's initializer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued tasks, terminate the workers and wait for them to exit."""
+    # As Python 3.14's ProcessPoolExecutor.terminate_workers: the processes are taken
+    # before shutdown() drops them; waiting for running tasks could take minutes.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        try:
+            if proc.is_alive():
+                proc.terminate()
+        except (ValueError, ProcessLookupError):  # already exited or closed
+            continue
+    for proc in processes:
+        try:
+            proc.join(timeout=30)
+        except ValueError:  # closed
+            continue
+
+
+class WorkerPool:
+    """``jobs`` worker processes (``1``: this process); use as a context manager.
+
+    ``initializer(*initargs)`` runs once in every worker (in this process when
+    ``jobs == 1``). Leaving the ``with`` block normally waits for the workers to finish;
+    leaving it by an exception (a task's, Ctrl-C, or the caller's) terminates them first.
+    """
+
+    def __init__(self, jobs: int, initializer: Callable[..., object] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.jobs, self.initializer, self.initargs = jobs, initializer, initargs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        if self.jobs == 1:
+            if self.initializer is not None:
+                self.initializer(*self.initargs)
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(),
+                                             initializer=_start_worker,
+                                             initargs=(self.initializer, self.initargs))
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close(terminate=exc_type is not None)
+
+    def close(self, terminate: bool = False) -> None:
+        """Shut the workers down: wait for them, or ``terminate`` them."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if terminate:
+            _terminate(pool)
+        else:
+            pool.shutdown(wait=True)
+
+    def imap_unordered(self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]],
+                       in_flight: int | None = None) -> Iterator[tuple[int, Any]]:
+        """``(index, fn(*task))`` for every task, in completion order.
+
+        At most ``in_flight`` tasks (default ``2 * jobs + 2``) are submitted ahead, so
+        ``tasks`` may be a long generator. A task's exception propagates here.
+        """
+        pool = self._pool
+        if pool is None:
+            for i, args in enumerate(tasks):
+                yield i, fn(*args)
+            return
+        from concurrent.futures import FIRST_COMPLETED, wait
+        limit = in_flight or 2 * self.jobs + 2
+        todo = enumerate(tasks)
+        pending: dict[Future[Any], int] = {}
+        try:
+            while True:
+                for i, args in todo:
+                    pending[pool.submit(fn, *args)] = i
+                    if len(pending) >= limit:
+                        break
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield pending.pop(future), future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def map(self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]]) -> list[Any]:
+        """``[fn(*task) for task in tasks]``, computed on the workers (in task order)."""
+        tasks = list(tasks)
+        out: list[Any] = [None] * len(tasks)
+        for i, result in self.imap_unordered(fn, tasks):
+            out[i] = result
+        return out

@@ -5,7 +5,8 @@ factor) drawn by SALib (Sobol/Saltelli, Morris, LHS) or laid out as a grid (OFAT
 factorial); :class:`~instap.sweep.factors.Factor` maps the numbers to model values. A NaN
 means "the factor's baseline value" (OFAT holds the other factors there). Run ``r`` is
 replication ``r % reps`` of point ``r // reps`` and gets its own seed from
-``SeedSequence([experiment seed, r])``, so results do not depend on executor or order.
+``SeedSequence([experiment seed, r])`` (:func:`instap.execution.run_seed`), so results do
+not depend on executor or order.
 """
 
 from __future__ import annotations
@@ -18,13 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from instap.execution import run_seed
 from instap.sweep.factors import Factor
-
-
-def run_seed(experiment_seed: int, run_id: int) -> int:
-    """The seed of one run: a 63-bit integer from the experiment seed and run index."""
-    state = np.random.SeedSequence([experiment_seed, run_id]).generate_state(1, np.uint64)
-    return int(state[0] >> np.uint64(1))
 
 
 def _unit_grid(f: Factor, n: int) -> np.ndarray:
