@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from instap.errors import InstapError
+from instap.execution import default_jobs, start_server
 from instap.provenance import git_commit, package_versions, write_json
 from instap.sweep import store
 from instap.sweep.design import Design, build_design
@@ -104,9 +105,11 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
         raise InstapError(f"--executor {executor!r}: allowed: {', '.join(EXECUTORS)}")
     if scheduler and executor != "dask":
         raise InstapError("--scheduler needs --executor dask")
+    if executor == "local" and not plan and jobs != 1:
+        start_server()  # the workers' imports overlap loading the experiment and the pilot
     exp = load_experiment(experiment)
     design = _design(exp)
-    workers = jobs or (os.cpu_count() or 1)
+    workers = jobs or default_jobs(design.n_runs)
     # --plan times a few runs for its estimate; a real sweep only needs one run to check
     # the outputs and size the chunks, since pilot runs are not kept.
     piloted = pilot(exp, design, max_runs=5 if plan else 1)
@@ -142,8 +145,8 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
     names = design.names()
     runner = _executor(executor, spec, names, workers, scheduler)
     chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)
-    new_failed = _drive(runner, chunks, out, outputs, manifest["fingerprint"],
-                        design.n_runs, done_runs, done_failed)
+    _drive(runner, chunks, out, outputs, manifest["fingerprint"], design.n_runs, done_runs,
+           done_failed)
     wall = time.perf_counter() - t0
     failed = store.write_failures(out, names)
     _finish(out, manifest, design, wall, getattr(runner, "workers", workers), len(todo),
@@ -153,12 +156,11 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
     if failed:
         typer.echo(f"error: {failed} run(s) failed; see {out / 'failures.parquet'}", err=True)
         raise typer.Exit(1)
-    _ = new_failed
 
 
 def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint: str,
-           total: int, done: int, failed: int) -> int:
-    """Write chunks as they finish, with a progress bar; return new failures."""
+           total: int, done: int, failed: int) -> None:
+    """Write chunks as they finish, with a progress bar counting the failed runs."""
     from tqdm import tqdm
     new_failed = 0
     results = runner.map(chunks)
@@ -181,7 +183,6 @@ def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint:
         if bar is not None:
             bar.close()
         results.close()
-    return new_failed
 
 
 def _finish(out: Path, manifest: dict[str, Any], design: Design, wall: float, workers: int,

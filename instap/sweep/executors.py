@@ -1,35 +1,22 @@
 """Executors: spread chunks over local processes or a Dask cluster, yield as they finish.
 
-Both keep only a bounded number of chunks in flight, so the coordinating process holds
-little more than the chunks being written, however many runs the sweep has.
+Both have the same interface, ``map(chunks)`` yielding :class:`ChunkResult` in completion
+order, and both keep only a bounded number of chunks in flight, so the coordinating
+process holds little more than the chunks being written, however many runs the sweep
+has. The local one is the project's one process pool, :class:`instap.execution.WorkerPool`
+(start method, Ctrl-C and clean-up are documented there).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any
 
 from instap.errors import InstapError
+from instap.execution import WorkerPool
 from instap.sweep.targets import RunSpec
 from instap.sweep.worker import ChunkResult, Run, init_worker, run_chunk
 
 Chunk = tuple[int, list[Run]]
-
-
-def _context() -> Any:
-    """``fork`` when safe (single-threaded, the model already imported: cheapest start),
-    else ``forkserver`` with the model preloaded."""
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return mp.get_context("fork")
-    if "forkserver" in methods:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["instap.sweep.worker", "sim"])
-        return ctx
-    return mp.get_context("spawn")
 
 
 class LocalExecutor:
@@ -40,30 +27,10 @@ class LocalExecutor:
 
     def map(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         """Run chunks; yield results in completion order."""
-        if self.workers == 1:
-            init_worker(self.spec)
-            for index, runs in chunks:
-                yield run_chunk(index, runs, self.names)
-            return
-        it = iter(chunks)
-        limit = 2 * self.workers + 2
-        with ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=init_worker,
-                                 initargs=(self.spec,)) as pool:
-            pending: set[Future[ChunkResult]] = set()
-            try:
-                while True:
-                    for index, runs in it:
-                        pending.add(pool.submit(run_chunk, index, runs, self.names))
-                        if len(pending) >= limit:
-                            break
-                    if not pending:
-                        return
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        yield fut.result()
-            finally:
-                for fut in pending:
-                    fut.cancel()
+        tasks = ((index, runs, self.names) for index, runs in chunks)
+        with WorkerPool(self.workers, init_worker, (self.spec,)) as pool:
+            for _, result in pool.imap_unordered(run_chunk, tasks):
+                yield result
 
 
 class DaskExecutor:

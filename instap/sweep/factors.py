@@ -46,22 +46,3 @@ class Factor:
         if self.integer:
             return [int(v) for v in np.rint(x)]
         return [float(v) for v in x]
-
-    def grid(self, n: int) -> list[Any]:
-        """``n`` evenly spaced values over the range (all levels for a levels factor).
-
-        Integer factors keep only distinct values; a normal factor spans its 5-95% range.
-        """
-        if self.kind == "levels":
-            return list(self.levels)
-        u = np.linspace(0.0, 1.0, n) if self.kind == "uniform" else np.linspace(0.05, 0.95, n)
-        values = self.from_unit(u)
-        return list(dict.fromkeys(values)) if self.integer else values
-
-    def describe(self) -> str:
-        """Short human-readable range."""
-        if self.kind == "levels":
-            return "levels " + ", ".join(str(v) for v in self.levels)
-        if self.kind == "uniform":
-            return f"{self.low:g} to {self.high:g}"
-        return f"normal(mean {self.mean:g}, sd {self.sd:g})"

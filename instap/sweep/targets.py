@@ -1,7 +1,9 @@
 """The thing a sweep runs: the Instapeconomie model, another Mesa model, or a function.
 
-A :class:`RunSpec` is plain, picklable data sent to workers once; :func:`resolve_target`
-turns it into a :class:`Target` whose :meth:`Target.run` maps (values, seed) to outputs.
+A :class:`RunSpec` is plain, picklable data sent to workers once; a :class:`Target` built
+from it maps (values, seed) to outputs with :meth:`Target.run`. The Instapeconomie model
+is built and run by :func:`instap.execution.run_model`, the same function ``instap run``
+uses, so a sweep run and a replication with the same parameters and seed are the same run.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from instap.errors import InstapError
+from instap.execution import run_model
 
 INSTAP_MODEL = "sim:InstapModel"
 DEFAULT_INSTAP_OUTPUTS = ("durability.survival_months", "durability.collapsed",
@@ -118,8 +121,7 @@ class Target:
                                 "expected a dict of outputs")
             return self._pick(result)
         if self.kind == "instap":
-            model = self.obj(rng=seed, **params)
-            model.run()
+            model = run_model(params, seed)
             return self._pick(model.end_metrics(), model)
         model = self._build_mesa(params, seed)
         for _ in range(self.spec.steps or 0):
@@ -168,8 +170,3 @@ def _number(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return math.nan
-
-
-def resolve_target(spec: RunSpec) -> Target:
-    """Build a :class:`Target` from a spec (imports the model)."""
-    return Target(spec)
