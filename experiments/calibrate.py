@@ -21,15 +21,24 @@ Method (simulated minimum distance with a weak prior):
   patterns leave directions the data do not identify (e.g. a steeper but shorter
   duration decline), and this penalty pins them near the hand-set skeleton values
   instead of letting the optimiser wander along a ridge;
-- common random numbers: every evaluation runs the same ``reps`` seeds, derived with
-  :class:`numpy.random.SeedSequence` from ``--seed``, so differences between candidate
+- common random numbers: every evaluation runs the same ``reps`` seeds, the replication
+  seeds of ``instap run --seed SEED --reps REPS``
+  (:func:`instap.execution.replication_seeds`), so differences between candidate
   parameter sets are not masked by sampling noise;
 - the search runs in log space (``theta = prior * exp(z)``, clipped to each parameter's
   allowed range) with :func:`scipy.optimize.minimize` (Nelder-Mead, which needs no
   gradients of the slightly jumpy simulated objective);
 - the fitted values are rounded to three significant digits and validated on fresh
-  seeds (a different ``SeedSequence`` branch): mean, 95% interval of the mean and the
-  5-95% range over replications, for the prior and the fitted values.
+  seeds (the next ``--validate-reps`` children of the same ``SeedSequence``, disjoint
+  from the fitting seeds): mean, 95% interval of the mean and the 5-95% range over
+  replications, for the prior and the fitted values.
+
+Runs go through :func:`instap.execution.run_model` on the project's process pool
+(:class:`instap.execution.WorkerPool`). Until issue 9 the script derived its seeds from
+``SeedSequence(seed, spawn_key=(0,))`` and ``spawn_key=(1,)``; the seeds, and so the
+exact numbers of a calibration, changed then. That affects only calibrations run since:
+the fitted defaults in ``sim/parameters.py`` and ``docs/calibration.md`` were produced
+with the old seeds.
 
 Run ``.venv/bin/python experiments/calibrate.py`` (a few minutes on two cores); it
 writes ``docs/calibration.md``. Copying the fitted values into the ``default=`` of
@@ -40,7 +49,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import multiprocessing as mp
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -51,7 +59,8 @@ from typing import Any
 import numpy as np
 from scipy import optimize, stats
 
-from sim import PARAMETERS, InstapModel
+from instap.execution import WorkerPool, default_jobs, replication_seeds, run_model
+from sim import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "calibration.md"
@@ -105,10 +114,12 @@ CHECKS: tuple[Target, ...] = (
 )
 
 
-def seeds(root: int, n: int, branch: int = 0) -> list[int]:
-    """``n`` replication seeds from ``SeedSequence(root)``; ``branch`` separates uses."""
-    children = np.random.SeedSequence(root, spawn_key=(branch,)).spawn(n)
-    return [int(c.generate_state(1)[0]) for c in children]
+def fit_and_check_seeds(root: int, reps: int, validate_reps: int
+                        ) -> tuple[list[int], list[int]]:
+    """Seeds for fitting (the first ``reps`` replication seeds of ``root``) and for
+    validation (the ``validate_reps`` after them, so the two sets never overlap)."""
+    both = replication_seeds(root, reps + validate_reps)
+    return both[:reps], both[reps:]
 
 
 def population_exit_rate(ts: dict[str, np.ndarray]) -> float:
@@ -122,10 +133,9 @@ def population_exit_rate(ts: dict[str, np.ndarray]) -> float:
     return float(1.0 - (1.0 - monthly) ** 12)
 
 
-def simulate(task: tuple[dict[str, Any], int]) -> dict[str, float]:
+def simulate(params: dict[str, Any], seed: int) -> dict[str, float]:
     """Run one replication; returns its end metrics plus the population exit rate."""
-    params, seed = task
-    model = InstapModel(rng=seed, **params).run()
+    model = run_model(params, seed)
     out = model.end_metrics()
     out[POPULATION_EXIT] = population_exit_rate(model.timeseries())
     return out
@@ -265,13 +275,14 @@ def write_report(path: Path, args: argparse.Namespace, result: optimize.Optimize
         "decline, a higher initial hazard that settles faster); the prior pins those.",
         "",
         "- Common random numbers: every evaluation runs the same replication seeds,",
-        f"  `SeedSequence({args.seed}, spawn_key=(0,)).spawn({args.reps})`.",
+        f"  `SeedSequence({args.seed}).spawn({args.reps})` (as `instap run --seed"
+        f" {args.seed} --reps {args.reps}`).",
         "- Search in log space, clipped to each parameter's allowed range, with",
         "  `scipy.optimize.minimize(method=\"Nelder-Mead\")` (no gradients needed; the",
         "  simulated objective is slightly jumpy), initial simplex steps of 25%,",
         f"  at most {args.maxfev} evaluations.",
         "- Fitted values are rounded to three significant digits and validated on fresh",
-        f"  seeds (`spawn_key=(1,)`, {args.validate_reps} replications).",
+        f"  seeds (the next {args.validate_reps} children of the same `SeedSequence`).",
         "",
         f"Result: {result.nfev} evaluations, objective {result.fun:.3f} "
         f"(converged: {bool(result.success)}; {result.message}), "
@@ -334,7 +345,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--maxfev", type=int, default=160, help="max objective evaluations")
     ap.add_argument("--validate-reps", type=int, default=24, help="validation replications")
     ap.add_argument("--seed", type=int, default=20260401, help="SeedSequence root")
-    ap.add_argument("--processes", type=int, default=2, help="worker processes (<= 2 here)")
+    ap.add_argument("--processes", type=int, default=None,
+                    help="worker processes (default: all cores)")
     ap.add_argument("--start", choices=("current", "prior"), default="current",
                     help="start from the current defaults or from the skeleton prior")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report path")
@@ -347,12 +359,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     base = {"n_participants": args.n, "months": args.months}
     start = ({k: float(PARAMETERS[k].default) for k in CALIBRATED}
              if args.start == "current" else dict(PRIOR))
+    fit_seeds, check_seeds = fit_and_check_seeds(args.seed, args.reps, args.validate_reps)
+    jobs = args.processes or default_jobs(max(args.reps, args.validate_reps))
     t0 = time.perf_counter()
-    with mp.get_context("fork").Pool(args.processes) as pool:
-        evaluator = Evaluator(base, seeds(args.seed, args.reps, 0), pool.map)
+    with WorkerPool(jobs) as pool:
+        evaluator = Evaluator(base, fit_seeds, pool.map)
         result = fit(evaluator, args.maxfev, start)
         fitted = {k: round_sig(v) for k, v in to_theta(result.x).items()}
-        check = Evaluator(base, seeds(args.seed, args.validate_reps, 1), pool.map)
+        check = Evaluator(base, check_seeds, pool.map)
         before = summarise(check.metrics(dict(PRIOR)))
         after = summarise(check.metrics(fitted))
     elapsed = time.perf_counter() - t0
