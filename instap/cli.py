@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from instap.errors import InstapError
+from instap.execution import DEFAULT_SEED
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate the Instapeconomie of Den Haag and ask: will it last?")
@@ -38,7 +39,7 @@ def schema() -> None:
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     reps: Annotated[int, typer.Option("--reps", min=1, help="Replications.")] = 20,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Master seed.")] = 20261125,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Master seed.")] = DEFAULT_SEED,
     months: Annotated[int | None, typer.Option("--months", help="Override the horizon.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: "
                                                    "name=value (repeatable).")] = None,
@@ -56,7 +57,7 @@ def compare(
     inputs: Annotated[list[Path], typer.Argument(help="Scenario YAML files or `instap run` "
                                                  "result folders; the first is the reference.")],
     reps: Annotated[int, typer.Option("--reps", min=1)] = 20,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = 20261125,
+    seed: Annotated[int, typer.Option("--seed", min=0)] = DEFAULT_SEED,
     out: Annotated[Path | None, typer.Option("--out")] = None,
     jobs: Jobs = None,
 ) -> None:

@@ -35,8 +35,10 @@ Params = tuple[tuple[str, Any], ...]  # hashable parameter set for the caches
 
 
 def seeds(n: int = REPS) -> list[int]:
-    """Replication seeds: ``SeedSequence(SEED_ROOT)`` spawned ``n`` times."""
-    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(SEED_ROOT).spawn(n)]
+    """Replication seeds: ``SeedSequence(SEED_ROOT)`` spawned ``n`` times, as ``instap run``."""
+    from instap.execution import replication_seeds
+
+    return replication_seeds(SEED_ROOT, n)
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from instap.errors import InstapError
-from instap.execution import default_jobs, replication_seeds, run_replications
+from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_replications
 from instap.findings import plain_summary
 from instap.overrides import apply_overrides, with_values
 from instap.plots import write_plots
@@ -40,7 +40,8 @@ def prepare(scenario: Path, months: int | None, overrides: list[str]
     return loaded, params
 
 
-def run_command(scenario: Path, reps: int = 20, seed: int = 20261125, months: int | None = None,
+def run_command(scenario: Path, reps: int = 20, seed: int = DEFAULT_SEED,
+                months: int | None = None,
                 overrides: list[str] | None = None, out: Path | None = None,
                 jobs: int | None = None, progress: bool = True) -> Path:
     """Run ``scenario`` ``reps`` times and write a run folder; return its path."""

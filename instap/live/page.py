@@ -24,6 +24,7 @@ import solara
 from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
+from instap.execution import DEFAULT_SEED
 from instap.live.figures import PLOT_NAMES, FigureSet
 from instap.live.i18n import choice_label, tr
 from instap.live.livemodel import INTERVENTIONS, LiveModel
@@ -35,7 +36,6 @@ MAIN_LEVERS: tuple[str, ...] = (
     "trust_sensitivity", "financing", "debt_help_capacity_per_1000", "admin_burden",
     "outreach_doors")
 SIB_INPUT = "social_impact_bond"  # the financing lever shown as a checkbox
-DEFAULT_SEED = 20261125
 PLAY_INTERVAL_MS = 250
 DEFAULTS_KEY = ""  # scenario picker entry for the model defaults (no scenario file)
 
