@@ -1,4 +1,12 @@
-"""The Instapeconomie of Den Haag as a Mesa model: one step is one month."""
+"""The Instapeconomie of Den Haag as a Mesa model: one step is one month.
+
+:class:`InstapModel` owns the organisations (Mesa agents), the participant pool, the
+ledger and one component per policy. Components hold only their own state; each month
+:meth:`InstapModel.step` runs them in the order of the ODD's process overview
+(``docs/ODD.md``, section 3) and hands each what it needs from the others: the partners'
+trust to the funding decision, the funding decision's promises to the coalition, the
+economy's and the burden's factors to the employers, and so on.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +22,22 @@ from sim.accounting import Ledger
 from sim.agents.firm import ENTRY_JOB_WEIGHT, FIRM_KINDS, Firm, allocate_whole_places
 from sim.agents.foundation import Foundation
 from sim.agents.municipality import Municipality
+from sim.agents.organisation import Organisation
 from sim.agents.participant import Participant, ParticipantPool
 from sim.agents.participant_moves import MonthFlows, ParticipantMonth
 from sim.coalition import Coalition
 from sim.durability import Durability
-from sim.outputs import MonthlyRecord, end_of_run_metrics
+from sim.outputs import MonthlyRecord, end_of_run_metrics, observe
 from sim.parameters import Params
 from sim.pathway import State
 from sim.policies.admin import AdminBurden
-from sim.policies.debt import step_debt_help
+from sim.policies.debt import DebtHelp
 from sim.policies.economy import Economy
 from sim.policies.finance import Finance
-from sim.policies.funding import FundingPolicy
+from sim.policies.funding import FundingNews, FundingPolicy
 from sim.policies.governance import Governance
-from sim.spells import SpellRecord
 
+# Monthly columns Mesa's DataCollector reports (read by ``mesa.batch_run``).
 REPORTED = ("unreached", "engaged", "in_track", "entry_job", "regular_work", "placements",
             "moves_to_regular", "municipal_spending", "benefit_savings", "alive")
 
@@ -51,13 +60,13 @@ class InstapModel(Model):
         elif not isinstance(params, Params):
             params = Params.from_dict(params)
         self.p: Params = params.replace(**overrides) if overrides else params
+        p = self.p
         # Separate streams, all seeded from the model's generator: ``self.rng`` for
         # participants, one for policy and the economy, one for partners' decisions. A
         # lever that changes how many draws participants use then leaves the funding and
         # coalition history of a replication alone (common random numbers across
         # scenarios compared with the same seed).
         self.rng_policy, self.rng_partners = self.rng.spawn(2)
-        p = self.p
         self.ledger = Ledger()
         self.events: list[tuple[int, str]] = []
         self.interventions: list[tuple[int, str]] = []
@@ -65,25 +74,23 @@ class InstapModel(Model):
         self.governance = Governance(p)
         self.admin = AdminBurden(p)
         self._build_organisations()
-        self.coalition = Coalition(self)
-        self.funding = FundingPolicy(self)
-        self.finance = Finance(self)
+        self.coalition = Coalition(p, self.org_kind, self.rng_partners)
+        self.funding = FundingPolicy(p, self.rng_policy)
+        self.finance = Finance(p)
+        self.debt_help = DebtHelp(p, self.rng)
         self.durability = Durability(p.collapse_grace_months, p.min_employers_alive)
-        self.spells = SpellRecord(p.months)
-        self.duration_at_risk = np.zeros(3, dtype=np.int64)
-        self.duration_exits = np.zeros(3, dtype=np.int64)
+        self.moves = ParticipantMonth(p, self.rng)
         self.record = MonthlyRecord(p.months)
         self.pool = ParticipantPool(int(p.n_participants * (1 + p.inflow_rate * p.months * 1.1)))
         self._add_participants(p.n_participants, p.initial_duration_mean_months)
         self.inflow_total = 0
         self.inflow_month = 0
-        self._moves = ParticipantMonth(self)
         self.funding.start_period(0)
         self._seed_initial_states()
         self._schedule_events()
         self.datacollector = DataCollector(model_reporters={
             name: (lambda m, name=name: m.record.latest(name)) for name in REPORTED})
-        self.record.write(0, self._observe(MonthFlows(), {"alive": True, "healthy": True}))
+        self.record.write(0, observe(self, MonthFlows(), {"alive": True, "healthy": True}))
         self.datacollector.collect(self)
 
     # ----------------------------------------------------------------- construction
@@ -93,7 +100,7 @@ class InstapModel(Model):
                "social_enterprise": p.n_social_enterprises,
                "housing_corporation": p.n_housing_corporations, "bank": p.n_banks}
         self.municipality = Municipality(self, 0)
-        self.orgs: list[Any] = [self.municipality]
+        self.orgs: list[Organisation] = [self.municipality]
         total_slots = p.coaching_slots_per_1000 * p.n_participants / 1000.0
         self.foundations: list[Foundation] = []
         for _ in range(p.n_foundations):
@@ -125,9 +132,7 @@ class InstapModel(Model):
 
     def _seed_initial_states(self) -> None:
         """Start with the pilot running: tracks and entry jobs filled to about 80%."""
-        for firm in self.firms:
-            firm.offer_entry_jobs(1.0)  # a draw of 1.0: nobody walks away at the start
-        allocate_whole_places(self.firms)
+        self._offer_entry_jobs(np.ones(len(self.firms)))  # draws of 1: nobody walks away
         pool, rng, n = self.pool, self.rng, self.pool.n
         order = rng.permutation(n)
         slots = np.floor(0.8 * self.coaching_slots_array()).astype(int)
@@ -170,11 +175,16 @@ class InstapModel(Model):
         if intervention:
             self.interventions.append((self.steps, text))
 
+    def members(self) -> np.ndarray:
+        """Boolean mask over organisations currently in the coalition."""
+        return np.array([o.in_coalition for o in self.orgs], dtype=bool)
+
     def coaching_slots_array(self) -> np.ndarray:
         """Usable coaching slots per organisation index (0 for non-foundations)."""
+        overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
         out = np.zeros(len(self.orgs), dtype=np.int64)
         for f in self.foundations:
-            out[f.org_index] = f.effective_slots()
+            out[f.org_index] = f.effective_slots(overhead, factor)
         return out
 
     def entry_places_array(self) -> np.ndarray:
@@ -184,28 +194,18 @@ class InstapModel(Model):
             out[firm.org_index] = firm.slots
         return out
 
-    def _load(self, column: np.ndarray) -> np.ndarray:
-        return np.bincount(column[column >= 0], minlength=len(self.orgs))
+    def _lender(self) -> Firm | None:
+        """The first bank in the coalition: it lends, and pre-finances a SIB."""
+        return next((f for f in self.firms if f.kind == "bank" and f.in_coalition), None)
 
-    def free_coaching_slots(self) -> np.ndarray:
-        """Free coaching slots per organisation."""
-        return self.coaching_slots_array() - self._load(self.pool.coach[: self.pool.n])
-
-    def free_entry_places(self) -> np.ndarray:
-        """Free entry-job places per organisation."""
-        return self.entry_places_array() - self._load(self.pool.employer[: self.pool.n])
-
-    def lender_account(self) -> str | None:
-        """The account of a bank in the coalition that lends, if any."""
-        for firm in self.firms:
-            if firm.kind == "bank" and firm.in_coalition:
-                return firm.account
-        return None
+    def _lender_account(self) -> str | None:
+        lender = self._lender()
+        return lender.account if lender is not None else None
 
     # ----------------------------------------------------------------- interventions
     def end_funding_now(self) -> None:
         """Intervention: the municipality stops funding now, with no successor."""
-        self.funding.end_now()
+        self._announce(self.funding.end_now(), intervention=True)
 
     def trigger_election(self) -> None:
         """Intervention: an election happens now."""
@@ -235,39 +235,45 @@ class InstapModel(Model):
             "role_clarity": self.governance.clarity,
             "alive": self.durability.alive,
             "collapse_month": self.durability.collapse_month,
-            "partners": int(self.coalition.members().sum()) - 1,
+            "partners": int(self.members().sum()) - 1,
             "trust": self.coalition.trust.T.copy(),
         }
 
     # ----------------------------------------------------------------- the month
     def step(self) -> None:
-        """One month: funding, capacity, jobs, participants, debt help, money, trust."""
+        """One month, as in the ODD's process overview (``docs/ODD.md``, section 3)."""
         t = self.steps
         if t > self.p.months:
             raise RuntimeError(f"the run has reached its horizon of {self.p.months} months")
+        # 1. New month of books
         self.ledger.new_month()
+        # 2. Economy (link 10): a downturn may start or runs on
         if self.economy.update():
             self.log_event("recession")
-        self.funding.update(t)  # link 1
-        self.finance.pay_programme()  # links 7, 8
-        self.agents_by_type[Foundation].do("adjust_capacity")  # links 1, 4, 11
-        draws = self.rng_partners.random(len(self.firms))
-        for firm, draw in zip(self.firms, draws, strict=True):
-            firm.offer_entry_jobs(float(draw))  # links 10, 11
-        allocate_whole_places(self.firms)
-        flows = self._moves.run()  # links 2, 3, 6
-        self.funding.period_placements += flows.programme_placements
-        step_debt_help(self)  # link 3
-        workers, indebted = self._workers_by_firm()
-        self.finance.pay_running_costs(workers, indebted)  # links 7, 8, 9
-        self.coalition.month(self._wins_by_org())  # links 4, 5, 9, 11
+        # 3. Funding decision (links 1, 5): its promises are heard by the partners at once
+        self._funding_decision(t)
+        # 4. Programme payments (links 7, 8)
+        self._pay_programme(t)
+        # 5. Coaching capacity (links 1, 4, 11)
+        self.agents_by_type[Foundation].do("adjust_capacity")
+        # 6. Entry-job places (links 10, 11): one draw per firm
+        self._offer_entry_jobs(self.rng_partners.random(len(self.firms)))
+        # 7. Participants (links 2, 3, 6); programme placements count for the evidence rule
+        flows = self._participants_move(t)
+        # 8. Debt help (link 3)
+        self.debt_help.month(self.pool)
+        # 9. Running costs (links 7, 8, 9)
+        self._pay_running_costs(t)
+        # 10. Coalition (links 4, 5, 9, 11): trust events, then partners leave and rejoin
+        self._coalition_month(t)
+        # 11. Municipal budget
         self.municipality.settle_budget()
-        status = self.durability.update(
-            t, self._programme_money(), int(self.coaching_slots_array().sum()),
-            sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
-            flows.programme_placements)
+        # 12. Durability
+        status = self._durability(t, flows)
+        # 13. Inflow
         self._inflow()
-        self.record.write(t, self._observe(flows, status))
+        # 14. Observation
+        self.record.write(t, observe(self, flows, status))
         self.datacollector.collect(self)
         if t >= self.p.months:
             self.running = False
@@ -278,43 +284,72 @@ class InstapModel(Model):
             self.step()
         return self
 
+    def _announce(self, news: FundingNews, intervention: bool = False) -> None:
+        """The funder's promises reach the coalition at once (link 1 -> 5); log the news."""
+        members = self.members()
+        for promise in news.promises:
+            self.coalition.hear(promise, members)
+        for text in news.logs:
+            self.log_event(text, intervention=intervention)
+
+    def _funding_decision(self, t: int) -> None:
+        trust = self.coalition.trust_in_funder(self.members())
+        self._announce(self.funding.update(t, trust))
+
+    def _pay_programme(self, t: int) -> None:
+        self.finance.pay_programme(self.ledger, t, self.foundations, self.firms,
+                                   self.funding.funded, self._lender_account())
+
+    def _offer_entry_jobs(self, draws: np.ndarray) -> None:
+        """Each firm decides on its places (one draw each); whole places by largest
+        remainder. The wage subsidy is looked up per firm: co-funders may walk away."""
+        admin, economy = self.admin.vacancy_factor(), self.economy.job_factor()
+        for firm, draw in zip(self.firms, draws, strict=True):
+            subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
+            firm.offer_entry_jobs(float(draw), subsidy, admin, economy)
+        allocate_whole_places(self.firms)
+
+    def _participants_move(self, t: int) -> MonthFlows:
+        """Participants' month; its programme placements count for the evidence rule."""
+        flows = self.moves.run(
+            self.pool, t, coaching_slots=self.coaching_slots_array(),
+            entry_places=self.entry_places_array(), job_factor=self.economy.job_factor(),
+            job_loss_factor=self.economy.job_loss_factor(),
+            sib_active=self.finance.sib_active(self.funding.funded))
+        self.funding.count_placements(flows.programme_placements)
+        return flows
+
+    def _pay_running_costs(self, t: int) -> None:
+        self.finance.pay_running_costs(self.ledger, t, self.pool, self.foundations, self.firms,
+                                       self.funding.funded, self._lender_account())
+
+    def _coalition_month(self, t: int) -> None:
+        """Trust events of the month; then partners leave and former partners rejoin."""
+        lender = self._lender()
+        bound = lender.org_index if lender is not None and self.finance.sib_active(
+            self.funding.funded) else None  # a SIB investor stays for the bond's term
+        change = self.coalition.month(
+            t, self.pool, self.members(),
+            red_tape_probability=self.admin.red_tape_probability(),
+            conflict_probability=self.governance.conflict_probability(),
+            funded=self.funding.funded, bound=bound)
+        for i in change.leaving:
+            self.orgs[i].leave("trust below threshold")
+        for i in change.rejoining:
+            self.orgs[i].rejoin()
+
+    def _durability(self, t: int, flows: MonthFlows) -> dict[str, bool]:
+        return self.durability.update(
+            t, sum(f.income for f in self.foundations), int(self.coaching_slots_array().sum()),
+            sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
+            flows.programme_placements)
+
     def _inflow(self) -> None:
         k = int(self.rng.poisson(self.p.inflow_rate * self.p.n_participants))
         if k:
             self._add_participants(k, 0.0)
             self.inflow_total += k
         self.inflow_month = k
-
-    def _workers_by_firm(self) -> tuple[np.ndarray, np.ndarray]:
-        n = self.pool.n
-        employer = self.pool.employer[:n]
-        working = employer >= 0
-        workers = np.bincount(employer[working], minlength=len(self.orgs))
-        indebted = np.bincount(employer[working & self.pool.debt[:n]],
-                               minlength=len(self.orgs))
-        return workers, indebted
-
-    def _wins_by_org(self) -> np.ndarray:
-        """Visible small wins per organisation: placements it took part in (link 9)."""
-        n, t = self.pool.n, self.steps
-        new = (self.pool.spell_start[:n] == t) & self.pool.programme_spell[:n]
-        wins = np.zeros(len(self.orgs))
-        wins += np.bincount(self.pool.employer[:n][new & (self.pool.employer[:n] >= 0)],
-                            minlength=len(self.orgs))
-        total = float(new.sum())
-        members = self.coalition.members()
-        share = total / max(int(members.sum()), 1)
-        wins[self.org_kind == "foundation"] += share * 2  # coaches made it happen
-        wins[0] += total  # the municipality sees all programme placements
-        wins[(self.org_kind == "housing_corporation") | (self.org_kind == "bank")] += share
-        return wins * members
-
-    def _programme_money(self) -> float:
-        return sum(f.income for f in self.foundations)
-
-    def _observe(self, flows: MonthFlows, status: dict[str, bool]) -> dict[str, float]:
-        from sim.outputs import observe
-        return observe(self, flows, status)
 
     # ----------------------------------------------------------------- results
     def timeseries(self) -> dict[str, np.ndarray]:

@@ -76,15 +76,15 @@ class MonthlyRecord:
 
 def _group(model: InstapModel, kind: str) -> np.ndarray:
     if kind == "firm":
-        return np.flatnonzero(np.isin(model.org_kind, ACTOR_KINDS[1:]) & model.coalition.members())
-    return np.flatnonzero((model.org_kind == kind) & model.coalition.members())
+        return np.flatnonzero(np.isin(model.org_kind, ACTOR_KINDS[1:]) & model.members())
+    return np.flatnonzero((model.org_kind == kind) & model.members())
 
 
 def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> dict[str, float]:
     """One month's values of every column."""
     counts = model.pool.counts()
     ledger, p = model.ledger, model.p
-    members = model.coalition.members()
+    members = model.members()
     row: dict[str, float] = {name: float(counts[i]) for i, name in enumerate(STATE_NAMES)}
     row.update(
         population=float(model.pool.n - counts[State.EXITED]),
@@ -116,7 +116,7 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
 
 def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     """End-of-run outputs, keyed by dotted names (``section.metric``)."""
-    p, pool, now = model.p, model.pool, model.steps
+    p, pool, now, spells = model.p, model.pool, model.steps, model.moves.spells
     n = pool.n
     ts = model.record.as_dict(now)
     employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
@@ -132,7 +132,7 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["participants.programme_placements"] = float(ts["programme_placements"][1:].sum())
     out["participants.regular_work"] = float(ts["moves_to_regular"][1:].sum())
     for k in (6, 12, 18):
-        share, _ = model.spells.retention(k, now, ongoing_starts, ongoing_prog)
+        share, _ = spells.retention(k, now, ongoing_starts, ongoing_prog)
         out[f"participants.retention_{k}m"] = share
     out.update(_duration_exits(model))
     ever_debt = pool.ever_debt[:n]
@@ -141,7 +141,7 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["participants.final_regular_work"] = float(ts["regular_work"][-1])
     # money
     investment = present_value(p, ts["programme_investment"])
-    ended = model.spells.ended[1]
+    ended = spells.ended[1]
     starts, lengths = np.nonzero(ended)
     weights = ended[starts, lengths]
     prog_starts = np.concatenate([np.repeat(starts, weights), ongoing_starts[ongoing_prog]])
@@ -157,11 +157,11 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["finance.programme_investment"] = float(ts["programme_investment"][1:].sum())
     out["finance.benefit_savings"] = float(ts["benefit_savings"][1:].sum())
     out["finance.outcome_payments"] = float(ts["outcome_payments"][1:].sum())
-    ret12, _ = model.spells.retention(12, now, ongoing_starts, ongoing_prog, programme_only=True)
+    ret12, _ = spells.retention(12, now, ongoing_starts, ongoing_prog, programme_only=True)
     lasting = _lasting(prog_starts, prog_len, ongoing, now, ret12)
     out["finance.public_cost_per_lasting_placement"] = (
         spending / lasting if lasting > 0 else float("nan"))
-    out["coalition.final_size"] = float(model.coalition.members().sum() - 1)
+    out["coalition.final_size"] = float(model.members().sum() - 1)
     return out
 
 
@@ -182,7 +182,7 @@ def _duration_exits(model: InstapModel) -> dict[str, float]:
     """Yearly exit-to-work rates by time on assistance (<1, 1-3, >3 years)."""
     out = {}
     for i, name in enumerate(("lt1y", "1to3y", "gt3y")):
-        at_risk, exits = model.duration_at_risk[i], model.duration_exits[i]
+        at_risk, exits = model.moves.duration_at_risk[i], model.moves.duration_exits[i]
         monthly = exits / at_risk if at_risk else float("nan")
         out[f"participants.exit_to_work_{name}"] = float(1.0 - (1.0 - monthly) ** 12)
     return out

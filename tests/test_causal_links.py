@@ -121,11 +121,11 @@ def test_link5_funding_cut_drives_partners_out() -> None:
     model = InstapModel(rng=0, renewal_rule="never", pilot_length_months=24, **SMALL)
     model.run(23)
     trust_before = model.timeseries()["trust_municipality_firm"][-1]
-    members_before = model.coalition.members().sum()
+    members_before = model.members().sum()
     model.run(12)
     assert model.timeseries()["trust_municipality_firm"][-1] < trust_before or (
-        model.coalition.members().sum() < members_before)
-    assert model.coalition.members().sum() < 0.5 * members_before
+        model.members().sum() < members_before)
+    assert model.members().sum() < 0.5 * members_before
 
 
 def test_link6_many_doors_raise_reach() -> None:

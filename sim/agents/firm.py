@@ -43,7 +43,8 @@ class Firm(Organisation):
         self.loan = 0.0
         self.cash_flow = [0.0, 0.0, 0.0]  # last three months
 
-    def offer_entry_jobs(self, draw: float) -> None:
+    def offer_entry_jobs(self, draw: float, subsidy: float, admin_factor: float,
+                         economy_factor: float) -> None:
         """Decide how many entry-job places to offer this month.
 
         Link 10: an employer weighs the net cost of an entry worker (wage minus subsidy
@@ -53,12 +54,15 @@ class Firm(Organisation):
         at the defaults slowly while funded (the expected cost of debts just exceeds what
         the subsidy leaves; leavers are replaced by rejoiners), and within months once
         the wage subsidy stops, when the partnership dissolves.
+
+        ``draw``: this firm's uniform draw of the month; ``subsidy``: wage subsidy per
+        entry worker; ``admin_factor``: share of places offered under the burden;
+        ``economy_factor``: share of places left in the economy (lower in a downturn).
         """
-        m, p = self.model, self.model.p
+        p = self.p
         self.desired = 0.0
         if not self.in_coalition or self.failed or self.base_slots <= 0:
             return
-        subsidy = m.finance.wage_subsidy_per_worker()
         net_cost = (p.entry_wage - subsidy - p.entry_productivity
                     + p.debt_prevalence * p.debt_employer_cost)
         if self.kind == "social_enterprise":
@@ -70,17 +74,18 @@ class Firm(Organisation):
             # Entry jobs no longer pay their way: the employer walks away.
             self.leave("entry jobs cost more than they bring")
             return
-        admin = m.admin.vacancy_factor()
-        economy = 1.0 - p.recession_job_cut * m.economy.in_recession
-        self.desired = self.base_slots * max(cost_factor, 0.0) * admin * economy
+        self.desired = self.base_slots * max(cost_factor, 0.0) * admin_factor * economy_factor
 
-    def settle_cash(self, workers: int, indebted: int) -> None:
+    def settle_cash(self, workers: int, indebted: int, subsidy: float, lender: str | None
+                    ) -> None:
         """Social enterprise books (link 7): revenue, subsidy, wages, debt costs, loans.
 
         Other firms pay wages out of revenue too, but only social enterprises can fail.
+        ``subsidy``: wage subsidy per entry worker this month; ``lender``: the account of a
+        bank in the coalition that lends, if any.
         """
-        m, p = self.model, self.model.p
-        ledger = m.ledger
+        p = self.p
+        ledger = self.model.ledger
         if workers:
             ledger.transfer("market", self.account, workers * p.entry_productivity,
                             "revenue")
@@ -90,30 +95,28 @@ class Firm(Organisation):
                             "debt_cost")
         if self.loan > 0:
             interest = self.loan * p.loan_rate / 12.0
-            lender = m.lender_account()
             ledger.transfer(self.account, lender or "market", interest, "interest")
         flow = 0.0
         if self.kind == "social_enterprise" and workers:
             flow = workers * (p.entry_productivity - p.entry_wage) - indebted * p.debt_employer_cost
-            flow += workers * m.finance.wage_subsidy_per_worker()
+            flow += workers * subsidy
         self.cash_flow = [*self.cash_flow[1:], flow]
         if self.kind != "social_enterprise" or self.failed:
             if self.cash < 0:  # regular firms are assumed solvent: top up from the market
                 ledger.transfer("market", self.account, -self.cash, "revenue")
             return
-        self._finance_shortfall()
+        self._finance_shortfall(lender)
 
-    def _finance_shortfall(self) -> None:
+    def _finance_shortfall(self, lender: str | None) -> None:
         """Borrow on cash-flow grounds, repay when flush, or fail (link 7)."""
-        m, p = self.model, self.model.p
-        lender = m.lender_account()
+        p, ledger = self.p, self.model.ledger
         reserve = p.se_reserve_months * self.base_slots * p.entry_wage
         if self.cash < 0:
             # Banks lend on cash flow, not on social return: only when recent cash flow
             # is not structurally negative.
             if lender and sum(self.cash_flow) >= 0:
                 amount = -self.cash + 0.5 * reserve
-                m.ledger.transfer(lender, self.account, amount, "loan")
+                ledger.transfer(lender, self.account, amount, "loan")
                 self.loan += amount
             else:
                 self.failed = True
@@ -121,13 +124,13 @@ class Firm(Organisation):
                 self.leave("social enterprise ran out of cash")
         elif self.loan > 0 and self.cash > reserve:
             repay = min(self.loan, self.cash - reserve)
-            m.ledger.transfer(self.account, lender or "market", repay, "loan_repayment")
+            ledger.transfer(self.account, lender or "market", repay, "loan_repayment")
             self.loan -= repay
 
     def rejoin(self) -> None:
         """Rejoin; a failed social enterprise restarts with a fresh reserve."""
         if self.failed:
-            p = self.model.p
+            p = self.p
             reserve = p.se_reserve_months * self.base_slots * p.entry_wage
             self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")

@@ -24,7 +24,7 @@ class Foundation(Organisation):
 
     def adjust_capacity(self) -> None:
         """Hire towards what this month's income pays for, or lose staff without it."""
-        p = self.model.p
+        p = self.p
         if not self.in_coalition:
             self.capacity *= 1.0 - p.capacity_loss_rate
             return
@@ -42,7 +42,7 @@ class Foundation(Organisation):
         the month, it lets staff go down to what it can pay. It closes when the money has
         run out entirely: no income, and not enough cash left to pay one slot a month.
         """
-        cost_per_slot = self.model.p.coaching_cost_per_slot
+        cost_per_slot = self.p.coaching_cost_per_slot
         if cost_per_slot > 0 and self.capacity * cost_per_slot > self.cash:
             self.capacity = max(self.cash, 0.0) / cost_per_slot
         self.model.ledger.transfer(self.account, "market", self.capacity * cost_per_slot,
@@ -52,19 +52,17 @@ class Foundation(Organisation):
             self.capacity = 0.0
             self.leave("money ran out")
 
-    def effective_slots(self) -> int:
-        """Slots left for coaching after coordination overhead (link 4) and paperwork (11)."""
+    def effective_slots(self, overhead_share: float, capacity_factor: float) -> int:
+        """Slots left for coaching after coordination overhead (link 4: ``overhead_share``
+        of capacity) and paperwork (link 11: ``capacity_factor`` of it is left)."""
         if not self.in_coalition:
             return 0
-        m = self.model
-        usable = (self.capacity * (1.0 - m.governance.overhead_share())
-                  * m.admin.capacity_factor())
-        return int(usable)
+        return int(self.capacity * (1.0 - overhead_share) * capacity_factor)
 
     def rejoin(self) -> None:
         """Rejoin; a closed foundation is re-founded with a fresh reserve."""
         if self.closed:
-            p = self.model.p
+            p = self.p
             reserve = p.foundation_reserve_months * self.full_slots * p.coaching_cost_per_slot
             self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")

@@ -6,17 +6,25 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
+from sim.parameters import Params
+
 if TYPE_CHECKING:
     from sim.model import InstapModel
 
 
 class Organisation(Agent):
-    """An organisation: a row in the trust matrix and an account in the ledger."""
+    """An organisation: a row in the trust matrix and an account in the ledger.
+
+    Organisations use the model for the ledger, the event log and the month only; what
+    they need from the policies (wage subsidy, burden and economy factors, the lender)
+    the model passes to their methods.
+    """
 
     kind: str = "organisation"
 
     def __init__(self, model: InstapModel, org_index: int) -> None:
         super().__init__(model)
+        self.p: Params = model.p
         self.org_index = org_index
         self.account = f"org:{org_index}"
         self.in_coalition = True

@@ -20,18 +20,14 @@ Functional forms (documented in ``docs/ODD.md``, submodel 7.2):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.participant import DURATION_BUCKETS, MAX_MONTHS
+from sim.agents.participant import DURATION_BUCKETS, MAX_MONTHS, ParticipantPool
 from sim.parameters import Params
 from sim.pathway import State
 from sim.policies.outreach import reach_probability
-
-if TYPE_CHECKING:
-    from sim.model import InstapModel
-    from sim.parameters import Params
+from sim.spells import SpellRecord
 
 U, E, T, J, R, X = (int(s) for s in State)
 
@@ -75,18 +71,37 @@ def _assign(rng: np.random.Generator, candidates: np.ndarray, free: np.ndarray
     return chosen, where
 
 
+def _load(owner: np.ndarray, size: int) -> np.ndarray:
+    """People per organisation in a column of organisation indices (-1: none)."""
+    return np.bincount(owner[owner >= 0], minlength=size)
+
+
 class ParticipantMonth:
-    """Applies one month of moves to the model's participant pool."""
+    """One month of moves of the participant pool, and the records they leave: job spells
+    (retention) and exits to work by time on assistance (duration dependence)."""
 
-    def __init__(self, model: InstapModel) -> None:
-        self.m = model
+    def __init__(self, p: Params, rng: np.random.Generator) -> None:
+        self.p = p
+        self.rng = rng  # the participants' stream
+        self.spells = SpellRecord(p.months)
+        # person-months at risk and exits to work, by months out of work (DURATION_BUCKETS)
+        self.duration_at_risk = np.zeros(3, dtype=np.int64)
+        self.duration_exits = np.zeros(3, dtype=np.int64)
 
-    def run(self) -> MonthFlows:
-        """Advance every participant by one month."""
-        m, p, pool, rng = self.m, self.m.p, self.m.pool, self.m.rng
-        t, n = m.steps, pool.n
+    def run(self, pool: ParticipantPool, month: int, *, coaching_slots: np.ndarray,
+            entry_places: np.ndarray, job_factor: float, job_loss_factor: float,
+            sib_active: bool) -> MonthFlows:
+        """Advance every participant by one month.
+
+        ``coaching_slots`` and ``entry_places``: usable coaching slots and entry-job places
+        this month per organisation index; ``job_factor`` and ``job_loss_factor``: the
+        economy's multipliers on job finding and job loss; ``sib_active``: intake depends
+        on the municipality's referrals under a Social Impact Bond.
+        """
+        p, rng = self.p, self.rng
+        t, n = month, pool.n
         flows = MonthFlows()
-        self._enforce_capacity(flows)
+        self._enforce_capacity(pool, t, coaching_slots, entry_places, flows)
         s_all = pool.state[:n].copy()  # states at the start of the month
         u_all = rng.random(n)  # one draw per row, exited or not: the draw sequence
         # Exited people never move again (all their hazards are 0), so only the others
@@ -98,20 +113,19 @@ class ParticipantMonth:
         u = u_all[rows]
 
         duration = duration_factor(months_out, p)
-        job = p.direct_job_rate * duration * m.economy.job_factor()
+        job = p.direct_job_rate * duration * job_factor
         job = np.where(debt, job * p.debt_job_start_factor, job)
         in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
         job = np.where(in_t, job * p.coaching_effect, job)
         tenure = t - pool.spell_start[rows]
-        loss = job_loss_hazard(tenure, p) * m.economy.job_loss_factor()
+        loss = job_loss_hazard(tenure, p) * job_loss_factor
         loss = np.where(debt, loss * p.debt_job_loss_factor, loss)
         entry = p.track_to_entry_rate * duration * np.where(
             debt, p.debt_job_start_factor, 1.0)
         if p.debt_help_first:
             entry = np.where(pool.in_debt_help[rows], 0.0, entry)
-        intake = p.track_intake_rate * (
-            p.sib_referral_rate if m.finance.sib_active() else 1.0)
-        reach = reach_probability(p, float(m.coaching_slots_array().sum()))
+        intake = p.track_intake_rate * (p.sib_referral_rate if sib_active else 1.0)
+        reach = reach_probability(p, float(coaching_slots.sum()))
         other = p.other_exit_rate
 
         # Competing risks: h0..h3 are the possible moves from each state; their running
@@ -134,12 +148,12 @@ class ParticipantMonth:
         move = ((u >= c0).astype(np.int8) + (u >= c1) + (u >= c2) + (u >= c3)
                 )  # 0..3 = which move, 4 = stay
 
-        self._count_duration_risk(rows, months_out, on_assist, n)
+        bucket_of = self._count_duration_risk(rows, months_out, on_assist, n)
         # exits for other reasons
         m0, m1, m2, m3 = move == 0, move == 1, move == 2, move == 3
-        self._leave_pool(rows[on_assist & m0], flows)
+        self._leave_pool(pool, rows[on_assist & m0], flows)
         # own job finding -> regular work
-        self._start_job(rows[on_assist & m1], R, flows, s_all)
+        self._start_job(pool, t, rows[on_assist & m1], R, flows, s_all, bucket_of)
         # reach, disengagement, dropout
         newly = rows[in_u & m2]
         pool.state[newly] = E
@@ -149,19 +163,19 @@ class ParticipantMonth:
         pool.state[dropped] = U
         pool.coach[dropped] = -1
         # job loss and moving on
-        self._lose_job(rows[in_j & m0], E, flows)
+        self._lose_job(pool, t, rows[in_j & m0], E, flows)
         up = rows[in_j & m1]
         pool.state[up] = R
         pool.employer[up] = -1
         flows.to_regular += len(up)
-        self._lose_job(rows[in_r & m0], U, flows)
+        self._lose_job(pool, t, rows[in_r & m0], U, flows)
         # entry jobs for people in a track, up to free places
-        free_jobs = m.free_entry_places()
+        free_jobs = entry_places - _load(pool.employer[:n], len(entry_places))
         hired, firm = _assign(rng, rows[in_t & m3], free_jobs)
-        self._start_job(hired, J, flows, s_all)
+        self._start_job(pool, t, hired, J, flows, s_all, bucket_of)
         pool.employer[hired] = firm
         # tracks for engaged people, up to free coaching slots
-        free_slots = m.free_coaching_slots()
+        free_slots = coaching_slots - _load(pool.coach[:n], len(coaching_slots))
         started, coach = _assign(rng, rows[in_e & m3], free_slots)
         pool.state[started] = T
         pool.coach[started] = coach
@@ -172,58 +186,60 @@ class ParticipantMonth:
         return flows
 
     def _count_duration_risk(self, rows: np.ndarray, months_out: np.ndarray,
-                             on_assist: np.ndarray, n: int) -> None:
+                             on_assist: np.ndarray, n: int) -> np.ndarray:
+        """Count this month's person-months at risk by duration bucket; return each row's
+        bucket (-1 when not on assistance), for counting exits to work."""
         bucket = np.searchsorted(DURATION_BUCKETS, months_out[on_assist], side="right")
-        self.m.duration_at_risk += np.bincount(bucket, minlength=3)
-        self._bucket_of = np.full(n, -1, dtype=np.int8)
-        self._bucket_of[rows[on_assist]] = bucket
+        self.duration_at_risk += np.bincount(bucket, minlength=3)
+        bucket_of = np.full(n, -1, dtype=np.int8)
+        bucket_of[rows[on_assist]] = bucket
+        return bucket_of
 
-    def _start_job(self, rows: np.ndarray, target: int, flows: MonthFlows,
-                   s: np.ndarray) -> None:
-        pool, m = self.m.pool, self.m
+    def _start_job(self, pool: ParticipantPool, month: int, rows: np.ndarray, target: int,
+                   flows: MonthFlows, s: np.ndarray, bucket_of: np.ndarray) -> None:
         if len(rows) == 0:
             return
         programme = (s[rows] == T) | (target == J)
         pool.state[rows] = target
-        pool.spell_start[rows] = m.steps
+        pool.spell_start[rows] = month
         pool.programme_spell[rows] = programme
         pool.months_out[rows] = 0
         pool.coach[rows] = -1
-        m.duration_exits += np.bincount(self._bucket_of[rows], minlength=3)
+        self.duration_exits += np.bincount(bucket_of[rows], minlength=3)
         flows.placements += len(rows)
         flows.programme_placements += int(programme.sum())
         if target == R:
             flows.to_regular += len(rows)
 
-    def _lose_job(self, rows: np.ndarray, target: int, flows: MonthFlows) -> None:
-        pool, m = self.m.pool, self.m
+    def _lose_job(self, pool: ParticipantPool, month: int, rows: np.ndarray, target: int,
+                  flows: MonthFlows) -> None:
         if len(rows) == 0:
             return
-        m.spells.end(pool.spell_start[rows], m.steps - pool.spell_start[rows],
-                     pool.programme_spell[rows])
+        self.spells.end(pool.spell_start[rows], month - pool.spell_start[rows],
+                        pool.programme_spell[rows])
         pool.state[rows] = target
         pool.spell_start[rows] = -1
         pool.programme_spell[rows] = False
         pool.employer[rows] = -1
         flows.job_losses += len(rows)
 
-    def _leave_pool(self, rows: np.ndarray, flows: MonthFlows) -> None:
-        pool = self.m.pool
+    @staticmethod
+    def _leave_pool(pool: ParticipantPool, rows: np.ndarray, flows: MonthFlows) -> None:
         pool.state[rows] = X
         pool.coach[rows] = -1
         pool.in_debt_help[rows] = False
         pool.debt_waiting[rows] = False
         flows.exits += len(rows)
 
-    def _enforce_capacity(self, flows: MonthFlows) -> None:
+    def _enforce_capacity(self, pool: ParticipantPool, month: int, coaching_slots: np.ndarray,
+                          entry_places: np.ndarray, flows: MonthFlows) -> None:
         """People above a foundation's slots lose coaching; above a firm's places, the job."""
-        m, pool, rng = self.m, self.m.pool, self.m.rng
         n = pool.n
-        for over_rows in _over_capacity(rng, pool.coach[:n], m.coaching_slots_array()):
+        for over_rows in _over_capacity(self.rng, pool.coach[:n], coaching_slots):
             pool.state[over_rows] = E
             pool.coach[over_rows] = -1
-        for over_rows in _over_capacity(rng, pool.employer[:n], m.entry_places_array()):
-            self._lose_job(over_rows, E, flows)
+        for over_rows in _over_capacity(self.rng, pool.employer[:n], entry_places):
+            self._lose_job(pool, month, over_rows, E, flows)
 
 
 def _over_capacity(rng: np.random.Generator, owner: np.ndarray, capacity: np.ndarray):

@@ -12,58 +12,62 @@ waiting list, and are not placed in an entry job while in debt help.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from sim.agents.participant import ParticipantPool
+from sim.parameters import Params
 from sim.pathway import State
-
-if TYPE_CHECKING:
-    from sim.model import InstapModel
 
 SCREENING_FACTOR = 3.0  # detection multiplier for coached people under debt_help_first
 
 
-def debt_help_places(model: InstapModel) -> int:
-    """Number of debt-help places for the target group."""
-    return int(model.p.debt_help_capacity_per_1000 * model.p.n_participants / 1000.0)
+class DebtHelp:
+    """Referral to, admission to and the end of debt help (draws from the participants'
+    stream)."""
 
+    def __init__(self, p: Params, rng: np.random.Generator) -> None:
+        self.p = p
+        self.rng = rng
 
-def step_debt_help(model: InstapModel) -> tuple[int, int]:
-    """Refer, admit and finish debt help for one month; returns (admitted, resolved)."""
-    p, pool, rng = model.p, model.pool, model.rng
-    n = pool.n
-    state = pool.state[:n]
-    debt = pool.debt[:n]
-    in_help = pool.in_debt_help[:n]
-    waiting = pool.debt_waiting[:n]
-    u = rng.random((3, n))
-    # finish: geometric duration with the given mean
-    finishing = in_help & (u[0] < 1.0 / p.debt_help_months)
-    resolved = finishing & (u[1] < p.debt_help_success)
-    in_help[finishing] = False
-    debt[resolved] = False
-    # refer people in contact
-    in_contact = (state == State.ENGAGED) | (state == State.IN_TRACK) | (
-        state == State.ENTRY_JOB)
-    rate = np.full(n, p.debt_detection_rate)
-    if p.debt_help_first:
-        rate[state == State.IN_TRACK] *= SCREENING_FACTOR
-    referred = debt & in_contact & ~in_help & ~waiting & (u[2] < rate)
-    waiting |= referred
-    waiting &= debt & (state != State.EXITED)
-    # admit from the waiting list into free places
-    free = debt_help_places(model) - int(in_help.sum())
-    admitted = 0
-    if free > 0 and waiting.any():
-        queue = np.flatnonzero(waiting)
-        order = rng.permutation(len(queue))
-        queue = queue[order]
+    def places(self) -> int:
+        """Number of debt-help places for the target group."""
+        return int(self.p.debt_help_capacity_per_1000 * self.p.n_participants / 1000.0)
+
+    def month(self, pool: ParticipantPool) -> tuple[int, int]:
+        """Finish, refer and admit for one month; returns (admitted, resolved)."""
+        p, rng = self.p, self.rng
+        n = pool.n
+        state = pool.state[:n]
+        debt = pool.debt[:n]
+        in_help = pool.in_debt_help[:n]
+        waiting = pool.debt_waiting[:n]
+        u = rng.random((3, n))
+        # finish: geometric duration with the given mean
+        finishing = in_help & (u[0] < 1.0 / p.debt_help_months)
+        resolved = finishing & (u[1] < p.debt_help_success)
+        in_help[finishing] = False
+        debt[resolved] = False
+        # refer people in contact
+        in_contact = (state == State.ENGAGED) | (state == State.IN_TRACK) | (
+            state == State.ENTRY_JOB)
+        rate = np.full(n, p.debt_detection_rate)
         if p.debt_help_first:
-            queue = queue[np.argsort(state[queue] != State.IN_TRACK, kind="stable")]
-        chosen = queue[:free]
-        in_help[chosen] = True
-        waiting[chosen] = False
-        pool.ever_debt_help[chosen] = True
-        admitted = len(chosen)
-    return admitted, int(resolved.sum())
+            rate[state == State.IN_TRACK] *= SCREENING_FACTOR
+        referred = debt & in_contact & ~in_help & ~waiting & (u[2] < rate)
+        waiting |= referred
+        waiting &= debt & (state != State.EXITED)
+        # admit from the waiting list into free places
+        free = self.places() - int(in_help.sum())
+        admitted = 0
+        if free > 0 and waiting.any():
+            queue = np.flatnonzero(waiting)
+            order = rng.permutation(len(queue))
+            queue = queue[order]
+            if p.debt_help_first:
+                queue = queue[np.argsort(state[queue] != State.IN_TRACK, kind="stable")]
+            chosen = queue[:free]
+            in_help[chosen] = True
+            waiting[chosen] = False
+            pool.ever_debt_help[chosen] = True
+            admitted = len(chosen)
+        return admitted, int(resolved.sum())

@@ -14,20 +14,26 @@
 Otherwise the municipality pays entry-job wage subsidies while funded, and always
 benefits to everyone on assistance, debt-help places and, if on, monitoring. Banks lend
 to social enterprises on cash-flow grounds (:mod:`sim.agents.firm`).
+
+:class:`Finance` holds only the bond's books; the model passes in what it needs each
+month: whether the programme is funded, the organisations, the ledger and the lender (the
+first bank in the coalition, if any).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import numpy as np
 
+from sim.accounting import Ledger
+from sim.agents.firm import Firm
+from sim.agents.foundation import Foundation
 from sim.agents.municipality import MUNICIPALITY_ACCOUNT as MUN
+from sim.agents.participant import ParticipantPool
+from sim.parameters import Params
 from sim.pathway import State
 from sim.policies.monitoring import monitored
-
-if TYPE_CHECKING:
-    from sim.model import InstapModel
 
 OUTSIDE_INVESTORS = "investors"
 VERIFY_MONTHS = 6  # an outcome is verified when the placement has lasted this long
@@ -36,100 +42,112 @@ VERIFY_MONTHS = 6  # an outcome is verified when the placement has lasted this l
 class Finance:
     """Pays the programme each month according to the instrument."""
 
-    def __init__(self, model: InstapModel) -> None:
-        self.model = model
-        self.p = model.p
+    def __init__(self, p: Params) -> None:
+        self.p = p
         self.sib_capital = 0.0
         self.sib_paid = 0.0
-        self.sib_months = np.zeros(model.p.months + 2, dtype=bool)
+        self.sib_months = np.zeros(p.months + 2, dtype=bool)
 
-    def investor_account(self) -> str:
-        """Who pre-finances a SIB: the first bank in the coalition, or outside investors."""
-        return self.model.lender_account() or OUTSIDE_INVESTORS
+    @staticmethod
+    def investor_account(lender: str | None) -> str:
+        """Who pre-finances a SIB: the lender (a bank in the coalition), or outside
+        investors."""
+        return lender or OUTSIDE_INVESTORS
 
-    def sib_active(self) -> bool:
+    def sib_active(self, funded: bool) -> bool:
         """Whether a Social Impact Bond is paying for the programme this month."""
-        return self.p.financing == "sib" and self.model.funding.funded
+        return self.p.financing == "sib" and funded
 
-    def cofunders(self) -> list:
+    def cofunders(self, firms: Sequence[Firm]) -> list[Firm]:
         """Housing corporations and banks in the coalition that co-fund (hybrid only)."""
         if self.p.financing != "hybrid":
             return []
-        return [f for f in self.model.firms
-                if f.in_coalition and f.kind in ("housing_corporation", "bank")]
+        return [f for f in firms if f.in_coalition and f.kind in ("housing_corporation", "bank")]
 
-    def wage_subsidy_payers(self) -> list[tuple[str, float]]:
+    def wage_subsidy_payers(self, funded: bool, firms: Sequence[Firm]
+                            ) -> list[tuple[str, float]]:
         """Who pays which share of entry-job wage subsidies this month."""
         payers: list[tuple[str, float]] = []
-        cofunders = self.cofunders()
+        cofunders = self.cofunders(firms)
         share = self.p.private_cofunding_share if cofunders else 0.0
-        if self.model.funding.funded:
+        if funded:
             payers.append((MUN, 1.0 - share))
         payers += [(c.account, share / len(cofunders)) for c in cofunders]
         return payers
 
-    def wage_subsidy_per_worker(self) -> float:
+    def wage_subsidy_per_worker(self, funded: bool, firms: Sequence[Firm]) -> float:
         """Wage subsidy an employer receives per entry worker this month."""
-        paid = sum(share for _, share in self.wage_subsidy_payers())
+        paid = sum(share for _, share in self.wage_subsidy_payers(funded, firms))
         return paid * self.p.wage_subsidy_share * self.p.entry_wage
 
-    def pay_programme(self) -> None:
-        """Pay this month's coaching budget to member foundations (their income)."""
-        m, p = self.model, self.p
-        members = [f for f in m.foundations if f.in_coalition]
-        for f in m.foundations:
+    def pay_programme(self, ledger: Ledger, month: int, foundations: Sequence[Foundation],
+                      firms: Sequence[Firm], funded: bool, lender: str | None) -> None:
+        """Pay this month's coaching budget to member foundations (their ``income``)."""
+        p = self.p
+        members = [f for f in foundations if f.in_coalition]
+        for f in foundations:
             f.income = 0.0
         if not members:
             return
         budget = {f: f.full_slots * p.coaching_cost_per_slot for f in members}
+        sib = self.sib_active(funded)
         funders: list[tuple[str, float]] = []
-        if self.sib_active():
-            self.sib_months[m.steps] = True
-            funders.append((self.investor_account(), 1.0))
+        if sib:
+            self.sib_months[month] = True
+            funders.append((self.investor_account(lender), 1.0))
         elif p.financing == "hybrid":
-            funders = self.wage_subsidy_payers()  # the same split for coaching
-        elif m.funding.funded:
+            funders = self.wage_subsidy_payers(funded, firms)  # the same split for coaching
+        elif funded:
             funders.append((MUN, 1.0))
         for account, share in funders:
-            purpose = "sib_capital" if self.sib_active() else (
+            purpose = "sib_capital" if sib else (
                 "coaching_subsidy" if account == MUN else "cofunding")
             for f, amount in budget.items():
-                f.income += m.ledger.transfer(account, f.account, share * amount, purpose)
-        if self.sib_active():
+                f.income += ledger.transfer(account, f.account, share * amount, purpose)
+        if sib:
             self.sib_capital += sum(f.income for f in members)
 
-    def pay_running_costs(self, workers_by_firm: np.ndarray, indebted_by_firm: np.ndarray
-                          ) -> None:
+    def pay_running_costs(self, ledger: Ledger, month: int, pool: ParticipantPool,
+                          foundations: Sequence[Foundation], firms: Sequence[Firm],
+                          funded: bool, lender: str | None) -> None:
         """Benefits, wage subsidies, wages, debt help, monitoring and outcome payments."""
-        m, p, ledger = self.model, self.p, self.model.ledger
-        counts = m.pool.counts()
+        p = self.p
+        n = pool.n
+        counts = pool.counts()
         on_assistance = int(counts[State.UNREACHED] + counts[State.ENGAGED]
                             + counts[State.IN_TRACK])
         ledger.transfer(MUN, "participants", on_assistance * p.benefit_month, "benefits")
-        payers = self.wage_subsidy_payers()
-        for firm in m.firms:
+        employer = pool.employer[:n]
+        working = employer >= 0
+        size = max((firm.org_index for firm in firms), default=-1) + 1
+        workers_by_firm = np.bincount(employer[working], minlength=size)
+        indebted_by_firm = np.bincount(employer[working & pool.debt[:n]], minlength=size)
+        payers = self.wage_subsidy_payers(funded, firms)
+        subsidy = self.wage_subsidy_per_worker(funded, firms)
+        for firm in firms:
             workers = int(workers_by_firm[firm.org_index])
             for account, share in payers:
                 if workers and account != firm.account:
                     ledger.transfer(account, firm.account,
                                     share * workers * p.wage_subsidy_share * p.entry_wage,
                                     "wage_subsidy")
-            firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]))
-        for f in m.foundations:
+            firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]), subsidy, lender)
+        for f in foundations:
             f.pay_staff()
-        in_help = int(m.pool.in_debt_help[: m.pool.n].sum())
+        in_help = int(pool.in_debt_help[:n].sum())
         ledger.transfer(MUN, "debt_help_service", in_help * p.debt_help_cost, "debt_help")
-        if monitored(p) and m.funding.funded:
+        if monitored(p) and funded:
             ledger.transfer(MUN, "evaluator", p.monitoring_cost, "monitoring")
-        self._pay_outcomes()
+        self._pay_outcomes(ledger, month, pool, lender)
 
-    def _pay_outcomes(self) -> None:
+    def _pay_outcomes(self, ledger: Ledger, month: int, pool: ParticipantPool,
+                      lender: str | None) -> None:
         """SIB: pay verified outcomes above the baseline, within the return cap."""
-        m, p = self.model, self.p
-        if p.financing != "sib" or m.steps < VERIFY_MONTHS:
+        p = self.p
+        if p.financing != "sib" or month < VERIFY_MONTHS:
             return
-        pool, n = m.pool, m.pool.n
-        start = m.steps - VERIFY_MONTHS
+        n = pool.n
+        start = month - VERIFY_MONTHS
         if not self.sib_months[start]:
             return
         employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
@@ -137,8 +155,8 @@ class Finance:
                         & (pool.spell_start[:n] == start)).sum())
         due = verified * (1.0 - p.sib_baseline_share) * p.sib_outcome_payment
         first = int(np.argmax(self.sib_months))  # the month the investor first paid in
-        cap = self.sib_capital * (1.0 + p.sib_return_cap) ** ((m.steps - first) / 12.0)
+        cap = self.sib_capital * (1.0 + p.sib_return_cap) ** ((month - first) / 12.0)
         due = max(0.0, min(due, cap - self.sib_paid))
         if due > 0:
-            m.ledger.transfer(MUN, self.investor_account(), due, "outcome_payment")
+            ledger.transfer(MUN, self.investor_account(lender), due, "outcome_payment")
             self.sib_paid += due

@@ -14,9 +14,15 @@ weight 0.7) and its mean trust in the other members (0.3); below ``trust_exit_th
 leaves. Former partners' trust drifts back to the initial level at
 ``trust_recovery_rate``; they rejoin a funded programme at ``rejoin_rate`` per month once
 their trust is clearly above the threshold.
+
+A :class:`Promise` is what the funder's decisions (link 1) announce to the partners: a
+kept or broken promise of some weight, heard by the coalition (:meth:`Coalition.hear
+<sim.coalition.Coalition.hear>`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +30,15 @@ from sim.parameters import Params
 
 REJOIN_MARGIN = 0.1  # trust above the exit threshold needed to come back
 FUNDER_WEIGHT = 0.7  # weight of trust in the municipality (the funder) in coalition trust
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """A promise the funder kept or broke towards its partners (link 1 -> 5)."""
+
+    weight: float  # how many single promises it counts as
+    kept: bool
+    former_too: bool = False  # heard by former partners too (a restart)
 
 
 class TrustNetwork:
