@@ -6,7 +6,12 @@ clicked at by a room full of people needs, and nothing that changes the model's 
   translated choice labels) and the ``scenario`` argument Mesa adds, and turns them into
   model parameters. The seed (``rng``) is a fixed parameter, so Reset replays the same run.
 * Steps and interventions take one lock (Mesa's play loop steps in a worker thread while
-  buttons are pressed in another) and stepping past the horizon is a no-op.
+  buttons are pressed in another) and stepping past the horizon is a no-op. Mesa 3.5's
+  ``Model.__init__`` keeps the class's :meth:`~LiveModel.step` as the month to run and
+  installs its ``_wrapped_step`` as the instance's ``step`` (advance time by one: count the
+  month, run it, then the events scheduled for it). :class:`LiveModel` overrides both as
+  methods: ``step`` is the model's month plus the social return, ``_wrapped_step`` takes
+  the lock around Mesa's and refuses to go past the horizon before Mesa counts a month.
 * Interventions are idempotent: each kind acts at most once a month, and not at all when it
   could not change anything (no funding to end, an agreement already signed, a recession
   already under way).
@@ -62,19 +67,23 @@ class LiveModel(InstapModel):
         self.lock = threading.RLock()
         self.social_return: list[float] = [math.nan]
         self._acted: set[tuple[int, str]] = set()
-        self._mesa_step = self.step  # Mesa's wrapper: advances time, runs events, steps
-        self.step = self._locked_step  # type: ignore[method-assign]
 
     # ------------------------------------------------------------------ stepping
-    def _locked_step(self) -> None:
-        """One month under the lock; nothing happens past the horizon."""
+    def step(self) -> None:
+        """The model's month, then the social return so far (Mesa calls this from its own
+        ``step``, under the lock taken in :meth:`_wrapped_step`)."""
+        super().step()
+        value = self.end_metrics().get(SOCIAL_RETURN_METRIC, math.nan)
+        self.social_return.append(float(value))
+
+    def _wrapped_step(self) -> None:
+        """What ``model.step()`` calls: Mesa's step (time, the month, the month's scheduled
+        events) under the lock; nothing happens past the horizon."""
         with self.lock:
-            if self.steps >= self.p.months:
+            if self.finished:
                 self.running = False
                 return
-            self._mesa_step()
-            value = self.end_metrics().get(SOCIAL_RETURN_METRIC, math.nan)
-            self.social_return.append(float(value))
+            super()._wrapped_step()
 
     @property
     def finished(self) -> bool:
