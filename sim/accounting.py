@@ -18,9 +18,7 @@ class Ledger:
         self.balances: dict[str, float] = defaultdict(float)
         self.month_flows: dict[str, float] = defaultdict(float)
         self.month_paid: dict[tuple[str, str], float] = defaultdict(float)
-        self.total_flows: dict[str, float] = defaultdict(float)
         self.total_flows_by_payer: dict[tuple[str, str], float] = defaultdict(float)
-        self.n_transfers = 0
 
     def transfer(self, payer: str, receiver: str, amount: float, purpose: str) -> float:
         """Move ``amount`` (>= 0) from ``payer`` to ``receiver``; returns the amount."""
@@ -34,9 +32,7 @@ class Ledger:
         self.balances[receiver] += amount
         self.month_flows[purpose] += amount
         self.month_paid[(payer, purpose)] += amount
-        self.total_flows[purpose] += amount
         self.total_flows_by_payer[(payer, purpose)] += amount
-        self.n_transfers += 1
         return amount
 
     def paid(self, payer: str, purpose: str) -> float:

@@ -1,4 +1,4 @@
-"""Pathway states of a participant (causal link 2) and the accounts of the money ledger."""
+"""Pathway states of a participant (causal link 2)."""
 
 from __future__ import annotations
 
@@ -17,5 +17,3 @@ class State(IntEnum):
 
 
 STATE_NAMES: tuple[str, ...] = tuple(s.name.lower() for s in State)
-ON_ASSISTANCE: tuple[State, ...] = (State.UNREACHED, State.ENGAGED, State.IN_TRACK)
-EMPLOYED: tuple[State, ...] = (State.ENTRY_JOB, State.REGULAR_WORK)

@@ -85,13 +85,3 @@ class Participant(Agent):
     def state(self) -> State:
         """Current pathway state."""
         return State(int(self.model.pool.state[self.row]))
-
-    @property
-    def has_debt(self) -> bool:
-        """Whether the person has problematic debt now."""
-        return bool(self.model.pool.debt[self.row])
-
-    @property
-    def months_out_of_work(self) -> int:
-        """Months out of work (drives negative duration dependence)."""
-        return int(self.model.pool.months_out[self.row])

@@ -40,9 +40,6 @@ class MonthFlows:
     programme_placements: int = 0
     to_regular: int = 0
     job_losses: int = 0
-    reached: int = 0
-    track_starts: int = 0
-    exits: int = 0
 
 
 def duration_factor(months_out: np.ndarray, p: Params) -> np.ndarray:
@@ -151,13 +148,11 @@ class ParticipantMonth:
         bucket_of = self._count_duration_risk(rows, months_out, on_assist, n)
         # exits for other reasons
         m0, m1, m2, m3 = move == 0, move == 1, move == 2, move == 3
-        self._leave_pool(pool, rows[on_assist & m0], flows)
+        self._leave_pool(pool, rows[on_assist & m0])
         # own job finding -> regular work
         self._start_job(pool, t, rows[on_assist & m1], R, flows, s_all, bucket_of)
         # reach, disengagement, dropout
-        newly = rows[in_u & m2]
-        pool.state[newly] = E
-        flows.reached = len(newly)
+        pool.state[rows[in_u & m2]] = E
         pool.state[rows[in_e & m2]] = U
         dropped = rows[in_t & m2]
         pool.state[dropped] = U
@@ -179,7 +174,6 @@ class ParticipantMonth:
         started, coach = _assign(rng, rows[in_e & m3], free_slots)
         pool.state[started] = T
         pool.coach[started] = coach
-        flows.track_starts = len(started)
         # time passes
         waiting = rows[pool.state[rows] <= T]  # exits are for good: rows covers everyone
         pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
@@ -224,12 +218,11 @@ class ParticipantMonth:
         flows.job_losses += len(rows)
 
     @staticmethod
-    def _leave_pool(pool: ParticipantPool, rows: np.ndarray, flows: MonthFlows) -> None:
+    def _leave_pool(pool: ParticipantPool, rows: np.ndarray) -> None:
         pool.state[rows] = X
         pool.coach[rows] = -1
         pool.in_debt_help[rows] = False
         pool.debt_waiting[rows] = False
-        flows.exits += len(rows)
 
     def _enforce_capacity(self, pool: ParticipantPool, month: int, coaching_slots: np.ndarray,
                           entry_places: np.ndarray, flows: MonthFlows) -> None:

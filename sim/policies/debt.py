@@ -33,8 +33,8 @@ class DebtHelp:
         """Number of debt-help places for the target group."""
         return int(self.p.debt_help_capacity_per_1000 * self.p.n_participants / 1000.0)
 
-    def month(self, pool: ParticipantPool) -> tuple[int, int]:
-        """Finish, refer and admit for one month; returns (admitted, resolved)."""
+    def month(self, pool: ParticipantPool) -> None:
+        """Finish, refer and admit for one month."""
         p, rng = self.p, self.rng
         n = pool.n
         state = pool.state[:n]
@@ -58,7 +58,6 @@ class DebtHelp:
         waiting &= debt & (state != State.EXITED)
         # admit from the waiting list into free places
         free = self.places() - int(in_help.sum())
-        admitted = 0
         if free > 0 and waiting.any():
             queue = np.flatnonzero(waiting)
             order = rng.permutation(len(queue))
@@ -69,5 +68,3 @@ class DebtHelp:
             in_help[chosen] = True
             waiting[chosen] = False
             pool.ever_debt_help[chosen] = True
-            admitted = len(chosen)
-        return admitted, int(resolved.sum())
