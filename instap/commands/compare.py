@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from instap.errors import InstapError
+from instap.execution import DEFAULT_SEED
 from instap.findings import comparison_findings
 from instap.inputs import load_inputs
 from instap.provenance import atomic_folder, check_out_folder, default_out, write_json
@@ -21,7 +22,7 @@ from instap.report import compare_html
 from instap.stats import comparison_table, scenario_km
 
 
-def compare_command(inputs: Sequence[Path], reps: int = 20, seed: int = 20261125,
+def compare_command(inputs: Sequence[Path], reps: int = 20, seed: int = DEFAULT_SEED,
                     out: Path | None = None, jobs: int | None = None,
                     progress: bool = True) -> Path:
     """Compare scenarios with common random numbers; write comparison.csv and report.html
