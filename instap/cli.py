@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from instap.errors import InstapError
+from instap.errors import InstapError, Interrupted
 from instap.execution import DEFAULT_SEED
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     except InstapError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
+    except Interrupted as err:  # the command said what it kept
+        typer.echo(f"\n{err}", err=True)
+        sys.exit(130)
     except (KeyboardInterrupt, typer.Abort):
         typer.echo("interrupted; nothing was written", err=True)
         sys.exit(130)

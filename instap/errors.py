@@ -11,6 +11,11 @@ class InstapError(Exception):
     """Bad input: a file, field, value or option. The message says what and what is allowed."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM during a command that kept something worth saying (the message:
+    what was kept and how to finish); the command line prints it and exits with 130."""
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 import instap.commands.run as rc
 from instap import cli
+from instap.errors import Interrupted
 
 
 def _boom(*args: object, **kwargs: object) -> None:
@@ -41,3 +45,28 @@ def test_abort_is_an_interrupt(monkeypatch: pytest.MonkeyPatch,
         cli.main(["run", "scenarios/baseline.yaml"])
     assert exit_info.value.code == 130
     assert capsys.readouterr().err == "interrupted; nothing was written\n"
+
+
+def test_interrupted_sweep_says_what_it_kept_once(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    import instap.commands.sweep as sweep
+
+    class Runner:
+        def map(self, chunks: object) -> Iterator[object]:
+            raise KeyboardInterrupt
+            yield  # a generator, like the executors
+
+    with pytest.raises(Interrupted):
+        sweep._drive(Runner(), iter(()), tmp_path, [], "f", 10, 0, 0)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise Interrupted("interrupted; finished chunks are kept in X/runs; finish with "
+                          "--resume")
+
+    monkeypatch.setattr(sweep, "sweep_command", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["sweep", "experiments/smoke_sobol.yaml"])
+    assert exit_info.value.code == 130
+    err = capsys.readouterr().err
+    assert "finish with --resume" in err and "nothing was written" not in err

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from instap.errors import InstapError
+from instap.errors import InstapError, Interrupted
 from instap.execution import default_jobs, start_server
 from instap.provenance import git_commit, package_versions, write_json
 from instap.sweep import store
@@ -176,9 +176,8 @@ def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint:
             bar.update(len(result.columns["run_id"]))
             bar.set_postfix(failed=failed + new_failed)
     except KeyboardInterrupt:
-        typer.echo(f"\ninterrupted; finished chunks are kept in {out}/runs; "
-                   "finish with --resume", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted(f"interrupted; finished chunks are kept in {out}/runs; finish with "
+                          "--resume") from None
     finally:
         if bar is not None:
             bar.close()
