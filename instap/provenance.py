@@ -84,15 +84,22 @@ def json_text(data: Any) -> str:
                       default=str) + "\n"
 
 
-def write_json(data: Any, path: Path) -> None:
-    """Write ``data`` as JSON (see :func:`json_text`), atomically: a temporary file next
-    to ``path``, then a rename."""
+def write_text(text: str, path: Path) -> None:
+    """Write ``text`` atomically: a temporary file next to ``path``, then a rename; an
+    :class:`InstapError` naming the file when it cannot be written."""
     tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
-        tmp.write_text(json_text(data), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
+    except OSError as err:
+        raise InstapError(f"{path}: cannot write the file ({err.strerror})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write ``data`` as JSON (see :func:`json_text`), atomically."""
+    write_text(json_text(data), path)
 
 
 # ----------------------------------------------------------------------------- folders

@@ -6,12 +6,11 @@ same way ``instap compare`` computes them, so a run report and a comparison agre
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from instap.errors import InstapError
 from instap.findings import plain_summary
 from instap.inputs import folder_scenario
+from instap.provenance import write_text
 from instap.ranking import durability_ranking
 from instap.report import run_html
 from instap.results import load_run_folder
@@ -28,12 +27,6 @@ def report_command(folder: Path) -> Path:
                     ranking=durability_ranking([sc], table),
                     curves={sc.name: scenario_km(sc).curve()})
     target = folder / "report.html"
-    tmp = folder / f".report.html.partial-{os.getpid()}"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise InstapError(f"{target}: cannot write the report ({err.strerror})") from None
+    write_text(text, target)
     print(f"Report: {target}")
     return target

@@ -32,11 +32,6 @@ class Analysis:
     verdicts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _problem(design: Design) -> dict[str, Any]:
-    return {"num_vars": len(design.factors), "names": design.names(),
-            "bounds": [[0.0, 1.0]] * len(design.factors)}
-
-
 def point_means(runs: pd.DataFrame, outputs: list[str], n_points: int) -> pd.DataFrame:
     """Mean of each output over the successful replications of each design point
     (NaN where a point has no successful run)."""
@@ -70,7 +65,7 @@ def _sobol_once(design: Design, y: np.ndarray, blocks: int, conf: float) -> dict
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return sobol.analyze(_problem(design), yb.ravel(), calc_second_order=design.second_order,
+        return sobol.analyze(design.problem(), yb.ravel(), calc_second_order=design.second_order,
                              conf_level=conf, seed=ANALYSIS_SEED)
 
 
@@ -146,7 +141,7 @@ def analyze_morris(design: Design, means: pd.DataFrame, outputs: list[str],
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            si = morris.analyze(_problem(design), x[keep].reshape(-1, d), y[keep].ravel(),
+            si = morris.analyze(design.problem(), x[keep].reshape(-1, d), y[keep].ravel(),
                                 conf_level=conf, num_levels=design.num_levels,
                                 seed=ANALYSIS_SEED)
         for j, name in enumerate(design.names()):

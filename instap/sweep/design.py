@@ -62,6 +62,10 @@ class Design:
         """Factor names in column order."""
         return [f.name for f in self.factors]
 
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem of this design (sampling and analysis use the same one)."""
+        return salib_problem(self.factors)
+
     def point_values(self, points: np.ndarray) -> list[dict[str, Any]]:
         """Model values of the given design points, one dict per point."""
         cols: dict[str, list[Any]] = {}
@@ -81,7 +85,9 @@ class Design:
                 for r, p, v in zip(ids, points, values, strict=True)]
 
 
-def _problem(factors: list[Factor]) -> dict[str, Any]:
+def salib_problem(factors: list[Factor]) -> dict[str, Any]:
+    """SALib's problem for ``factors``: every factor sampled on [0, 1] (a
+    :class:`~instap.sweep.factors.Factor` maps the unit value to the model's value)."""
     return {"num_vars": len(factors), "names": [f.name for f in factors],
             "bounds": [[0.0, 1.0]] * len(factors)}
 
@@ -91,7 +97,7 @@ def build_design(method: str, factors: list[Factor], n: int, replications: int, 
                  num_levels: int = 4) -> Design:
     """Lay out the design points of an experiment (deterministic given ``seed``)."""
     d = len(factors)
-    problem = _problem(factors)
+    problem = salib_problem(factors)
     if method == "sobol":
         from SALib.sample import sobol
         unit = sobol.sample(problem, n, calc_second_order=second_order, scramble=True,
