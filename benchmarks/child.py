@@ -6,7 +6,8 @@ process's peak resident memory. ``batch RUNS N MONTHS SEED OUT`` runs ``mesa.bat
 with the per-run seeds ``instap sweep`` would use and writes the final ``regular_work``
 of each seed to ``OUT`` (to prove both runners did the same runs). ``cli -- ARGS`` runs
 the ``instap`` CLI in this process and reports the coordinating process's peak memory
-(``RUSAGE_SELF`` excludes the worker processes).
+(``RUSAGE_SELF`` excludes the worker processes). ``render MONTHS SEED`` reports the
+median time to draw a month of the workshop page's plots.
 """
 
 from __future__ import annotations
@@ -70,6 +71,25 @@ def batch(runs: int, n: int, months: int, seed: int, out: str) -> None:
     _emit(rows=len(rows))
 
 
+def render(months: int, seed: int) -> None:
+    """Median seconds to draw every plot of the workshop page for one month (baseline,
+    2,000 participants), over ``months`` months with a recession at month 6."""
+    import statistics
+
+    from instap.live.figures import FigureSet
+    from instap.live.livemodel import LiveModel
+    model = LiveModel(rng=seed)
+    figures = FigureSet("en")
+    seconds = []
+    for month in range(months):
+        model.step()
+        if month == 6:
+            model.intervene("recession")
+        figures.render(model.snapshot())
+        seconds.append(figures.last_seconds)
+    _emit(wall=statistics.median(seconds), months=months)
+
+
 def cli(args: list[str]) -> None:
     """Run ``instap ARGS`` in-process; report the coordinator's peak memory."""
     from instap.cli import main
@@ -91,6 +111,8 @@ def main(argv: list[str]) -> None:
         model(int(rest[0]), int(rest[1]), int(rest[2]))
     elif cmd == "batch":
         batch(int(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]), rest[4])
+    elif cmd == "render":
+        render(int(rest[0]), int(rest[1]))
     elif cmd == "cli":
         cli(rest[1:] if rest[:1] == ["--"] else rest)
     else:
