@@ -1,0 +1,42 @@
+"""The layering of docs/architecture.md, checked on the code's imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+IO_MODULES = {"os", "pathlib", "json", "io", "shutil", "subprocess", "matplotlib", "pandas",
+              "pyarrow", "typer", "tqdm", "solara", "instap"}
+
+
+def imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names) for every import in a file (names empty for ``import x``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, [alias.name for alias in node.names]))
+    return found
+
+
+def test_the_model_imports_no_io_plotting_cli_or_tools() -> None:
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        for module, _ in imports(path):
+            assert module.split(".")[0] not in IO_MODULES, f"{path}: imports {module}"
+
+
+def test_no_command_imports_another_command() -> None:
+    for path in sorted((ROOT / "instap" / "commands").glob("*.py")):
+        for module, names in imports(path):
+            assert not module.startswith("instap.commands"), f"{path}: imports {module}"
+            assert not (module == "instap" and "commands" in names), path
+
+
+def test_no_module_takes_another_modules_private_names() -> None:
+    for path in sorted([*(ROOT / "instap").rglob("*.py"), *(ROOT / "sim").rglob("*.py")]):
+        for module, names in imports(path):
+            private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+            assert not private, f"{path}: takes {private} from {module}"
