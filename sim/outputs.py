@@ -69,7 +69,7 @@ class MonthlyRecord:
 
     def as_dict(self, upto: int) -> dict[str, np.ndarray]:
         """Columns from month 0 to ``upto``, with a ``month`` column first."""
-        out = {"month": np.arange(upto + 1)}
+        out: dict[str, np.ndarray] = {"month": np.arange(upto + 1)}
         out.update({k: v[: upto + 1].copy() for k, v in self.data.items()})
         return out
 

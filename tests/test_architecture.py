@@ -40,3 +40,23 @@ def test_no_module_takes_another_modules_private_names() -> None:
         for module, names in imports(path):
             private = [n for n in names if n.startswith("_") and not n.startswith("__")]
             assert not private, f"{path}: takes {private} from {module}"
+
+
+def test_the_agents_do_not_import_the_model() -> None:
+    # the model imports the agents; they see it through protocols of what they need
+    for path in sorted((ROOT / "sim" / "agents").glob("*.py")):
+        for module, names in imports(path):
+            assert module != "sim.model" and not (module == "sim" and "model" in names), (
+                f"{path}: imports {module}")
+
+
+def test_the_model_provides_what_its_agents_need() -> None:
+    # Mesa has no type information, so mypy cannot check InstapModel against the
+    # protocols (its base class is Any); check here that every member is there.
+    from sim import InstapModel
+    from sim.agents.organisation import OrganisationModel
+    from sim.agents.participant import ParticipantModel
+
+    model = InstapModel(rng=0, n_participants=500, months=12)
+    assert isinstance(model, OrganisationModel)
+    assert isinstance(model, ParticipantModel)

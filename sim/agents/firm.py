@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.organisation import Organisation
+from sim.agents.organisation import Organisation, OrganisationModel
 
 FIRM_KINDS = ("regular_employer", "social_enterprise", "housing_corporation", "bank")
 # Relative number of entry-job places per firm of each kind (social enterprises exist to
@@ -31,7 +31,8 @@ def allocate_whole_places(firms: list[Firm]) -> None:
 class Firm(Organisation):
     """An employer or financier that joins or leaves the coalition and offers entry jobs."""
 
-    def __init__(self, model, org_index: int, kind: str, base_slots: float) -> None:  # noqa: ANN001
+    def __init__(self, model: OrganisationModel, org_index: int, kind: str,
+                 base_slots: float) -> None:
         if kind not in FIRM_KINDS:
             raise ValueError(f"unknown firm kind {kind!r}")
         super().__init__(model, org_index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.agents.organisation import Organisation
+from sim.agents.organisation import Organisation, OrganisationModel
 
 
 class Foundation(Organisation):
@@ -15,7 +15,7 @@ class Foundation(Organisation):
 
     kind = "foundation"
 
-    def __init__(self, model, org_index: int, target_slots: float) -> None:  # noqa: ANN001
+    def __init__(self, model: OrganisationModel, org_index: int, target_slots: float) -> None:
         super().__init__(model, org_index)
         self.full_slots = target_slots  # capacity when fully funded
         self.capacity = target_slots  # staffed coaching slots

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.agents.organisation import Organisation
+from sim.agents.organisation import Organisation, OrganisationModel
 
 MUNICIPALITY_ACCOUNT = "municipality"
 
@@ -12,7 +12,7 @@ class Municipality(Organisation):
 
     kind = "municipality"
 
-    def __init__(self, model, org_index: int) -> None:  # noqa: ANN001
+    def __init__(self, model: OrganisationModel, org_index: int) -> None:
         super().__init__(model, org_index)
         self.account = MUNICIPALITY_ACCOUNT
 

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from mesa import Agent
 
+from sim.accounting import Ledger
 from sim.parameters import Params
 
-if TYPE_CHECKING:
-    from sim.model import InstapModel
+
+@runtime_checkable
+class OrganisationModel(Protocol):
+    """What an organisation needs from its model: the parameters, the ledger, the month
+    (Mesa's ``steps``) and the event log.
+
+    ``InstapModel`` provides them. The agents do not import the model module, which
+    imports them.
+    """
+
+    @property
+    def p(self) -> Params: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def steps(self) -> int: ...
+
+    def log_event(self, text: str) -> None: ...
 
 
 class Organisation(Agent):
@@ -21,8 +40,9 @@ class Organisation(Agent):
     """
 
     kind: str = "organisation"
+    model: OrganisationModel
 
-    def __init__(self, model: InstapModel, org_index: int) -> None:
+    def __init__(self, model: OrganisationModel, org_index: int) -> None:
         super().__init__(model)
         self.p: Params = model.p
         self.org_index = org_index

@@ -8,46 +8,59 @@ array elements, not a Python call. :class:`Participant` is a thin view on one ro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from mesa import Agent
+from numpy.typing import NDArray
 
 from sim.pathway import State
-
-if TYPE_CHECKING:
-    from sim.model import InstapModel
 
 DURATION_BUCKETS = (12, 36)  # months out of work: [0,12), [12,36), [36, inf)
 MAX_MONTHS = 241
 
 
 class ParticipantPool:
-    """Column store of participant state, grown as new people flow in."""
+    """Column store of participant state, grown as new people flow in.
+
+    Every column has ``capacity`` rows; the first ``n`` are people, the rest are spare.
+    """
+
+    state: NDArray[np.int8]  # pathway State
+    months_out: NDArray[np.int16]  # months out of work (duration dependence)
+    debt: NDArray[np.bool_]  # problematic debt now
+    ever_debt: NDArray[np.bool_]
+    in_debt_help: NDArray[np.bool_]
+    debt_waiting: NDArray[np.bool_]  # referred, waiting for a debt-help place
+    ever_debt_help: NDArray[np.bool_]
+    spell_start: NDArray[np.int16]  # month the current job spell started (-1: none)
+    programme_spell: NDArray[np.bool_]  # current spell came through the programme
+    coach: NDArray[np.int16]  # foundation slot index while IN_TRACK (-1: none)
+    employer: NDArray[np.int16]  # firm slot index while in an ENTRY_JOB (-1: none)
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
         self._alloc(max(capacity, 16))
 
     def _alloc(self, capacity: int) -> None:
-        def grow(name: str, dtype: type, fill: int | bool) -> None:
+        def grow[D: np.generic](name: str, dtype: type[D], fill: int | bool) -> NDArray[D]:
             new = np.full(capacity, fill, dtype=dtype)
-            old = getattr(self, name, None)
+            old: NDArray[D] | None = getattr(self, name, None)  # None on the first call
             if old is not None:
                 new[: self.n] = old[: self.n]
-            setattr(self, name, new)
+            return new
 
-        grow("state", np.int8, State.UNREACHED)
-        grow("months_out", np.int16, 0)  # months out of work (duration dependence)
-        grow("debt", np.bool_, False)  # problematic debt now
-        grow("ever_debt", np.bool_, False)
-        grow("in_debt_help", np.bool_, False)
-        grow("debt_waiting", np.bool_, False)  # referred, waiting for a debt-help place
-        grow("ever_debt_help", np.bool_, False)
-        grow("spell_start", np.int16, -1)  # month the current job spell started
-        grow("programme_spell", np.bool_, False)  # current spell came through the programme
-        grow("coach", np.int16, -1)  # foundation slot index while IN_TRACK
-        grow("employer", np.int16, -1)  # firm slot index while in an ENTRY_JOB
+        self.state = grow("state", np.int8, State.UNREACHED)
+        self.months_out = grow("months_out", np.int16, 0)
+        self.debt = grow("debt", np.bool_, False)
+        self.ever_debt = grow("ever_debt", np.bool_, False)
+        self.in_debt_help = grow("in_debt_help", np.bool_, False)
+        self.debt_waiting = grow("debt_waiting", np.bool_, False)
+        self.ever_debt_help = grow("ever_debt_help", np.bool_, False)
+        self.spell_start = grow("spell_start", np.int16, -1)
+        self.programme_spell = grow("programme_spell", np.bool_, False)
+        self.coach = grow("coach", np.int16, -1)
+        self.employer = grow("employer", np.int16, -1)
         self.capacity = capacity
 
     def add(self, k: int, rng: np.random.Generator, debt_share: float,
@@ -65,19 +78,30 @@ class ParticipantPool:
                 rng.exponential(mean_duration, k), MAX_MONTHS - 1).astype(np.int16)
         return rows
 
-    def view(self, name: str) -> np.ndarray:
+    def view(self, name: str) -> NDArray[Any]:
         """The live part of column ``name``."""
-        return getattr(self, name)[: self.n]
+        column: NDArray[Any] = getattr(self, name)
+        return column[: self.n]
 
     def counts(self) -> np.ndarray:
         """Number of participants per pathway state."""
         return np.bincount(self.view("state"), minlength=len(State))
 
 
+@runtime_checkable
+class ParticipantModel(Protocol):
+    """What a participant needs from its model: the pool that holds its row."""
+
+    @property
+    def pool(self) -> ParticipantPool: ...
+
+
 class Participant(Agent):
     """A person on long-term assistance; state is read from the model's pool."""
 
-    def __init__(self, model: InstapModel, row: int) -> None:
+    model: ParticipantModel
+
+    def __init__(self, model: ParticipantModel, row: int) -> None:
         super().__init__(model)
         self.row = row
 
