@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, create_model
 from pydantic.json_schema import WithJsonSchema
+from pydantic_core import ErrorDetails
 
 from instap.errors import InstapError, suggest
 from instap.overrides import check_value
@@ -82,8 +83,12 @@ def scenario_model() -> type[BaseModel]:
         model = create_model(f"Section_{section}", __config__=config, **fields)
         model.__doc__ = title
         sections[section] = (model | None, Field(None, title=title, description=title))
-    meta = {k: (StrictStr | None, Field(None, description=d)) for k, d in META_KEYS.items()}
-    scenario = create_model("Scenario", __config__=config, **meta, **sections)
+    meta: dict[str, tuple[Any, Any]] = {
+        k: (StrictStr | None, Field(None, description=d)) for k, d in META_KEYS.items()}
+    # mypy checks the unpacked field definitions against every keyword of create_model
+    # (__base__: None, __module__: str, ...), so no dict of (type, field) pairs fits
+    scenario = create_model(  # type: ignore[call-overload]
+        "Scenario", __config__=config, **meta, **sections)
     scenario.__doc__ = "An instap scenario: parameters grouped by section."
     return scenario
 
@@ -133,7 +138,7 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
     return f"unknown key {key!r} in section {section!r}{hint}"
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden":
         return _unknown_key(loc)

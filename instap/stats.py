@@ -101,7 +101,7 @@ def durability_difference(a: tuple[np.ndarray, np.ndarray, int],
     ib = ia if paired else rng.integers(0, len(tb), (BOOTSTRAP, len(tb)))
     boot_a = durability_statistics(survival_curves(ta[ia], ea[ia], months), ta[ia], ha)
     boot_b = durability_statistics(survival_curves(tb[ib], eb[ib], months), tb[ib], hb)
-    out = {}
+    out: dict[str, dict[str, float | None]] = {}
     for key in DURABILITY_METRICS:
         diff = float(point_b[key][0] - point_a[key][0])
         d = boot_b[key] - boot_a[key]

@@ -232,6 +232,7 @@ def _verdict(a: Analysis, out: str, design: Design) -> dict[str, Any]:
         lead = [f"{r.factor} (ST {_fmt(r.ST)} ± {_fmt(r.ST_conf)})"
                 for r in top.head(2).itertuples()]
         small = int((top["ST"] < 0.05).sum())
+        assert a.convergence is not None, "a Sobol analysis has its convergence table"
         verdict.update(ranking_verdict(a.convergence, out))
         text = (f"For {out}, {' and '.join(lead)} matter most; {small} of {len(top)} factors "
                 f"have ST below 0.05; {verdict['note']}.")

@@ -100,9 +100,9 @@ def _pydantic_message(path: Path, err: ValidationError) -> str:
         loc = ".".join(str(p) for p in e["loc"])
         if e["type"] == "extra_forbidden":
             parent = ExperimentFile if len(e["loc"]) == 1 else DesignSpec
-            allowed = list(parent.model_fields)
-            lines.append(f"{path}: unknown field {loc!r}{suggest(str(e['loc'][-1]), allowed)};"
-                         f" allowed fields: {', '.join(allowed)}")
+            fields = list(parent.model_fields)
+            lines.append(f"{path}: unknown field {loc!r}{suggest(str(e['loc'][-1]), fields)};"
+                         f" allowed fields: {', '.join(fields)}")
         elif e["type"] == "missing":
             lines.append(f"{path}: field {loc!r} is required")
         else:
@@ -177,7 +177,9 @@ def _factor(path: Path, name: str, body: dict[str, Any], target: Target,
         mean, sd = check(body["mean"], "mean"), body["sd"]
         if isinstance(sd, bool) or not isinstance(sd, int | float) or sd <= 0:
             raise InstapError(f"{path}: {field}.sd = {sd!r}: expected a positive number")
-        clip = (param.low, param.high) if param is not None and param.low is not None else None
+        clip = None
+        if param is not None and param.low is not None and param.high is not None:
+            clip = (param.low, param.high)
         return Factor(name, "normal", mean=float(mean), sd=float(sd), clip=clip,
                       integer=integer)
     raise InstapError(f"{path}: {field}.dist = {dist!r}: allowed: uniform, normal")

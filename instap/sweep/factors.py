@@ -35,14 +35,19 @@ class Factor:
             idx = np.minimum((u * len(self.levels)).astype(int), len(self.levels) - 1)
             return [self.levels[i] for i in idx]
         if self.kind == "uniform":
-            x = self.low + u * (self.high - self.low)
+            low, high = self.low, self.high
+            if low is None or high is None:
+                raise ValueError(f"factor {self.name}: a uniform factor needs low and high")
+            x = low + u * (high - low)
         else:
+            mean, sd = self.mean, self.sd
+            if mean is None or sd is None:
+                raise ValueError(f"factor {self.name}: a normal factor needs mean and sd")
             lo, hi = self.clip if self.clip else (-math.inf, math.inf)
-            a, b = (lo - self.mean) / self.sd, (hi - self.mean) / self.sd
+            a, b = (lo - mean) / sd, (hi - mean) / sd
             from scipy import stats  # only normal factors need it; keeps start-up fast
 
-            x = stats.truncnorm.ppf(np.clip(u, 1e-12, 1 - 1e-12), a, b, loc=self.mean,
-                                    scale=self.sd)
+            x = stats.truncnorm.ppf(np.clip(u, 1e-12, 1 - 1e-12), a, b, loc=mean, scale=sd)
         if self.integer:
             return [int(v) for v in np.rint(x)]
         return [float(v) for v in x]

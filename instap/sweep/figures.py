@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure  # no pyplot: no global state, faster start-up
+from numpy.typing import NDArray
 
 from instap.sweep.analysis import Analysis
 
@@ -15,11 +18,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
 
 
-def _subplots(figsize: tuple[float, float], rows: int = 1, cols: int = 1,
-              **kwargs: object) -> tuple[Figure, object]:
-    """A figure and its axes, like ``pyplot.subplots`` but without pyplot."""
+def _subplots(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A figure with one axes, like ``pyplot.subplots`` but without pyplot."""
     fig = Figure(figsize=figsize)
-    return fig, fig.subplots(rows, cols, **kwargs)
+    return fig, fig.subplots()
+
+
+def _grid(figsize: tuple[float, float], rows: int, cols: int) -> tuple[Figure, NDArray[Any]]:
+    """A figure with a ``rows`` x ``cols`` array of axes (always 2-D)."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(rows, cols, squeeze=False)
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -44,6 +52,7 @@ def sobol_bars(a: Analysis, out: str, folder: Path) -> Path:
 
 def convergence_lines(a: Analysis, out: str, folder: Path) -> Path:
     """ST (with intervals) at N/4, N/2 and N per factor."""
+    assert a.convergence is not None, "a Sobol analysis has its convergence table"
     c = a.convergence[a.convergence["output"] == out]
     fig, ax = _subplots((6, 4))
     for name, g in c.groupby("factor", sort=False):
@@ -76,7 +85,7 @@ def ofat_curves(a: Analysis, out: str, folder: Path) -> Path:
     factors = list(dict.fromkeys(s["factor"]))
     cols = min(3, len(factors))
     rows = -(-len(factors) // cols)
-    fig, axes = _subplots((4 * cols, 3.2 * rows), rows, cols, squeeze=False)
+    fig, axes = _grid((4 * cols, 3.2 * rows), rows, cols)
     for ax, name in zip(axes.flat, factors, strict=False):
         g = s[s["factor"] == name]
         base = g[g["baseline"]]
