@@ -187,19 +187,35 @@ def _marks(ax: Axes, snap: Snapshot, lang: str) -> list[Artist]:
     return out
 
 
-class ParticipantsPlot(LivePlot):
+class ScaledPlot(LivePlot):
+    """A time plot whose y axis runs from 0 to a top that depends on the data: the static
+    part is redrawn when the months or the top change."""
+
+    def y_top(self, snap: Snapshot) -> float:
+        """The top of the y axis for ``snap``."""
+        raise NotImplementedError
+
+    def static_key(self, snap: Snapshot) -> object:
+        return snap.months, self.y_top(snap)
+
+    def _drawn_top(self) -> float:
+        """The y axis top of the static part drawn last (0 before the first)."""
+        return float(self._key[1]) if isinstance(self._key, tuple) else 0.0
+
+
+class ParticipantsPlot(ScaledPlot):
     """Stacked areas: participants per pathway state (not counting those who left)."""
 
     name = "participants"
 
-    def static_key(self, snap: Snapshot) -> object:
+    def y_top(self, snap: Snapshot) -> float:
         s = snap.series
-        total = float(sum(s[n] for n in STATE_COLOURS).max())
-        top = self._key[1] if isinstance(self._key, tuple) else 0.0
-        return snap.months, top if total <= top else _nice_top(total * 1.1)
+        total = float(np.sum([s[n] for n in STATE_COLOURS], axis=0).max())
+        top = self._drawn_top()
+        return top if total <= top else _nice_top(total * 1.1)
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
-        _, top = self.static_key(snap)  # type: ignore[misc]
+        top = self.y_top(snap)
         ax = _time_axes(fig, snap, self.lang, tr("plot.participants", self.lang),
                         tr("plot.participants_y", self.lang), (0, top))
         names = list(STATE_COLOURS)[::-1]
@@ -214,18 +230,18 @@ class ParticipantsPlot(LivePlot):
         return [*polys, *_marks(ax, snap, self.lang)]
 
 
-class CoalitionPlot(LivePlot):
+class CoalitionPlot(ScaledPlot):
     """Stacked areas: organisations in the coalition per actor kind."""
 
     name = "coalition"
 
-    def static_key(self, snap: Snapshot) -> object:
+    def y_top(self, snap: Snapshot) -> float:
         s = snap.series
-        total = float(sum(s[f"coalition_{k}"] for k in PARTNER_KINDS).max())
-        return snap.months, _nice_top(max(total, 1.0) * 1.05)
+        total = float(np.sum([s[f"coalition_{k}"] for k in PARTNER_KINDS], axis=0).max())
+        return _nice_top(max(total, 1.0) * 1.05)
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
-        _, top = self.static_key(snap)  # type: ignore[misc]
+        top = self.y_top(snap)
         ax = _time_axes(fig, snap, self.lang, tr("plot.coalition", self.lang),
                         tr("plot.coalition_y", self.lang), (0, top))
         kinds = PARTNER_KINDS[::-1]
@@ -265,18 +281,18 @@ class TrustPlot(LivePlot):
         return [*lines, *_marks(ax, snap, self.lang)]
 
 
-class MoneyPlot(LivePlot):
+class MoneyPlot(ScaledPlot):
     """Lines: municipal spending, benefits saved and SIB outcome payments, per month."""
 
     name = "money"
 
-    def static_key(self, snap: Snapshot) -> object:
+    def y_top(self, snap: Snapshot) -> float:
         high = max(float(snap.series[n].max()) for n in MONEY_SERIES) / 1000.0
-        top = self._key[1] if isinstance(self._key, tuple) else 0.0
-        return snap.months, top if high <= top else _nice_top(high * 1.2)
+        top = self._drawn_top()
+        return top if high <= top else _nice_top(high * 1.2)
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
-        _, top = self.static_key(snap)  # type: ignore[misc]
+        top = self.y_top(snap)
         ax = _time_axes(fig, snap, self.lang, tr("plot.money", self.lang),
                         tr("plot.money_y", self.lang), (0, top))
         _legend(ax, [Line2D([], [], color=c, linewidth=3) for c in MONEY_SERIES.values()],
@@ -319,20 +335,19 @@ class AlivePlot(LivePlot):
         return [*out, *_marks(ax, snap, self.lang)]
 
 
-class ReturnPlot(LivePlot):
+class ReturnPlot(ScaledPlot):
     """Line: social return so far (3-year value of placements so far per euro invested)."""
 
     name = "return"
 
-    def static_key(self, snap: Snapshot) -> object:
+    def y_top(self, snap: Snapshot) -> float:
         values = snap.social_return[np.isfinite(snap.social_return)]
         recent = values[len(values) // 4:]  # the first months swing wildly
         high = float(recent.max()) * 1.1 if len(recent) else 0.0
-        top = next((t for t in RETURN_SCALE if t >= high), RETURN_SCALE[-1])
-        return snap.months, top
+        return next((t for t in RETURN_SCALE if t >= high), RETURN_SCALE[-1])
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
-        _, top = self.static_key(snap)  # type: ignore[misc]
+        top = self.y_top(snap)
         ax = _time_axes(fig, snap, self.lang, tr("plot.return", self.lang),
                         tr("plot.return_y", self.lang), (0, top))
         even = ax.axhline(1.0, color=OKABE_ITO["vermillion"], linestyle=":", linewidth=2.5)
@@ -405,8 +420,11 @@ class NetworkPlot(LivePlot):
         for edges, width, alpha, cmap in styles:
             if not edges.any():
                 continue
-            lines = LineCollection(np.stack([pos[i[edges]], pos[j[edges]]], axis=1),
-                                   linewidths=width, alpha=alpha, zorder=2)
+            # an (edges, 2, 2) array of segments, as LineCollection documents; its stub
+            # asks for a Sequence, which an array is not
+            lines = LineCollection(
+                np.stack([pos[i[edges]], pos[j[edges]]], axis=1),  # type: ignore[arg-type]
+                linewidths=width, alpha=alpha, zorder=2)
             if cmap is None:
                 lines.set_color("#BBBBBB")
             else:

@@ -288,7 +288,7 @@ def Workshop(params: dict[str, Any], lang: str, seed: int) -> None:
     """Mesa's SolaraViz for one scenario, with the interventions and the plots."""
     mparams = solara.use_memo(lambda: model_params(params, lang, seed), [])
     first = solara.use_memo(lambda: LiveModel(**initial_kwargs(mparams)), [])
-    model = solara.use_reactive(first)
+    model: solara.Reactive[LiveModel] = solara.use_reactive(first)
     SolaraViz(model, components=[], model_params=mparams, name=tr("title", lang),
               play_interval=PLAY_INTERVAL_MS)
     Status(model, lang)
@@ -355,7 +355,7 @@ def Interventions(model: solara.Reactive[LiveModel], lang: str) -> None:
     and any error is shown on the page instead of reaching the server."""
     update_counter.get()
     m = model.value
-    error = solara.use_reactive(None)
+    error: solara.Reactive[str | None] = solara.use_reactive(None)
 
     def act(kind: str) -> Callable[[], None]:
         def handler() -> None:
