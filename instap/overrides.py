@@ -4,7 +4,7 @@ Every route by which a person sets a parameter (a scenario file and its ``extend
 chain, ``--set`` and ``--months``, an experiment's ``fixed:``, ``steps:`` and factor
 values, a workshop slider) goes through :func:`check_value`, which checks the value once
 against its definition in :data:`sim.parameters.PARAMETERS` and, when it is refused,
-says where it came from, the value and what is allowed (:func:`allowed_text`, the one
+says where it came from, the value and what is allowed (``Parameter.allowed()``, the one
 description of the allowed values).
 """
 
@@ -15,17 +15,7 @@ from typing import Any
 
 from instap.errors import InstapError, suggest
 from instap.yaml_input import parse_scalar
-from sim.parameters import PARAMETERS, Parameter
-
-
-def allowed_text(p: Parameter) -> str:
-    """What a parameter accepts, in words: ``a whole number from 3 to 240 (months)``."""
-    if p.kind is bool:
-        return "true or false"
-    if p.kind is str:
-        return ", ".join(p.choices or ())
-    what = "a whole number" if p.kind is int else "a number"
-    return f"{what} from {p.low:g} to {p.high:g} ({p.unit})"
+from sim.parameters import PARAMETERS
 
 
 def unknown_parameter(name: str) -> str:
@@ -45,7 +35,7 @@ def check_value(name: str, value: Any, where: str, label: str | None = None) -> 
         return p.check(value)
     except (ValueError, TypeError, OverflowError):
         raise InstapError(f"{where}: {label or name} = {value!r} is not allowed; allowed: "
-                          f"{allowed_text(p)}") from None
+                          f"{p.allowed()}") from None
 
 
 def with_values(params: Mapping[str, Any], values: Mapping[str, Any], where: str

@@ -68,34 +68,39 @@ class Parameter:
         kind = self.kind
         if kind is bool:
             if not isinstance(value, bool):
-                raise ValueError(f"{self.name}={value!r}: expected true or false")
+                raise ValueError(self._refusal(value, "expected true or false"))
             return value
         if kind is str:
             if value not in (self.choices or ()):
-                raise ValueError(f"{self.name}={value!r}: allowed values are {self.allowed()}")
+                raise ValueError(self._refusal(value, "not one of the choices"))
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{self.name}={value!r}: expected a number, {self.allowed()}")
+            raise ValueError(self._refusal(value, "expected a number"))
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{self.name}={value!r}: expected a finite number, allowed range "
-                             f"is {self.allowed()}")
+            raise ValueError(self._refusal(value, "expected a finite number"))
         if kind is int and isinstance(value, float) and not value.is_integer():
-            raise ValueError(f"{self.name}={value!r}: expected a whole number")
+            raise ValueError(self._refusal(value, "expected a whole number"))
         # Compare before converting: Python compares int and float exactly, while float()
         # of a huge int would overflow.
         if (self.low is not None and value < self.low) or (
             self.high is not None and value > self.high
         ):
-            raise ValueError(f"{self.name}={value!r}: allowed range is {self.allowed()}")
+            raise ValueError(self._refusal(value, "out of range"))
         return int(value) if kind is int else float(value)
 
+    def _refusal(self, value: Any, reason: str) -> str:
+        return f"{self.name}={value!r}: {reason}; allowed: {self.allowed()}"
+
     def allowed(self) -> str:
-        """Human-readable description of the allowed values."""
+        """The allowed values in words, the one text every message uses: ``true or
+        false``, ``one of never, political, evidence``, ``a whole number from 3 to 240
+        (months)``."""
         if self.kind is bool:
             return "true or false"
         if self.kind is str:
             return "one of " + ", ".join(self.choices or ())
-        return f"{self.low:g} to {self.high:g}"
+        what = "a whole number" if self.kind is int else "a number"
+        return f"{what} from {self.low:g} to {self.high:g} ({self.unit})"
 
 
 def define(default: Any, unit: str, description: str, source: str, section: str,

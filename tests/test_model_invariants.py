@@ -105,7 +105,8 @@ def test_bad_parameter_is_refused_with_the_allowed_range() -> None:
     """Unknown names and out-of-range values raise with a clear message."""
     with pytest.raises(KeyError, match="unknown parameter 'pilot_lenght'"):
         InstapModel(rng=0, pilot_lenght=3)
-    with pytest.raises(ValueError, match=r"months=999: allowed range is 1 to 240"):
+    with pytest.raises(ValueError, match=r"months=999: out of range; allowed: a whole "
+                                         r"number from 1 to 240"):
         InstapModel(rng=0, months=999)
     with pytest.raises(ValueError, match="renewal_rule='sometimes'.*never, political, evidence"):
         InstapModel(rng=0, renewal_rule="sometimes")
