@@ -8,7 +8,6 @@ start (common random numbers); run folders bring their stored metrics and timese
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import pandas as pd
 
 from instap.errors import InstapError
 from instap.execution import replication_seeds, run_replications
-from instap.results import RunFolder, load_run_folder, timeseries_table
+from instap.results import RunFolder, load_run_folder, metrics_table, timeseries_table
 from instap.scenario import LoadedScenario, load_scenario
 
 
@@ -95,14 +94,9 @@ def _check(path: Path) -> RunFolder | LoadedScenario:
 def _run(loaded: LoadedScenario, seeds: list[int], jobs: int | None, progress: bool
          ) -> ScenarioData:
     results = run_replications(loaded.params, seeds, jobs=jobs, progress=progress)
-    keys = list(dict.fromkeys(k for r in results for k in r.metrics))
-    metrics = pd.DataFrame({"replication": range(len(results)),
-                            "seed": [r.seed for r in results],
-                            **{k: [r.metrics.get(k, math.nan) for r in results]
-                               for k in keys}})
     return ScenarioData(name=loaded.name, source=str(loaded.path),
                         description=loaded.description, params=dict(loaded.params),
-                        seeds=list(seeds), metrics=metrics,
+                        seeds=list(seeds), metrics=metrics_table(results).to_pandas(),
                         timeseries=timeseries_table(results).to_pandas())
 
 

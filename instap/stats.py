@@ -134,12 +134,11 @@ def comparison_table(scenarios: Sequence[ScenarioData], seed: int = 0) -> pd.Dat
     km_diffs = {sc.name: _durability_differences(ref, sc, rng) for sc in scenarios[1:]}
     rows = []
     for sc in scenarios:
-        times, events = survival_data(sc)
-        km = kaplan_meier(times, events, sc.horizon)
+        km = scenario_km(sc)
         estimates = {MEDIAN_KEY: km.median(), **{key: km.at(t) for t, key in ALIVE_AT.items()}}
         for key in DURABILITY_METRICS:
             est = estimates[key]
-            row = {"metric": key, "scenario": sc.name, "n": len(times), "mean": est["mean"],
+            row = {"metric": key, "scenario": sc.name, "n": len(sc.metrics), "mean": est["mean"],
                    "low": est["low"], "high": est["high"]}
             if sc is ref:
                 zero = 0.0 if est["mean"] is not None or key == MEDIAN_KEY else None

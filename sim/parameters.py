@@ -689,7 +689,3 @@ PARAMETERS: dict[str, Parameter] = {
 DEFAULTS: dict[str, Any] = {name: p.default for name, p in PARAMETERS.items()}
 LEVERS: tuple[str, ...] = tuple(name for name, p in PARAMETERS.items() if p.lever)
 
-
-def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Return defaults updated with ``overrides``, each checked; unknown names raise."""
-    return Params.from_dict(overrides or {}).as_dict()

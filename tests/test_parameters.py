@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from sim.parameters import DEFAULTS, LEVERS, PARAMETERS, SECTIONS, Params, resolve
+from sim.parameters import DEFAULTS, LEVERS, PARAMETERS, SECTIONS, Params
 
 
 def test_every_field_is_a_parameter_with_a_matching_type() -> None:
@@ -54,13 +54,6 @@ def test_from_dict_and_as_dict_round_trip_in_definition_order() -> None:
     assert list(values) == list(PARAMETERS)
     assert Params.from_dict(values) == p
     assert Params.from_dict({}) == Params() and Params().as_dict() == DEFAULTS
-
-
-def test_resolve_is_the_checked_dict_of_params() -> None:
-    assert resolve() == DEFAULTS
-    assert resolve({"months": 60.0})["months"] == 60
-    with pytest.raises(KeyError, match="unknown parameter 'nope'"):
-        resolve({"nope": 1})
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
