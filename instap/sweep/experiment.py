@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from instap.errors import InstapError, suggest
-from instap.overrides import check_value
+from instap.overrides import check_value, unknown_parameter
 from instap.sweep.factors import Factor
 from instap.sweep.targets import DEFAULT_INSTAP_OUTPUTS, INSTAP_MODEL, RunSpec, Target
 from instap.yaml_input import plain, read_yaml
@@ -210,7 +210,7 @@ def _base(path: Path, f: ExperimentFile, target: Target) -> tuple[dict[str, Any]
     base = dict(scenario_params)
     for key, value in f.fixed.items():
         if key not in PARAMETERS:
-            raise InstapError(f"{path}: fixed.{key}: unknown parameter{suggest(key, PARAMETERS)}")
+            raise InstapError(f"{path}: fixed.{key}: {unknown_parameter(key)}")
         base[key] = check_value(key, value, str(path), f"fixed.{key}")
     if f.steps is not None:
         base["months"] = check_value("months", f.steps, str(path), "field 'steps'")
