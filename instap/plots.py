@@ -140,7 +140,10 @@ def side_by_side_figure(timeseries: Mapping[str, pd.DataFrame], columns: dict[st
     k = len(timeseries)
     ncols = min(k, 3)
     nrows = math.ceil(k / ncols)
-    fig = Figure(figsize=(4.2 * ncols + 0.6, 3.4 * nrows + 0.5), dpi=100, layout="constrained")
+    # at least as wide as the survival figure, so the title and the legend of a single
+    # scenario's panel are not cut off
+    width = max(4.2 * ncols + 0.6, 8.5)
+    fig = Figure(figsize=(width, 3.4 * nrows + 0.5), dpi=100, layout="constrained")
     axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False).ravel()
     for ax, (name, frame) in zip(axes, timeseries.items(), strict=False):
         if scale != 1.0:
