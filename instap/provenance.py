@@ -15,6 +15,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -103,9 +104,21 @@ def write_json(data: Any, path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- folders
+SAFE_NAME_LENGTH = 80
+
+
+def safe_name(name: str, fallback: str = "scenario") -> str:
+    """``name`` as one safe folder name: letters, digits, ``.``, ``_`` and ``-`` only (others
+    become ``-``), no leading dot, at most :data:`SAFE_NAME_LENGTH` characters, so a
+    scenario or experiment called ``../../x`` or ``/etc`` cannot leave ``results/``."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return cleaned[:SAFE_NAME_LENGTH].rstrip("-.") or fallback
+
+
 def default_out(name: str, now: datetime | None = None, parent: Path = RESULTS) -> Path:
-    """``results/<name>-<YYYYmmdd-HHMMSS>``, with a suffix if that already exists."""
+    """``results/<safe name>-<YYYYmmdd-HHMMSS>``, with a suffix if that already exists."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    name = safe_name(name)
     out = parent / f"{name}-{stamp}"
     k = 2
     while out.exists():
