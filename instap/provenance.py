@@ -108,9 +108,10 @@ SAFE_NAME_LENGTH = 80
 
 
 def safe_name(name: str, fallback: str = "scenario") -> str:
-    """``name`` as one safe folder name: letters (also accented), digits, ``.``, ``_`` and ``-`` only (others
-    become ``-``), no leading dot, at most :data:`SAFE_NAME_LENGTH` characters, so a
-    scenario or experiment called ``../../x`` or ``/etc`` cannot leave ``results/``."""
+    """``name`` as one safe folder name: letters (accented too), digits, ``.``, ``_`` and
+    ``-`` only (others become ``-``), no leading dot, at most :data:`SAFE_NAME_LENGTH`
+    characters, so a scenario or experiment called ``../../x`` or ``/etc`` cannot leave
+    ``results/``."""
     cleaned = re.sub(r"[^\w.-]+", "-", name).strip("-.")
     return cleaned[:SAFE_NAME_LENGTH].rstrip("-.") or fallback
 
