@@ -10,18 +10,19 @@ description of the allowed values).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from instap.errors import InstapError, suggest
+from instap.errors import InstapError, shown, suggest
 from instap.yaml_input import parse_scalar
-from sim.parameters import PARAMETERS
+from sim.parameters import PARAMETERS, Parameter
 
 
 def unknown_parameter(name: str) -> str:
     """``unknown parameter 'x'`` with a did-you-mean or a pointer to the schema."""
     hint = suggest(name, PARAMETERS) or "; see `instap schema` for all names"
-    return f"unknown parameter {name!r}{hint}"
+    return f"unknown parameter {shown(name)}{hint}"
 
 
 def check_value(name: str, value: Any, where: str, label: str | None = None) -> Any:
@@ -34,8 +35,24 @@ def check_value(name: str, value: Any, where: str, label: str | None = None) -> 
     try:
         return p.check(value)
     except (ValueError, TypeError, OverflowError):
-        raise InstapError(f"{where}: {label or name} = {value!r} is not allowed; allowed: "
-                          f"{p.allowed()}") from None
+        raise InstapError(f"{where}: {label or name} = {shown(value)} is not allowed; "
+                          f"allowed: {p.allowed()}{_comma_hint(p, value)}") from None
+
+
+_COMMA = re.compile(r"\s*([-+]?[0-9]+),([0-9]+)\s*")
+
+
+def _comma_hint(p: Parameter, value: Any) -> str:
+    """`` (write a decimal point: 0.6)`` for a number written with a decimal comma; when
+    the comma may also be a thousands separator (``1,345``) both readings are offered."""
+    match = _COMMA.fullmatch(value) if isinstance(value, str) else None
+    if match is None or p.kind not in (int, float):
+        return ""
+    whole, part = match.groups()
+    if len(part) == 3:
+        return (f" (write a decimal point and no thousands separator: {whole}.{part} or "
+                f"{whole}{part})")
+    return f" (write a decimal point: {whole}.{part})"
 
 
 def with_values(params: Mapping[str, Any], values: Mapping[str, Any], where: str
@@ -54,8 +71,9 @@ def apply_overrides(params: Mapping[str, Any], items: list[str], source: str = "
     for item in items:
         name, sep, raw = item.partition("=")
         name = name.strip()
+        where = f"{source} {shown(item, 80)}"
         if not sep or not name:
-            raise InstapError(f"{source} {item!r}: expected name=value, "
+            raise InstapError(f"{where}: expected name=value, "
                               "e.g. --set pilot_length_months=36")
-        out[name] = check_value(name, parse_scalar(raw.strip()), f"{source} {item!r}")
+        out[name] = check_value(name, parse_scalar(raw.strip()), where)
     return out

@@ -23,21 +23,47 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import ErrorDetails
 
-from instap.errors import InstapError, suggest
+from instap.errors import InstapError, one_line, shown, suggest
 from instap.overrides import check_value
 from instap.yaml_input import line_of, plain, read_yaml
 from sim.parameters import DEFAULTS, PARAMETERS, SECTIONS, Parameter
 
 META_KEYS: dict[str, str] = {
-    "extends": "Parent scenario file, relative to this file; this file states only what "
-               "differs.",
+    "extends": "Parent scenario file (.yaml), relative to this file, in this file's folder "
+               "tree, the folder above it, or the shipped scenarios/ folder; this file "
+               "states only what differs.",
     "name": "Short scenario name (default: the file name without .yaml).",
     "description": "What the scenario represents (default: the file's opening comment).",
 }
+# A name labels folders, tables, figures and one-line messages: it must fit on one line.
+MAX_NAME_LENGTH = 100
+_NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"  # no control characters (newline, tab, escape)
+META_ALLOWED: dict[str, str] = {
+    "extends": "the file name of a scenario (.yaml or .yml)",
+    "name": f"text on one line, at most {MAX_NAME_LENGTH} characters, no control characters",
+    "description": "text",
+}
+# The folder the project's own scenarios live in: any scenario may extend them.
+SHIPPED_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+# extends: may reach the root scenario's folder tree and that of the folder this many
+# levels above it (a variant in scenarios/workshop/ extending ../baseline.yaml), never
+# further: a scenario must not be able to read any file on the machine.
+EXTENDS_LEVELS_UP = 1
+# Longer chains than this are a mistake (the shipped ones are 2 files long).
+MAX_EXTENDS_CHAIN = 20
+MAX_PROBLEMS = 20  # problems listed per file; the rest are counted
 
 
 @dataclass
@@ -85,6 +111,9 @@ def scenario_model() -> type[BaseModel]:
         sections[section] = (model | None, Field(None, title=title, description=title))
     meta: dict[str, tuple[Any, Any]] = {
         k: (StrictStr | None, Field(None, description=d)) for k, d in META_KEYS.items()}
+    name = Annotated[StrictStr, StringConstraints(max_length=MAX_NAME_LENGTH,
+                                                  pattern=_NAME_PATTERN)]
+    meta["name"] = (name | None, Field(None, description=META_KEYS["name"]))
     # mypy checks the unpacked field definitions against every keyword of create_model
     # (__base__: None, __module__: str, ...), so no dict of (type, field) pairs fits
     scenario = create_model(  # type: ignore[call-overload]
@@ -128,48 +157,67 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
                     f"write it under '{section}:'")
         tops = list(META_KEYS) + list(SECTIONS)
         hint = suggest(key, tops) or "; allowed keys are " + ", ".join(tops)
-        return f"unknown key {key!r}{hint}"
+        return f"unknown key {shown(key)}{hint}"
     section = str(loc[0])
     if key in PARAMETERS:
         return (f"unknown key {key!r} in section {section!r}; it belongs in section "
                 f"{PARAMETERS[key].section!r}")
     names = [p.name for p in PARAMETERS.values() if p.section == section]
     hint = suggest(key, names) or suggest(key, list(PARAMETERS))
-    return f"unknown key {key!r} in section {section!r}{hint}"
+    return f"unknown key {shown(key)} in section {section!r}{hint}"
+
+
+def _kind_of(value: Any) -> str:
+    """What a YAML value is, in words (messages name the kind, not the content)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "empty" if value is None else "a mapping"
 
 
 def _describe(err: ErrorDetails) -> str:
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden":
         return _unknown_key(loc)
-    dotted = ".".join(str(x) for x in loc)
+    dotted = ".".join(shown(x) if not isinstance(x, str) else x for x in loc)
     value = err.get("input")
     if len(loc) == 1 and loc[0] in SECTIONS:
         return (f"section {dotted!r} must be a mapping of parameter names to values, "
-                f"not {value!r}")
+                f"not {_kind_of(value)}")
     if len(loc) == 1 and loc[0] in META_KEYS:
-        return f"{dotted} = {value!r} is not allowed; allowed: text"
-    return f"{dotted} = {value!r}: {err['msg']}"
+        allowed = META_ALLOWED.get(str(loc[0]), "text")
+        return f"{dotted} = {shown(value)} is not allowed; allowed: {allowed}"
+    return f"{dotted} = {shown(value)} is not allowed ({one_line(err['msg'], 100)})"
 
 
 # ----------------------------------------------------------------------------- loading
-def _check_one(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
+def _check_one(path: Path, parent: bool = False) -> tuple[dict[str, Any], dict[str, Any], str]:
     """Validate one file (not its parents). Returns (meta, flat overrides, text).
 
     The schema checks the file's structure (sections, keys, meta fields); every value is
     checked once, by :func:`instap.overrides.check_value`. All problems are reported
-    together, each with its line.
+    together, each with its line (at most :data:`MAX_PROBLEMS`, then how many more). A
+    ``parent`` (a file named by ``extends:``) none of whose keys is a scenario key is
+    refused as not a scenario, without naming its keys.
     """
     tree, text = read_yaml(path, "scenario")
     if not isinstance(tree, dict):
         raise InstapError(f"{path}, line 1: a scenario must be a mapping of section names to "
-                          f"parameters, not {type(tree).__name__}")
+                          f"parameters, not {_kind_of(plain(tree))}")
+    if parent and tree and not any(str(k) in META_KEYS or str(k) in SECTIONS for k in tree):
+        raise InstapError(f"{path}: not a scenario file (none of its top-level keys is a "
+                          f"scenario key); allowed: {META_ALLOWED['extends']}")
     data = plain(tree)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str | ErrorDetails]] = []  # described once they are listed
     try:
         scenario_model().model_validate(data)
     except ValidationError as exc:
-        found = [(line_of(tree, tuple(e["loc"])), _describe(e)) for e in exc.errors()]
+        found = [(line_of(tree, tuple(e["loc"])), e) for e in exc.errors()]
     overrides: dict[str, Any] = {}
     for section in SECTIONS:
         values = data.get(section)
@@ -184,16 +232,71 @@ def _check_one(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
                 found.append((line, str(err)))
     if found:
         found.sort(key=lambda item: item[0])
-        raise InstapError("\n".join(text if text.startswith(f"{path}, line") else
-                                     f"{path}, line {line}: {text}" for line, text in found))
+        texts = [(line, p if isinstance(p, str) else _describe(p))
+                 for line, p in found[:MAX_PROBLEMS]]
+        lines = [text if text.startswith(f"{path}, line") else f"{path}, line {line}: {text}"
+                 for line, text in texts]
+        if len(found) > MAX_PROBLEMS:
+            lines.append(f"{path}: {len(found) - MAX_PROBLEMS:,} more problems not listed")
+        raise InstapError("\n".join(lines))
     meta = {k: data.get(k) for k in META_KEYS}
     if meta["extends"] is not None:
         meta["extends_line"] = line_of(tree, ("extends",))
     return meta, overrides, text
 
 
+def allowed_folders(root: Path) -> list[Path]:
+    """The folders a scenario chain starting at ``root`` may read: the tree of the folder
+    :data:`EXTENDS_LEVELS_UP` levels above ``root``'s own, and the shipped scenarios."""
+    top = root.resolve().parent
+    for _ in range(EXTENDS_LEVELS_UP):
+        top = top.parent
+    return [top, SHIPPED_SCENARIOS]
+
+
+def _inside(real: Path, folder: Path) -> bool:
+    """``real`` is in ``folder``'s tree and not in a hidden folder or file below it."""
+    if not real.is_relative_to(folder):
+        return False
+    return not any(part.startswith(".") for part in real.relative_to(folder).parts)
+
+
+def scenario_reference(reference: Any, base: Path, root: Path, where: str,
+                       field_name: str = "extends") -> Path:
+    """The scenario file that ``reference`` (an ``extends:`` value, or any field naming a
+    scenario) names, relative to the file ``base``, checked before anything is read: a
+    non-empty .yaml/.yml name, inside :func:`allowed_folders` of ``root`` (symbolic links
+    followed), an existing regular file. ``where`` is the file and line for messages."""
+    label = f"{where}: {field_name} = {shown(reference)}"
+    if not isinstance(reference, str) or not reference.strip():
+        raise InstapError(f"{where}: {field_name} must name a scenario file, "
+                          "e.g. baseline.yaml")
+    target = base.parent / reference
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise InstapError(f"{label} is not allowed; allowed: "
+                          f"{META_ALLOWED['extends']}")
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError, ValueError):  # a symbolic-link loop, a NUL byte
+        raise InstapError(f"{label}: cannot resolve the path") from None
+    folders = allowed_folders(root)
+    if not any(_inside(real, folder) for folder in folders):
+        raise InstapError(f"{label} is outside the allowed folders; allowed: a scenario "
+                          f"file (not hidden) in {folders[0]} or its subfolders, or in "
+                          f"{SHIPPED_SCENARIOS}")
+    if not real.is_file():
+        state = "is not a regular file" if real.exists() else "no such file"
+        raise InstapError(f"{label}: {state} {target}")
+    return target
+
+
 def load_scenario(path: str | Path) -> LoadedScenario:
-    """Load a scenario file and its ``extends`` chain; raise :class:`InstapError` if bad."""
+    """Load a scenario file and its ``extends`` chain; raise :class:`InstapError` if bad.
+
+    A parent is checked (:func:`scenario_reference`) before it is read: it must be a
+    .yaml file in the root file's folder tree or the one above it, or a shipped scenario,
+    and the chain must end without a cycle within :data:`MAX_EXTENDS_CHAIN` files.
+    """
     path = Path(path)
     chain: list[Path] = []
     layers: list[dict[str, Any]] = []
@@ -206,8 +309,12 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         if real in seen:
             cycle = " -> ".join(str(p) for p in [*chain, current])
             raise InstapError(f"{chain[-1]}: 'extends' makes a cycle: {cycle}")
+        if len(chain) >= MAX_EXTENDS_CHAIN:
+            raise InstapError(f"{chain[-1]}: the 'extends' chain from {path} is longer than "
+                              f"{MAX_EXTENDS_CHAIN} files; allowed: at most "
+                              f"{MAX_EXTENDS_CHAIN}")
         seen.add(real)
-        meta, overrides, text = _check_one(current)
+        meta, overrides, text = _check_one(current, parent=bool(chain))
         chain.append(current)
         layers.append(overrides)
         if first_meta is None:
@@ -216,11 +323,8 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         if parent is None:
             current = None
             continue
-        nxt = current.parent / parent
-        if not nxt.is_file():
-            raise InstapError(f"{current}, line {meta['extends_line']}: extends = {parent!r}: "
-                              f"no such file {nxt}")
-        current = nxt
+        current = scenario_reference(parent, current, path,
+                                     f"{current}, line {meta['extends_line']}")
     assert first_meta is not None
     merged: dict[str, Any] = {}
     for layer in reversed(layers):

@@ -89,7 +89,13 @@ class Parameter:
         return int(value) if kind is int else float(value)
 
     def _refusal(self, value: Any, reason: str) -> str:
-        return f"{self.name}={value!r}: {reason}; allowed: {self.allowed()}"
+        # repr() of an int over 4,300 digits raises, and a huge value makes no message
+        if isinstance(value, int) and abs(value).bit_length() > 200:
+            text = f"<a whole number of {abs(value).bit_length()} bits>"
+        else:
+            text = repr(value)
+            text = text if len(text) <= 80 else text[:80] + "..."
+        return f"{self.name}={text}: {reason}; allowed: {self.allowed()}"
 
     def allowed(self) -> str:
         """The allowed values in words, the one text every message uses: ``true or
