@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint bench clean browser
+.PHONY: venv run test lint bench clean browser fuzz
 
 # (Re)create the venv only if its interpreter is missing or broken.
 $(PY):
@@ -50,6 +50,12 @@ test: venv browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fuzz suite with a large budget and fresh random examples (make test runs it small
+# and fixed): INSTAP_FUZZ_EXAMPLES examples per property.
+fuzz: venv
+	INSTAP_FUZZ_EXAMPLES=$${INSTAP_FUZZ_EXAMPLES:-500} INSTAP_FUZZ_RANDOM=1 \
+		$(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
