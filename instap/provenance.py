@@ -4,11 +4,19 @@ Every output folder (``instap run``, ``instap compare``, ``instap sweep``) recor
 provenance through :func:`package_versions` and :func:`git_commit`, and is written
 through :func:`write_json` and :func:`atomic_folder`, so a folder appears whole or not at
 all and JSON never holds NaN.
+
+Clean ends: a command that writes a folder holds :func:`output_lock` on it from before
+its work until the end, so a second command with the same ``--out`` fails at once instead
+of after all its work; temporary ``.NAME.partial-PID`` folders and files left behind by a
+process killed with -9 are removed by the next write next to them, once that process is
+gone (:func:`remove_stale_partials`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -18,6 +26,7 @@ import platform
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -87,7 +96,9 @@ def json_text(data: Any) -> str:
 
 def write_text(text: str, path: Path) -> None:
     """Write ``text`` atomically: a temporary file next to ``path``, then a rename; an
-    :class:`InstapError` naming the file when it cannot be written."""
+    :class:`InstapError` naming the file when it cannot be written. A temporary copy of
+    the same file left by a process that no longer runs is removed first."""
+    remove_stale_partials(path.parent, only=path.name)
     tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -117,12 +128,13 @@ def safe_name(name: str, fallback: str = "scenario") -> str:
 
 
 def default_out(name: str, now: datetime | None = None, parent: Path = RESULTS) -> Path:
-    """``results/<safe name>-<YYYYmmdd-HHMMSS>``, with a suffix if that already exists."""
+    """``results/<safe name>-<YYYYmmdd-HHMMSS>``, with a suffix if that already exists (or
+    another command holds its lock)."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     name = safe_name(name)
     out = parent / f"{name}-{stamp}"
     k = 2
-    while out.exists():
+    while out.exists() or lock_path(out).exists():
         out = parent / f"{name}-{stamp}-{k}"
         k += 1
     return out
@@ -138,10 +150,12 @@ def check_out_folder(out: Path) -> None:
 @contextlib.contextmanager
 def atomic_folder(final: Path) -> Iterator[Path]:
     """Yield a temporary folder next to ``final``; rename it to ``final`` on success and
-    remove it on any error or interrupt."""
+    remove it on any error or interrupt. Stale temporary folders and files of processes
+    that no longer run are removed from ``final``'s parent first."""
     check_out_folder(final)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(final.parent)
         tmp = final.parent / f".{final.name}.partial-{os.getpid()}"
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -156,3 +170,182 @@ def atomic_folder(final: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+# ----------------------------------------------------------------------------- clean ends
+_PARTIAL = re.compile(r"\.(?P<name>.+)\.partial-(?P<pid>[0-9]{1,10})")
+_LOCK = re.compile(r"\.(?P<name>.+)\.lock")
+
+
+def lock_path(final: Path) -> Path:
+    """The lock file of output folder ``final``: ``.NAME.lock`` next to it."""
+    return final.parent / f".{final.name}.lock"
+
+
+def _process_gone(pid: int, since: float) -> bool:
+    """Whether process ``pid`` cannot be the one that wrote something last modified at
+    ``since`` (epoch seconds): it does not exist, is a zombie, or started later (its pid
+    was reused)."""
+    if pid == os.getpid():
+        return False
+    if not 0 < pid <= 2**22:  # no process has that id (Linux's pid_max is at most 2**22)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process
+        return False
+    try:  # Linux: state and start time of the process, to see through pid reuse
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(float(line.split()[1]) for line in
+                    Path("/proc/stat").read_text().splitlines() if line.startswith("btime"))
+    except (OSError, IndexError, ValueError, StopIteration):
+        return False
+    started = boot + int(stat[19]) / os.sysconf("SC_CLK_TCK")
+    return stat[0] in ("Z", "X") or started > since + 2
+
+
+def remove_stale_partials(folder: Path, only: str | None = None) -> list[Path]:
+    """Remove the ``.NAME.partial-PID`` folders and files in ``folder`` (of ``NAME`` ==
+    ``only`` if given) whose process no longer runs, and unheld ``.NAME.lock`` files;
+    return what was removed. A partial of a live process is never touched."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        part = _PARTIAL.fullmatch(entry.name)
+        if part is None or (only is not None and part["name"] != only):
+            if only is None and _LOCK.fullmatch(entry.name) and _drop_unheld_lock(
+                    Path(entry.path)):
+                removed.append(Path(entry.path))
+            continue
+        try:
+            mtime = entry.stat(follow_symlinks=False).st_mtime
+            if not _process_gone(int(part["pid"]), mtime):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _take_lock(path: Path, create: bool = True) -> int | None:
+    """An open descriptor of ``path`` holding its exclusive lock, or ``None`` when another
+    process holds it. Safe against a holder that removes the file meanwhile."""
+    flags = os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW | (os.O_CREAT if create else 0)
+    while True:
+        fd = os.open(path, flags, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            os.close(fd)
+            if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return None
+            raise
+        try:  # the file may have been removed by its previous holder: lock the new one
+            if os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            if not create:
+                os.close(fd)
+                raise
+        os.close(fd)
+
+
+def _drop_unheld_lock(path: Path) -> bool:
+    """Remove the lock file ``path`` if no process holds it (left by a killed process)."""
+    try:
+        pid = int(path.read_text(encoding="ascii").split()[0])
+        if not _process_gone(pid, path.stat().st_mtime):
+            return False
+    except (OSError, ValueError, IndexError):
+        return False
+    try:
+        fd = _take_lock(path, create=False)
+    except OSError:
+        return False
+    if fd is None:
+        return False
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _holder(path: Path) -> str:
+    """`` (pid N)`` of the process that holds the lock file ``path``, if it says."""
+    with contextlib.suppress(OSError, ValueError):
+        return f" (pid {int(path.read_text(encoding='ascii').split()[0])})"
+    return ""
+
+
+@contextlib.contextmanager
+def output_lock(final: Path, option: str = "--out", empty: bool = True) -> Iterator[None]:
+    """Hold the exclusive lock of output folder ``final`` for the ``with`` block.
+
+    The lock is ``.NAME.lock`` next to ``final`` (created, with the parent folders, if
+    missing), held with ``flock`` and holding this process's pid. A second command on the
+    same folder fails at once with an :class:`InstapError` (``option`` names the folder in
+    it). The lock ends with the block on success, error, Ctrl-C or SIGTERM, and with the
+    process if it is killed (a later command takes a left-over lock file over). With
+    ``empty`` (``instap run``, ``instap compare``) ``final`` must also be missing or an
+    empty folder, checked before and after taking the lock. Parent folders created here
+    are removed again if they are still empty at the end. Use it around the whole command
+    (``instap sweep`` can hold it on its folder with ``empty=False``)::
+
+        with output_lock(final):
+            ...  # the work
+            with atomic_folder(final) as tmp:
+                ...  # the writing
+    """
+    if empty:
+        check_out_folder(final)
+    created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
+    lock = lock_path(final)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd = _take_lock(lock)
+        for _ in range(5):  # briefly held by a command removing a left-over lock file?
+            if fd is not None:
+                break
+            time.sleep(0.1)
+            fd = _take_lock(lock)
+    except OSError as err:
+        _remove_empty(created)
+        raise InstapError(f"{option} {final}: cannot create the folder "
+                          f"({err.strerror or err})") from None
+    if fd is None:
+        raise InstapError(f"{option} {final}: another instap command{_holder(lock)} is "
+                          "writing this folder; wait for it to finish or choose another "
+                          f"{option}")
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        if empty:
+            check_out_folder(final)
+        remove_stale_partials(final.parent)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(fd)
+        _remove_empty(created)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

@@ -19,9 +19,9 @@ from instap.overrides import apply_overrides, with_values
 from instap.plots import write_plots
 from instap.provenance import (
     atomic_folder,
-    check_out_folder,
     default_out,
     git_commit,
+    output_lock,
     package_versions,
     write_json,
 )
@@ -54,8 +54,20 @@ def run_command(scenario: Path, reps: int = 20, seed: int = DEFAULT_SEED,
         raise InstapError(f"--seed {seed}: must be 0 or more")
     loaded, params = prepare(Path(scenario), months, list(overrides or []))
     final = Path(out) if out is not None else default_out(loaded.name)
-    check_out_folder(final)
+    with output_lock(final):  # a second command on this folder fails now, not at the end
+        summary = _run_and_write(loaded, params, final, reps=reps, seed=seed, months=months,
+                       overrides=list(overrides or []), jobs=jobs, progress=progress,
+                       started=started)
+    print(plain_summary(summary, loaded.name, int(params["months"])))
+    print(f"Results: {final}")
+    return final
 
+
+def _run_and_write(loaded: LoadedScenario, params: dict[str, Any], final: Path, *, reps: int,
+                   seed: int, months: int | None, overrides: list[str], jobs: int | None,
+                   progress: bool, started: float) -> dict[str, Any]:
+    """Run the replications and write the folder ``final`` (its lock is held); return the
+    summary."""
     seeds = replication_seeds(seed, reps)
     t0 = time.time()
     results = run_replications(params, seeds, jobs=jobs, progress=progress)
@@ -75,7 +87,7 @@ def run_command(scenario: Path, reps: int = 20, seed: int = DEFAULT_SEED,
                          "chain": [str(p) for p in loaded.chain],
                          "description": loaded.description},
             "params": params,
-            "overrides": {"scenario": loaded.overrides, "set": list(overrides or []),
+            "overrides": {"scenario": loaded.overrides, "set": overrides,
                           "months": months},
             "master_seed": seed, "replications": reps, "seeds": seeds,
             "jobs": default_jobs(reps) if jobs is None else min(jobs, reps),
@@ -86,6 +98,4 @@ def run_command(scenario: Path, reps: int = 20, seed: int = DEFAULT_SEED,
             "command": [Path(sys.argv[0]).name, *sys.argv[1:]],
         }
         write_json(manifest, tmp / "manifest.json")
-    print(plain_summary(summary, loaded.name, horizon))
-    print(f"Results: {final}")
-    return final
+    return summary
