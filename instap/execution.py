@@ -34,7 +34,9 @@ The pool
 pool), keeps a bounded number of tasks in flight, yields results as they complete,
 workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent alone decides)
 and on any exception or interrupt the parent cancels what is queued and terminates the
-workers before the exception propagates.
+workers before the exception propagates. Workers also die with the command that started
+them when it is killed outright (:func:`die_with`), and with them the fork server and the
+resource tracker.
 
 Start method: ``forkserver`` (``spawn`` where there is none). ``fork`` would be cheapest,
 but the parent is never single-threaded once numpy (OpenBLAS) and pyarrow are loaded:
@@ -168,12 +170,56 @@ def start_server() -> None:
         forkserver.ensure_running()
 
 
-def _start_worker(initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
-                  ) -> None:
-    """Worker start: leave Ctrl-C to the parent, then the caller's initializer."""
+def _start_worker(parent: int, initializer: Callable[..., object] | None,
+                  initargs: tuple[Any, ...]) -> None:
+    """Worker start: leave Ctrl-C to the parent, die with it, then the caller's
+    initializer."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(parent)
     if initializer is not None:
         initializer(*initargs)
+
+
+def die_with(pid: int) -> None:
+    """End this process as soon as process ``pid`` ends, however it ends (``kill -9`` too).
+
+    A worker's parent is the fork server, not the command, so ``PR_SET_PDEATHSIG`` cannot
+    see the command go; and the pool's own pipes do not tell a worker (each worker holds
+    both ends of the call queue). So a daemon thread waits on a pidfd of the command
+    (Linux 5.3+; elsewhere it checks every half second) and exits the process. Once the
+    workers are gone the fork server sees the last holder of its pipe close and exits,
+    and then multiprocessing's resource tracker does the same: nothing is left behind.
+    """
+    import threading
+
+    try:
+        pidfd: int | None = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux, or an old kernel
+        pidfd = None
+
+    def watch() -> None:
+        if pidfd is not None:
+            import select
+            select.select([pidfd], [], [])  # readable once the process has ended
+        else:  # pragma: no cover
+            import time
+            while _alive(pid):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="instap-die-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:  # pragma: no cover - only without pidfd_open
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -218,7 +264,8 @@ class WorkerPool:
             from concurrent.futures import ProcessPoolExecutor
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(),
                                              initializer=_start_worker,
-                                             initargs=(self.initializer, self.initargs))
+                                             initargs=(os.getpid(), self.initializer,
+                                                       self.initargs))
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
