@@ -101,18 +101,37 @@ def analyze(folder: Annotated[Path, typer.Argument(help="An `instap sweep` folde
 @app.command()
 def live(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario to start with.")] = None,
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on; other than 127.0.0.1, ::1 or localhost "
+        "needs --allow-remote.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8765,
     lang: Annotated[str, typer.Option("--lang", help="en or nl.")] = "en",
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Let other machines reach the page (with --host): anyone "
+        "who can reach it can steer the simulation and pick scenarios.")] = False,
 ) -> None:
     """Serve the live workshop page in the browser."""
     from instap.live.serve import live_command
-    live_command(scenario, host=host, port=port, lang=lang)
+    live_command(scenario, host=host, port=port, lang=lang, allow_remote=allow_remote)
+
+
+#: Signals received by this process (SIGTERM); a failure that follows one is its echo.
+_SIGNALLED: list[int] = []
 
 
 def _sigterm_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM ends a command like Ctrl-C: cleanly, with nothing half-written."""
+    _SIGNALLED.append(signum)
     raise KeyboardInterrupt
+
+
+def _one_line(err: BaseException) -> str:
+    """The text of ``err`` on one line, at most 300 characters."""
+    try:
+        text = str(err)
+    except Exception:  # noqa: BLE001 - a broken __str__ must not hide the error
+        text = ""
+    return " ".join(text.split())[:300]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -151,7 +170,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # a bug: one line, the traceback only with --debug
         if debug:
             raise
-        text = " ".join(str(err).split())[:300]
+        if _SIGNALLED:  # e.g. a worker killed by the same SIGTERM: still an interrupt
+            typer.echo("interrupted; nothing was written", err=True)
+            sys.exit(130)
+        text = _one_line(err)
         typer.echo(f"error: unexpected {type(err).__name__}: {text} (this is a bug in instap;"
                    " rerun with --debug for the traceback)", err=True)
         sys.exit(1)
