@@ -72,19 +72,175 @@ def write_parquet(table: pa.Table, path: Path) -> None:
                    write_statistics=True)
 
 
+#: The sections of summary.json the reports read.
+SUMMARY_SECTIONS = ("durability", "participants", "finance", "run")
+#: Largest manifest.json or summary.json read (a run's are a few kB).
+JSON_LIMIT = 20 * 1024 * 1024
+
+
 def load_run_folder(path: str | Path) -> RunFolder:
-    """Load a folder written by ``instap run``; :class:`InstapError` if it is not one."""
+    """Load a folder written by ``instap run``; :class:`InstapError` naming the folder,
+    the file and what is wrong if it is not one or is damaged (a wrong or truncated file,
+    a manifest without parameters or seeds, tables that disagree), so damaged results are
+    never analysed."""
     path = Path(path)
     if not path.is_dir():
         raise InstapError(f"{path}: not a folder")
     missing = [name for name in FILES if not (path / name).is_file()]
+    if missing and (path / "runs").is_dir() and (path / "manifest.json").is_file():
+        raise InstapError(f"{path}: an `instap sweep` folder, not an `instap run` folder")
     if missing:
         raise InstapError(f"{path}: not an `instap run` folder (missing {', '.join(missing)})")
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        timeseries = pq.read_table(path / "timeseries.parquet").to_pandas()
-        metrics = pq.read_table(path / "metrics.parquet").to_pandas()
-    except (OSError, ValueError, pa.ArrowException) as err:
-        raise InstapError(f"{path}: cannot read the run folder ({err})") from None
+    manifest = _read_json(path, "manifest.json")
+    summary = _read_json(path, "summary.json")
+    timeseries = _read_table(path, "timeseries.parquet")
+    metrics = _read_table(path, "metrics.parquet")
+    _check_tables(path, timeseries, metrics)
+    _check_manifest(path, manifest, metrics)
+    _check_summary(path, summary)
     return RunFolder(path, manifest, timeseries, summary, metrics)
+
+
+def _damaged(path: Path, name: str, what: str) -> InstapError:
+    return InstapError(f"{path}: {name} {what}; the run folder is damaged (run the scenario "
+                       "again)")
+
+
+def _read_json(path: Path, name: str) -> dict[str, Any]:
+    """A JSON object from ``path/name``."""
+    file = path / name
+    try:
+        if file.stat().st_size > JSON_LIMIT:
+            raise _damaged(path, name, f"is larger than {JSON_LIMIT // 2**20} MB")
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _damaged(path, name, "is not UTF-8 text") from None
+    except (ValueError, RecursionError) as err:
+        raise _damaged(path, name, f"is not valid JSON ({_short(err)})") from None
+    except OSError as err:
+        raise InstapError(f"{path}: cannot read {name} ({err.strerror})") from None
+    if not isinstance(data, dict):
+        raise _damaged(path, name, f"holds {_kind(data)}, not a JSON object")
+    return data
+
+
+def _read_table(path: Path, name: str) -> pd.DataFrame:
+    """A parquet table from ``path/name``."""
+    try:
+        return pq.read_table(path / name).to_pandas()
+    except OSError as err:
+        if err.strerror:
+            raise InstapError(f"{path}: cannot read {name} ({err.strerror})") from None
+        raise _damaged(path, name, "is not a readable parquet table (truncated or "
+                       "overwritten?)") from None
+    except (ValueError, pa.ArrowException):
+        raise _damaged(path, name, "is not a readable parquet table (truncated or "
+                       "overwritten?)") from None
+
+
+def _short(err: BaseException) -> str:
+    return " ".join(str(err).split())[:120]
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a text", bool: "a boolean",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _check_manifest(path: Path, manifest: dict[str, Any], metrics: pd.DataFrame) -> None:
+    """The fields of the manifest that reports and comparisons use."""
+    from instap.overrides import check_value
+
+    params = manifest.get("params")
+    if not isinstance(params, dict) or "months" not in params:
+        raise _damaged(path, "manifest.json", "has no resolved parameters ('params' with "
+                       "'months')")
+    check_value("months", params["months"], f"{path / 'manifest.json'}", "params.months")
+    scenario = manifest.get("scenario", {})
+    if not isinstance(scenario, dict) or not all(
+            isinstance(scenario.get(k, ""), str | None) for k in ("name", "description")):
+        raise _damaged(path, "manifest.json", "has a 'scenario' that is not an object with "
+                       "a text 'name' and 'description'")
+    seeds = manifest.get("seeds")
+    if seeds is None:
+        return
+    if not isinstance(seeds, list) or not all(_whole(s) and s >= 0 for s in seeds):
+        raise _damaged(path, "manifest.json", "has 'seeds' that are not a list of whole "
+                       "numbers")
+    if "seed" in metrics and "replication" in metrics:
+        stored = metrics.sort_values("replication")["seed"].tolist()
+        if len(seeds) != len(stored) or [int(s) for s in stored] != seeds:
+            raise InstapError(f"{path}: the seeds of manifest.json ({len(seeds)}) and of "
+                              f"metrics.parquet ({len(stored)}) differ; the run folder is "
+                              "damaged (run the scenario again)")
+
+
+def _check_summary(path: Path, summary: dict[str, Any]) -> None:
+    """Sections of estimates: objects whose mean, low and high are numbers or null."""
+    lacking = [k for k in SUMMARY_SECTIONS if k not in summary]
+    if lacking:
+        raise _damaged(path, "summary.json", f"lacks {', '.join(lacking)}")
+    for section, entries in summary.items():
+        if not isinstance(entries, dict):
+            raise _damaged(path, "summary.json", f"has {section!r} = {_kind(entries)}, not "
+                           "an object")
+        if section == "run":
+            for key in ("replications", "horizon_months"):
+                if not _whole(entries.get(key, 0)):
+                    raise _damaged(path, "summary.json", f"has run.{key} = "
+                                   f"{_kind(entries[key])}, not a whole number")
+            continue
+        for key, entry in entries.items():
+            if entry is None:
+                continue
+            if not isinstance(entry, dict):
+                raise _damaged(path, "summary.json", f"has {section}.{key} = {_kind(entry)}, "
+                               "not an estimate")
+            if "mean" not in entry:  # a curve (km_curve): not read by the report
+                continue
+            for field in ("mean", "low", "high"):
+                if not _number(entry.get(field)):
+                    raise _damaged(path, "summary.json", f"has {section}.{key}.{field} = "
+                                   f"{_kind(entry.get(field))}, not a number")
+            for flag in ("reached", "estimable"):
+                if not isinstance(entry.get(flag, False), bool):
+                    raise _damaged(path, "summary.json", f"has {section}.{key}.{flag} = "
+                                   f"{_kind(entry.get(flag))}, not true or false")
+
+
+def _check_tables(path: Path, timeseries: pd.DataFrame, metrics: pd.DataFrame) -> None:
+    """Both tables have their key columns, numbers only, and the same replications."""
+    from instap.plots import COALITION, MONEY, PATHWAY, TRUST
+    from instap.survival import SURVIVAL_KEY
+
+    needed = {"metrics.parquet": (metrics, ["replication", "seed", SURVIVAL_KEY]),
+              "timeseries.parquet": (timeseries, ["replication", "month", *PATHWAY,
+                                                  *COALITION, *TRUST, *MONEY])}
+    for name, (table, columns) in needed.items():
+        lacking = [c for c in columns if c not in table.columns]
+        if lacking:
+            more = f" and {len(lacking) - 3} more" if len(lacking) > 3 else ""
+            raise _damaged(path, name, f"lacks the column(s) {', '.join(lacking[:3])}{more}")
+        if table.empty:
+            raise _damaged(path, name, "has no rows")
+        wrong = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
+                 or pd.api.types.is_bool_dtype(table[c])]
+        if wrong:
+            raise _damaged(path, name, f"has column {wrong[0]} that does not hold numbers")
+        for key in ("replication", "seed", "month"):
+            if key in table and not pd.api.types.is_integer_dtype(table[key]):
+                raise _damaged(path, name, f"has column {key} that does not hold whole "
+                               "numbers")
+    if metrics["replication"].duplicated().any():
+        raise _damaged(path, "metrics.parquet", "has a replication twice")
+    if set(metrics["replication"]) != set(timeseries["replication"]):
+        raise InstapError(f"{path}: metrics.parquet and timeseries.parquet hold different "
+                          "replications; the run folder is damaged (run the scenario again)")
