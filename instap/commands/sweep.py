@@ -1,11 +1,20 @@
-"""``instap sweep`` and ``instap analyze``: plan, run (resumably), store, analyse, report."""
+"""``instap sweep`` and ``instap analyze``: plan, run (resumably), store, analyse, report.
+
+Nothing here reads a sweep folder without checking it (:func:`instap.sweep.store.
+load_manifest`, :func:`instap.sweep.store.verify`): ``analyze`` refuses a folder whose
+chunks do not hold every planned run exactly once, and ``--resume`` repairs it (re-runs
+missing or damaged chunks, removes stray ones) with a one-line note. Every invocation's
+timings stay in the manifest (``invocations``).
+"""
 
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+import tempfile
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,20 +23,31 @@ import typer
 
 from instap.errors import InstapError, Interrupted
 from instap.execution import default_jobs, start_server
-from instap.provenance import git_commit, package_versions, write_json
+from instap.provenance import git_commit, package_versions, safe_name, write_json
 from instap.sweep import store
-from instap.sweep.design import Design, build_design
+from instap.sweep.design import MAX_RUNS, Design, build_design, count_points, sample_design
 from instap.sweep.experiment import Experiment, load_experiment
-from instap.sweep.factors import Factor
 from instap.sweep.plan import chunk_size, pilot, plan_text
 
 EXECUTORS = ("local", "dask")
+
+
+def _say(text: str) -> None:
+    """A note on stderr, e.g. which model code an experiment imports."""
+    typer.echo(f"instap sweep: {text}", err=True)
 
 
 def _design(exp: Experiment) -> Design:
     d = exp.file.design
     return build_design(d.method, exp.factors, d.n, exp.file.replications, exp.file.seed,
                         exp.spec.base, d.second_order, d.num_levels)
+
+
+def planned_runs(exp: Experiment) -> tuple[int, int]:
+    """(design points, runs) of an experiment, counted without building its design."""
+    d = exp.file.design
+    points = count_points(d.method, exp.factors, d.n, d.second_order)
+    return points, points * exp.file.replications
 
 
 def _manifest(exp: Experiment, design: Design, outputs: tuple[str, ...], size: int,
@@ -54,35 +74,49 @@ def _manifest(exp: Experiment, design: Design, outputs: tuple[str, ...], size: i
         "workers": workers,
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "invocations": [],
     }
 
 
 def _design_from_manifest(m: dict[str, Any]) -> Design:
+    """The design of a checked manifest (:func:`instap.sweep.store.load_manifest`)."""
     d = m["design"]
-    factors = []
-    for f in d["factors"]:
-        f = dict(f)
-        f["levels"] = tuple(f["levels"])
-        f["clip"] = tuple(f["clip"]) if f["clip"] else None
-        factors.append(Factor(**f))
-    return build_design(d["method"], factors, d["n"], d["replications"], d["seed"],
-                        d["baseline"], d["second_order"], d["num_levels"])
+    return build_design(d["method"], store.factors_of(m), d["n"], d["replications"],
+                        d["seed"], d["baseline"], d["second_order"], d["num_levels"])
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an ``--out`` that is a file or cannot be written, before any work: a
+    temporary folder is made and removed where the sweep folder will be."""
+    try:
+        if out.exists() and not out.is_dir():
+            raise InstapError(f"--out {out}: is a file; choose a folder")
+        probe = next((p for p in (out, *out.parents) if p.exists()), Path.cwd())
+        if not probe.is_dir():
+            raise InstapError(f"--out {out}: {probe} is a file, not a folder")
+        os.rmdir(tempfile.mkdtemp(prefix=".instap-probe-", dir=probe))
+    except OSError as err:
+        raise InstapError(f"--out {out}: cannot write there ({err.strerror or err})"
+                          ) from None
 
 
 def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> dict[str, Any] | None:
-    """Check the output folder; return the previous manifest when resuming."""
-    previous = store.read_manifest(out)
-    has_runs = bool(store.chunk_files(out)) if out.exists() else False
+    """Check the output folder; return the previous (checked) manifest when resuming."""
+    has_manifest = (out / store.MANIFEST).exists()
+    has_runs = out.is_dir() and any(store.runs_dir(out).glob("chunk-*.parquet"))
+    if out.is_dir() and store.is_run_folder(out):
+        raise InstapError(f"--out {out}: is an `instap run` folder; choose another folder")
     if not resume:
-        if has_runs or previous is not None:
+        if has_runs or has_manifest:
             raise InstapError(f"--out {out}: already holds a sweep; add --resume to finish "
                               "it, or choose another folder")
         return None
-    if previous is None:
+    if not has_manifest:
         if has_runs:
             raise InstapError(f"--out {out}: has runs but no manifest.json; cannot resume")
         return None
-    if previous.get("fingerprint") != exp.fingerprint():
+    previous = store.load_manifest(out)
+    if previous["fingerprint"] != exp.fingerprint():
         raise InstapError(f"--resume: {out} holds a different experiment "
                           f"({previous['experiment'].get('name')!r}, or the file or its "
                           "base scenario changed); choose another --out")
@@ -97,6 +131,60 @@ def _executor(name: str, spec: Any, names: list[str], jobs: int, scheduler: str 
     return DaskExecutor(spec, names, jobs, scheduler)
 
 
+def _resume_command(experiment: Path | str, out: Path) -> str:
+    return shlex.join(["instap", "sweep", str(experiment), "--out", str(out), "--resume"])
+
+
+def _command(experiment: Path, out: Path, jobs: int | None, executor: str,
+             scheduler: str | None, resume: bool) -> str:
+    """The invocation as a command line (what decides the work; for the manifest)."""
+    args = ["instap", "sweep", str(experiment), "--out", str(out)]
+    if jobs is not None:
+        args += ["--jobs", str(jobs)]
+    if executor != "local":
+        args += ["--executor", executor]
+    if scheduler:
+        args += ["--scheduler", scheduler]
+    if resume:
+        args.append("--resume")
+    return shlex.join(args)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class _Progress:
+    """Runs written by this invocation (kept up to date while chunks arrive)."""
+
+    chunks: int = 0
+    runs: int = 0
+    failed: int = 0
+
+
+def _repair(out: Path, checked: store.Verification) -> str | None:
+    """Remove stray chunk files and the files of chunks to re-run; return the one-line
+    note of what was repaired (None when only unwritten chunks remain)."""
+    for path in checked.stray:
+        path.unlink(missing_ok=True)
+    for index in checked.redo:
+        store.chunk_path(out, index).unlink(missing_ok=True)
+    if not checked.damaged:
+        return None
+    parts = []
+    redo = [k for k, why in checked.redo.items() if why != "missing"]
+    if redo:
+        parts.append(f"re-running {len(redo)} damaged or wrong chunk(s) "
+                     f"({store.chunk_path(out, redo[0]).name}"
+                     f"{' ...' if len(redo) > 1 else ''})")
+    if checked.stray:
+        more = " ..." if len(checked.stray) > 1 else ""
+        parts.append(f"removed {len(checked.stray)} chunk file(s) not in the plan "
+                     f"({next(iter(checked.stray)).name}{more})")
+    return f"repairing {out}: {checked.text(limit=2)}; " + ", ".join(parts)
+
+
 def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = None,
                   executor: str = "local", scheduler: str | None = None,
                   resume: bool = False, plan: bool = False) -> None:
@@ -107,62 +195,136 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
         raise InstapError("--scheduler needs --executor dask")
     if executor == "local" and not plan and jobs != 1:
         start_server()  # the workers' imports overlap loading the experiment and the pilot
-    exp = load_experiment(experiment)
-    design = _design(exp)
-    workers = jobs or default_jobs(design.n_runs)
-    # --plan times a few runs for its estimate; a real sweep only needs one run to check
-    # the outputs and size the chunks, since pilot runs are not kept.
-    piloted = pilot(exp, design, max_runs=5 if plan else 1)
+    exp = load_experiment(experiment, announce=_say)
+    points, n_runs = planned_runs(exp)
+    workers = jobs or default_jobs(n_runs)
     if plan:
-        typer.echo(plan_text(exp, design, piloted, workers, executor))
+        # --plan times a few runs for its estimate; a design too large to run is counted,
+        # never built, and a small stand-in sample is timed instead.
+        d = exp.file.design
+        design = _design(exp) if n_runs <= MAX_RUNS else sample_design(
+            d.method, exp.factors, d.n, exp.file.seed, exp.spec.base)
+        typer.echo(plan_text(exp, design, pilot(exp, design, max_runs=5), workers, executor))
         return
-    out = out or Path("results") / "sweeps" / exp.name
+    if n_runs > MAX_RUNS:
+        raise InstapError(f"{exp.path}: the design has {n_runs:,} runs ({points:,} points x "
+                          f"{exp.file.replications} replications); allowed: at most "
+                          f"{MAX_RUNS:,} runs per sweep; lower design.n or replications "
+                          "(`instap sweep --plan` counts them)")
+    out = out or Path("results") / "sweeps" / safe_name(exp.name, "experiment")
+    _check_out(out)
     previous = _prepare_folder(out, exp, resume)
+    checked = store.verify(out, previous) if previous else None
+    design = _design(exp)
+    # A real sweep only needs one pilot run to check the outputs and size the chunks,
+    # since pilot runs are not kept.
+    piloted = pilot(exp, design, max_runs=1)
     spec = replace(exp.spec, outputs=piloted.outputs)
     size = previous["chunks"]["size"] if previous else chunk_size(
         design.n_runs, piloted.seconds_per_run, workers)
-    store.runs_dir(out).mkdir(parents=True, exist_ok=True)
-    for tmp in store.runs_dir(out).glob("*.tmp"):
-        tmp.unlink()
     manifest = previous or _manifest(exp, design, piloted.outputs, size, workers, executor)
-    manifest.update(status="running", executor=executor)
-    write_json(manifest, out / "manifest.json")
     outputs = list(manifest["outputs"])
     spec = replace(spec, outputs=tuple(outputs))
-    n_chunks = -(-design.n_runs // size)
-    todo, done_runs, done_failed = [], 0, 0
-    for k in range(n_chunks):
-        ids = range(k * size, min((k + 1) * size, design.n_runs))
-        path = store.chunk_path(out, k)
-        if resume and path.exists() and store.chunk_ok(path, ids, manifest["fingerprint"]):
-            n, failed, _ = store.chunk_stats(path)
-            done_runs += n
-            done_failed += failed
-        else:
-            path.unlink(missing_ok=True)
-            todo.append(k)
+    n_chunks = int(manifest["chunks"]["count"])
+    invocation = {"started": _now(), "finished": None, "status": "running",
+                  "command": _command(experiment, out, jobs, executor, scheduler, resume),
+                  "executor": executor, "workers": workers, "resumed": previous is not None,
+                  "chunks_run": 0, "runs_done": 0, "failed_runs": 0, "wall_time_s": None}
+    for earlier in manifest.setdefault("invocations", []):
+        if earlier.get("status") == "running":  # killed: it never wrote how it ended
+            earlier["status"] = "ended without finishing (killed?)"
+    manifest["invocations"].append(invocation)
+    manifest.update(status="running", executor=executor)
+    created = not out.exists()
+    progress = _Progress()
+    done_runs = done_failed = 0
     t0 = time.perf_counter()
-    names = design.names()
-    runner = _executor(executor, spec, names, workers, scheduler)
-    chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)
-    _drive(runner, chunks, out, outputs, manifest["fingerprint"], design.n_runs, done_runs,
-           done_failed)
-    wall = time.perf_counter() - t0
-    failed = store.write_failures(out, names)
-    _finish(out, manifest, design, wall, getattr(runner, "workers", workers), len(todo),
-            failed, resumed=resume and len(todo) < n_chunks)
-    _analyse(out, manifest)
+    try:
+        note = _start(out, manifest, checked)
+        if note:
+            _say(note)
+            invocation["repaired"] = note
+            write_json(manifest, out / store.MANIFEST)
+        todo = [k for k in range(n_chunks) if checked is None or k not in checked.ok]
+        for k in range(n_chunks):
+            if k not in todo:
+                n, bad, _ = store.chunk_stats(store.chunk_path(out, k))
+                done_runs += n
+                done_failed += bad
+        names = design.names()
+        runner = _executor(executor, spec, names, workers, scheduler)
+        chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)
+        _drive(runner, chunks, out, outputs, manifest["fingerprint"], design.n_runs,
+               done_runs, done_failed, progress=progress)
+    except (KeyboardInterrupt, Interrupted):
+        kept = done_runs + progress.runs
+        _end_invocation(invocation, "interrupted", t0, progress)
+        if kept == 0 and created:
+            _unstart(out)
+            raise Interrupted("interrupted; nothing was written") from None
+        write_json(manifest, out / store.MANIFEST)
+        raise Interrupted(f"interrupted; {kept} of {design.n_runs} runs are kept in {out}; "
+                          f"finish with `{_resume_command(experiment, out)}`") from None
+    try:
+        checked = store.verify(out, manifest)
+        if not checked.clean:  # another process wrote into the folder meanwhile?
+            raise InstapError(f"{out}: {checked.text()}; run "
+                              f"`{_resume_command(experiment, out)}` to repair")
+        failed = store.write_failures(out, names)
+        _end_invocation(invocation, "complete", t0, progress)
+        _finish(out, manifest, design, time.perf_counter() - t0,
+                getattr(runner, "workers", workers), len(todo), failed,
+                resumed=previous is not None and len(todo) < n_chunks)
+        _analyse(out, manifest)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted during the analysis; all {design.n_runs} runs are "
+                          f"kept in {out}; write the analysis with "
+                          f"`{shlex.join(['instap', 'analyze', str(out)])}`") from None
     typer.echo(f"{design.n_runs} runs ({failed} failed) in {out}", err=True)
     if failed:
         typer.echo(f"error: {failed} run(s) failed; see {out / 'failures.parquet'}", err=True)
         raise typer.Exit(1)
 
 
+def _start(out: Path, manifest: dict[str, Any], checked: store.Verification | None
+           ) -> str | None:
+    """Create the folder (or repair it when resuming) and write the manifest; return the
+    note of what was repaired."""
+    try:
+        store.runs_dir(out).mkdir(parents=True, exist_ok=True)
+        for tmp in store.runs_dir(out).glob("*.tmp"):
+            tmp.unlink()
+        note = _repair(out, checked) if checked is not None else None
+    except OSError as err:
+        raise InstapError(f"--out {out}: cannot write there ({err.strerror or err})"
+                          ) from None
+    write_json(manifest, out / store.MANIFEST)
+    return note
+
+
+def _unstart(out: Path) -> None:
+    """Remove what :func:`_start` wrote in a new folder (nothing else)."""
+    (out / store.MANIFEST).unlink(missing_ok=True)
+    for folder in (store.runs_dir(out), out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _end_invocation(invocation: dict[str, Any], status: str, t0: float,
+                    progress: _Progress) -> None:
+    invocation.update(status=status, finished=_now(), chunks_run=progress.chunks,
+                      runs_done=progress.runs, failed_runs=progress.failed,
+                      wall_time_s=round(time.perf_counter() - t0, 3))
+
+
 def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint: str,
-           total: int, done: int, failed: int) -> None:
-    """Write chunks as they finish, with a progress bar counting the failed runs."""
+           total: int, done: int, failed: int, progress: _Progress | None = None) -> None:
+    """Write chunks as they finish, with a progress bar counting the failed runs;
+    ``progress`` counts what this call wrote."""
     from tqdm import tqdm
-    new_failed = 0
+    progress = progress or _Progress()
     results = runner.map(chunks)
     bar = None
     try:
@@ -171,13 +333,21 @@ def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint:
                 bar = tqdm(total=total, initial=done, unit="run", file=sys.stderr,
                            dynamic_ncols=True, desc="sweep", mininterval=0.5)
                 bar.set_postfix(failed=failed)
-            store.write_chunk(out, result, outputs, fingerprint)
-            new_failed += result.failed
+            try:
+                store.write_chunk(out, result, outputs, fingerprint)
+            except OSError as err:
+                raise InstapError(f"{store.chunk_path(out, result.index)}: cannot write the "
+                                  f"chunk ({err.strerror or err}); finished chunks are kept; "
+                                  "finish with --resume") from None
+            progress.chunks += 1
+            progress.runs += len(result.columns["run_id"])
+            progress.failed += result.failed
             bar.update(len(result.columns["run_id"]))
-            bar.set_postfix(failed=failed + new_failed)
+            bar.set_postfix(failed=failed + progress.failed)
     except KeyboardInterrupt:
-        raise Interrupted(f"interrupted; finished chunks are kept in {out}/runs; finish with "
-                          "--resume") from None
+        kept = done + progress.runs
+        raise Interrupted(f"interrupted; {kept} of {total} runs are kept in {out}/runs; "
+                          "finish with --resume") from None
     finally:
         if bar is not None:
             bar.close()
@@ -206,7 +376,7 @@ def _finish(out: Path, manifest: dict[str, Any], design: Design, wall: float, wo
     }
     manifest["status"] = "complete"
     manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    write_json(manifest, out / "manifest.json")
+    write_json(manifest, out / store.MANIFEST)
 
 
 def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
@@ -237,14 +407,22 @@ def _write_csv(df: Any, path: Path) -> None:
 
 
 def analyze_command(folder: Path) -> None:
-    """Recompute the analysis, plots and report of a sweep folder from its stored runs."""
-    manifest = store.read_manifest(folder)
-    if manifest is None:
-        raise InstapError(f"{folder}: no manifest.json; not an `instap sweep` folder")
-    design = _design_from_manifest(manifest)
-    stored = sum(store.chunk_stats(p)[0] for p in store.chunk_files(folder))
-    if stored < design.n_runs:
-        typer.echo(f"warning: {folder} holds {stored} of {design.n_runs} runs; finish it "
-                   "with `instap sweep ... --resume`", err=True)
+    """Recompute the analysis, plots and report of a sweep folder from its stored runs,
+    once they are checked: every planned run stored exactly once (else refused, with the
+    ``--resume`` command that repairs it)."""
+    if not folder.exists():
+        raise InstapError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise InstapError(f"{folder}: is a file, not an `instap sweep` folder")
+    if store.is_run_folder(folder):
+        raise InstapError(f"{folder}: is an `instap run` folder, not a sweep folder; "
+                          f"`{shlex.join(['instap', 'report', str(folder)])}` writes its "
+                          "report")
+    manifest = store.load_manifest(folder)
+    checked = store.verify(folder, manifest)
+    if not checked.clean:
+        raise InstapError(f"{folder}: {checked.text()}; run "
+                          f"`{_resume_command(manifest['experiment_file'], folder)}` to "
+                          "repair")
     _analyse(folder, manifest)
     typer.echo(f"analysis written to {folder}", err=True)

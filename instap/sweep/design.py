@@ -22,6 +22,18 @@ import numpy as np
 from instap.execution import run_seed
 from instap.sweep.factors import Factor
 
+#: The most runs one sweep may have. The design matrix is built whole (points x factors
+#: float64) and the analysis reads every stored run into memory (about 8 bytes per column
+#: per run; with some 30 columns, a million runs is a quarter of a gigabyte before pandas'
+#: copies); at the Instapeconomie model's 0.1 to 1 s per run a million runs is already 14
+#: to 140 hours on two cores. The largest shipped experiment has 28,160 runs.
+MAX_RUNS = 1_000_000
+#: A grid design (OFAT, factorial) lays out ``n`` values per factor to count them, so
+#: ``design.n`` above the run limit is refused before anything is allocated.
+MAX_GRID_N = MAX_RUNS
+#: Points of the stand-in design that ``--plan`` times when the real one is too large.
+PLAN_SAMPLE_POINTS = 5
+
 
 def _unit_grid(f: Factor, n: int) -> np.ndarray:
     """Unit-interval positions of a factor's grid (distinct values for integer factors)."""
@@ -122,14 +134,31 @@ def build_design(method: str, factors: list[Factor], n: int, replications: int, 
         unit = np.array(rows)
     else:
         raise ValueError(f"unknown design method {method!r}")
-    baseline = {f.name: base[f.name] if f.name in base else f.from_unit(np.array([0.5]))[0]
-                for f in factors}
     return Design(method, factors, np.asarray(unit, dtype=float), replications, seed,
-                  baseline, n, second_order, num_levels)
+                  _baseline(factors, base), n, second_order, num_levels)
+
+
+def _baseline(factors: list[Factor], base: dict[str, Any]) -> dict[str, Any]:
+    """Each factor's value where the design holds it (NaN): the base value, else its
+    middle."""
+    return {f.name: base[f.name] if f.name in base else f.from_unit(np.array([0.5]))[0]
+            for f in factors}
+
+
+def sample_design(method: str, factors: list[Factor], n: int, seed: int,
+                  base: dict[str, Any], points: int = PLAN_SAMPLE_POINTS) -> Design:
+    """A stand-in of a design too large to build: ``points`` points spread over the unit
+    cube, for ``--plan`` to time a few runs (its counts come from :func:`count_points`)."""
+    u = (np.arange(points) + 0.5) / points
+    unit = np.column_stack([np.roll(u, j) for j in range(len(factors))]) if factors \
+        else np.zeros((points, 0))
+    return Design(method, factors, unit, 1, seed, _baseline(factors, base), n)
 
 
 def count_points(method: str, factors: list[Factor], n: int, second_order: bool) -> int:
-    """Design points without building the design (the formulas of ``--plan``)."""
+    """Design points without building the design (the formulas of ``--plan``); exact
+    Python integers, however large. Grid designs lay out at most ``n`` values per factor
+    (``n`` is at most :data:`MAX_GRID_N`, checked with the experiment)."""
     d = len(factors)
     if method == "sobol":
         return n * (2 * d + 2 if second_order else d + 2)

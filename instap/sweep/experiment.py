@@ -8,23 +8,32 @@ the Instapeconomie model, the constructor signature or Scenario fields for other
 
 from __future__ import annotations
 
-import hashlib
-import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from instap.errors import InstapError, suggest
 from instap.overrides import check_value, unknown_parameter
+from instap.provenance import fingerprint
+from instap.sweep.design import MAX_GRID_N, MAX_RUNS
 from instap.sweep.factors import Factor
-from instap.sweep.targets import DEFAULT_INSTAP_OUTPUTS, INSTAP_MODEL, RunSpec, Target
+from instap.sweep.targets import DEFAULT_INSTAP_OUTPUTS, INSTAP_MODEL, RunSpec, Target, module_file
 from instap.yaml_input import plain, read_yaml
 
 METHODS = ("ofat", "factorial", "lhs", "morris", "sobol")
 RESERVED_COLUMNS = {"run_id", "point", "replication", "seed", "error"}
 FACTOR_KEYS = {"low", "high", "levels", "dist", "mean", "sd"}
+#: Numbers given to a model other than the Instapeconomie one (which checks each value
+#: against its parameter's range) stay within +-2**53: every factor value passes through
+#: float64, where whole numbers beyond it are no longer exact, and a range of such numbers
+#: (high - low) still fits.
+MAX_MAGNITUDE = 2**53
+OTHER_NUMBER = f"a finite number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}"
 
 
 class DesignSpec(BaseModel):
@@ -32,8 +41,9 @@ class DesignSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     method: Literal["ofat", "factorial", "lhs", "morris", "sobol"]
-    n: int = Field(gt=0, description="Sobol base sample (a power of 2), Morris trajectories, "
-                   "LHS points, OFAT points per factor, factorial levels per range factor.")
+    n: int = Field(gt=0, le=MAX_MAGNITUDE, description="Sobol base sample (a power of 2), "
+                   "Morris trajectories, LHS points, OFAT points per factor, factorial levels "
+                   "per range factor.")
     second_order: bool = False
     num_levels: int = Field(4, ge=2, description="Morris grid levels (even).")
     conf_level: float = Field(0.95, gt=0, lt=1)
@@ -48,9 +58,9 @@ class ExperimentFile(BaseModel):
     scenario: str | None = None
     model: str = INSTAP_MODEL
     model_scenario: str | None = None
-    steps: int | None = Field(None, gt=0)
+    steps: int | None = Field(None, gt=0, le=MAX_MAGNITUDE)
     design: DesignSpec
-    replications: int = Field(1, ge=1)
+    replications: int = Field(1, ge=1, le=MAX_RUNS)
     seed: int = Field(ge=0)
     factors: dict[str, dict[str, Any]] = Field(min_length=1)
     fixed: dict[str, Any] = Field(default_factory=dict)
@@ -79,81 +89,153 @@ class Experiment:
         return self.file.design.method
 
     def fingerprint(self) -> str:
-        """Hash of everything that decides the runs (for safe resume)."""
-        blob = json.dumps({"raw": self.raw, "base": self.spec.base}, sort_keys=True,
-                          default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        """Hash of everything that decides the runs (for safe resume); a sweep folder's
+        manifest keeps both parts, so the hash can be recomputed from it."""
+        return experiment_fingerprint(self.raw, self.spec.base)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def experiment_fingerprint(raw: dict[str, Any], base: dict[str, Any]) -> str:
+    """The fingerprint of an experiment file's fields ``raw`` and its resolved base
+    parameters ``base``."""
+    return fingerprint({"raw": raw, "base": base})
+
+
+class _Where:
+    """File and line of a field of the experiment file, for messages."""
+
+    def __init__(self, path: Path, tree: Any) -> None:
+        self.path, self.tree = path, tree
+
+    def __call__(self, *loc: Any) -> str:
+        """``FILE, line N`` of the deepest key of ``loc`` found (list items too)."""
+        line, node = 0, self.tree
+        for key in loc:
+            if isinstance(node, CommentedMap) and key in node:
+                line = node.lc.key(key)[0] + 1
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and \
+                    0 <= key < len(node):
+                line = node.lc.item(key)[0] + 1
+            else:
+                break
+            node = node[key]
+        return f"{self.path}, line {line}" if line else str(self.path)
+
+
+def _read(path: Path) -> tuple[dict[str, Any], _Where]:
     tree, _ = read_yaml(path, "experiment")
     data = plain(tree)
     if not isinstance(data, dict):
         raise InstapError(f"{path}: expected a mapping of fields at the top level "
                           f"(name, design, factors, ...), got {type(data).__name__}")
-    return data
+    return data, _Where(path, tree)
 
 
-def _pydantic_message(path: Path, err: ValidationError) -> str:
+def _show(value: Any) -> str:
+    """``repr(value)``, shortened when very long (a 400-digit number)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:60] + f"... ({len(text)} characters)"
+
+
+def _pydantic_message(where: _Where, err: ValidationError) -> str:
     lines = []
     for e in err.errors():
         loc = ".".join(str(p) for p in e["loc"])
+        at = where(*e["loc"])
         if e["type"] == "extra_forbidden":
             parent = ExperimentFile if len(e["loc"]) == 1 else DesignSpec
             fields = list(parent.model_fields)
-            lines.append(f"{path}: unknown field {loc!r}{suggest(str(e['loc'][-1]), fields)};"
+            lines.append(f"{at}: unknown field {loc!r}{suggest(str(e['loc'][-1]), fields)};"
                          f" allowed fields: {', '.join(fields)}")
         elif e["type"] == "missing":
-            lines.append(f"{path}: field {loc!r} is required")
+            lines.append(f"{at}: field {loc!r} is required")
         else:
             allowed = ""
             if e["type"] == "literal_error":
                 allowed = f"; allowed: {', '.join(METHODS)}"
             value = e.get("input")
-            lines.append(f"{path}: field {loc!r} = {value!r}: {e['msg']}{allowed}")
+            lines.append(f"{at}: field {loc!r} = {_show(value)}: {e['msg']}{allowed}")
     return "\n".join(lines)
 
 
-def _factor(path: Path, name: str, body: dict[str, Any], target: Target,
+def check_other_value(value: Any, where: str, label: str, nested: bool = False) -> Any:
+    """A value for a model other than the Instapeconomie one: numbers finite and within
+    +-:data:`MAX_MAGNITUDE`; text and true/false as they are; lists and mappings (only
+    when ``nested``, as in ``fixed:``) checked item by item."""
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        if abs(value) > MAX_MAGNITUDE or not math.isfinite(value):  # int first: no float()
+            raise InstapError(f"{where}: {label} = {_show(value)} is not allowed; allowed: "
+                              f"{OTHER_NUMBER}")
+        return value
+    if nested and isinstance(value, list):
+        return [check_other_value(v, where, f"{label}[{i}]", True)
+                for i, v in enumerate(value)]
+    if nested and isinstance(value, dict):
+        return {k: check_other_value(v, where, f"{label}.{k}", True) for k, v in value.items()}
+    if nested and value is None:
+        return value
+    raise InstapError(f"{where}: {label} = {_show(value)} is not allowed; allowed: a number, "
+                      "a text or true/false")
+
+
+def _levels_kind(values: list[Any]) -> str | None:
+    """``number``, ``text`` or ``true/false`` when all levels are of one kind."""
+    kinds = {"true/false" if isinstance(v, bool) else "text" if isinstance(v, str)
+             else "number" for v in values}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
             names: list[str] | None) -> Factor:
     field = f"factors.{name}"
+    at = where("factors", name)
     if names is not None and name not in names:
-        raise InstapError(f"{path}: {field}: unknown parameter {name!r} of {target.spec.model}"
+        raise InstapError(f"{at}: {field}: unknown parameter {name!r} of {target.spec.model}"
                           f"{suggest(name, names)}")
     if name in RESERVED_COLUMNS:
-        raise InstapError(f"{path}: {field}: {name!r} is a reserved column name")
+        raise InstapError(f"{at}: {field}: {name!r} is a reserved column name")
     if not isinstance(body, dict) or not body:
-        raise InstapError(f"{path}: {field} = {body!r}: expected {{low, high}}, {{levels: "
+        raise InstapError(f"{at}: {field} = {_show(body)}: expected {{low, high}}, {{levels: "
                           "[...]}} or {dist: normal, mean, sd}")
     extra = set(body) - FACTOR_KEYS
     if extra:
         key = sorted(extra)[0]
-        raise InstapError(f"{path}: {field}: unknown key {key!r}{suggest(key, FACTOR_KEYS)}; "
-                          f"allowed keys: low, high, levels, dist, mean, sd")
+        raise InstapError(f"{where('factors', name, key)}: {field}: unknown key {key!r}"
+                          f"{suggest(key, FACTOR_KEYS)}; allowed keys: low, high, levels, "
+                          "dist, mean, sd")
     param = None
     if target.kind == "instap":
         from sim import PARAMETERS
         param = PARAMETERS[name]
 
-    def check(value: Any, key: str) -> Any:
+    def check(value: Any, key: str, *item: int) -> Any:
+        place = where("factors", name, key, *item)
         if param is None:
-            return value
-        return check_value(name, value, str(path), f"{field}.{key}")
+            return check_other_value(value, place, f"{field}.{key}")
+        return check_value(name, value, place, f"{field}.{key}")
 
     if "levels" in body:
         if set(body) != {"levels"}:
-            raise InstapError(f"{path}: {field}: 'levels' cannot be combined with "
+            raise InstapError(f"{at}: {field}: 'levels' cannot be combined with "
                               f"{', '.join(sorted(set(body) - {'levels'}))}")
         levels = body["levels"]
         if not isinstance(levels, list) or len(levels) < 2:
-            raise InstapError(f"{path}: {field}.levels = {levels!r}: expected a list of at "
-                              "least 2 values")
-        levels = [check(v, "levels") for v in levels]
+            raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
+                              f"{_show(levels)}: expected a list of at least 2 values")
+        levels = [check(v, "levels", i) for i, v in enumerate(levels)]
+        if _levels_kind(levels) is None:
+            raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
+                              f"{_show(levels)}: mixes numbers, texts and true/false; "
+                              "allowed: levels of one kind")
         if len(set(map(repr, levels))) != len(levels):
-            raise InstapError(f"{path}: {field}.levels = {levels!r}: values must be distinct")
+            raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
+                              f"{_show(levels)}: values must be distinct")
         return Factor(name, "levels", levels=tuple(levels))
     if param is not None and param.kind in (bool, str):
-        raise InstapError(f"{path}: {field}: {name} takes {param.allowed()}; give "
+        raise InstapError(f"{at}: {field}: {name} takes {param.allowed()}; give "
                           f"levels: [...] instead of a range")
     if param is not None:
         integer = param.kind is int
@@ -163,83 +245,125 @@ def _factor(path: Path, name: str, body: dict[str, Any], target: Target,
     dist = body.get("dist", "uniform")
     if dist == "uniform":
         if set(body) - {"low", "high", "dist"} or not {"low", "high"} <= set(body):
-            raise InstapError(f"{path}: {field}: a uniform factor needs exactly low and high")
+            raise InstapError(f"{at}: {field}: a uniform factor needs exactly low and high")
         low, high = check(body["low"], "low"), check(body["high"], "high")
         for key, v in (("low", low), ("high", high)):
             if isinstance(v, bool) or not isinstance(v, int | float):
-                raise InstapError(f"{path}: {field}.{key} = {v!r}: expected a number")
+                raise InstapError(f"{where('factors', name, key)}: {field}.{key} = "
+                                  f"{_show(v)} is not allowed; allowed: a number")
         if not low < high:
-            raise InstapError(f"{path}: {field}: low ({low!r}) must be below high ({high!r})")
+            raise InstapError(f"{at}: {field}: low ({low!r}) must be below high ({high!r})")
         return Factor(name, "uniform", low=float(low), high=float(high), integer=integer)
     if dist == "normal":
         if set(body) != {"dist", "mean", "sd"}:
-            raise InstapError(f"{path}: {field}: a normal factor needs exactly dist, mean, sd")
+            raise InstapError(f"{at}: {field}: a normal factor needs exactly dist, mean, sd")
         mean, sd = check(body["mean"], "mean"), body["sd"]
-        if isinstance(sd, bool) or not isinstance(sd, int | float) or sd <= 0:
-            raise InstapError(f"{path}: {field}.sd = {sd!r}: expected a positive number")
+        if isinstance(mean, bool) or not isinstance(mean, int | float):
+            raise InstapError(f"{where('factors', name, 'mean')}: {field}.mean = "
+                              f"{_show(mean)} is not allowed; allowed: a number")
+        if isinstance(sd, bool) or not isinstance(sd, int | float) or not (
+                0 < sd <= MAX_MAGNITUDE):
+            raise InstapError(f"{where('factors', name, 'sd')}: {field}.sd = {_show(sd)} is "
+                              f"not allowed; allowed: a positive finite number up to "
+                              f"{MAX_MAGNITUDE}")
         clip = None
         if param is not None and param.low is not None and param.high is not None:
             clip = (param.low, param.high)
         return Factor(name, "normal", mean=float(mean), sd=float(sd), clip=clip,
                       integer=integer)
-    raise InstapError(f"{path}: {field}.dist = {dist!r}: allowed: uniform, normal")
+    raise InstapError(f"{where('factors', name, 'dist')}: {field}.dist = {_show(dist)} is "
+                      "not allowed; allowed: uniform, normal")
 
 
-def _base(path: Path, f: ExperimentFile, target: Target) -> tuple[dict[str, Any],
-                                                                 dict[str, Any] | None]:
+def _base(where: _Where, f: ExperimentFile, target: Target
+          ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Resolved base parameters (scenario + fixed + steps) and the scenario parameters."""
+    path = where.path
     if target.kind != "instap":
         if f.scenario:
-            raise InstapError(f"{path}: field 'scenario' only applies to the Instapeconomie "
-                              f"model ({INSTAP_MODEL}); use 'fixed' for {f.model}")
+            raise InstapError(f"{where('scenario')}: field 'scenario' only applies to the "
+                              f"Instapeconomie model ({INSTAP_MODEL}); use 'fixed' for "
+                              f"{f.model}")
         names = target.parameter_names()
-        for key in f.fixed:
+        fixed = {}
+        for key, value in f.fixed.items():
             if names is not None and key not in names:
-                raise InstapError(f"{path}: fixed.{key}: unknown parameter of {f.model}"
-                                  f"{suggest(key, names)}")
-        return dict(f.fixed), None
+                raise InstapError(f"{where('fixed', key)}: fixed.{key}: unknown parameter of "
+                                  f"{f.model}{suggest(key, names)}")
+            fixed[key] = check_other_value(value, where("fixed", key), f"fixed.{key}",
+                                           nested=True)
+        return fixed, None
     from sim import DEFAULTS, PARAMETERS
     scenario_params: dict[str, Any] = dict(DEFAULTS)
     if f.scenario:
         from instap.scenario import load_scenario
         scen_path = (path.parent / f.scenario).resolve()
         if not scen_path.is_file():
-            raise InstapError(f"{path}: field 'scenario' = {f.scenario!r}: no such file "
-                              f"{scen_path}")
+            raise InstapError(f"{where('scenario')}: field 'scenario' = {f.scenario!r}: no "
+                              f"such file {scen_path}")
         scenario_params = dict(load_scenario(scen_path).params)
     base = dict(scenario_params)
     for key, value in f.fixed.items():
         if key not in PARAMETERS:
-            raise InstapError(f"{path}: fixed.{key}: {unknown_parameter(key)}")
-        base[key] = check_value(key, value, str(path), f"fixed.{key}")
+            raise InstapError(f"{where('fixed', key)}: fixed.{key}: {unknown_parameter(key)}")
+        base[key] = check_value(key, value, where("fixed", key), f"fixed.{key}")
     if f.steps is not None:
-        base["months"] = check_value("months", f.steps, str(path), "field 'steps'")
+        base["months"] = check_value("months", f.steps, where("steps"), "field 'steps'")
     return base, scenario_params
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment file; raise :class:`InstapError` on any problem."""
+def _announce_imports(path: Path, f: ExperimentFile, extra_paths: tuple[str, ...],
+                      announce: Callable[[str], None]) -> None:
+    """Say which files of model code ``model:`` and ``model_scenario:`` will import (and so
+    run), before importing them; modules already imported run nothing new."""
+    said: set[str] = set()
+    for ref in (f.model, f.model_scenario):
+        if ref is None:
+            continue
+        found = module_file(ref, extra_paths)
+        if found is None or found[0] in said:
+            continue
+        said.add(found[0])
+        origin = found[1] or f"module {found[0]!r} (file not found)"
+        announce(f"importing model code from {origin} (model {ref!r} of {path})")
+
+
+def load_experiment(path: str | Path, announce: Callable[[str], None] | None = None
+                    ) -> Experiment:
+    """Read and check an experiment file; raise :class:`InstapError` on any problem.
+
+    ``announce`` is told, before the import, which file of model code ``model:`` imports
+    (importing a module runs its code), unless it is already imported.
+    """
     path = Path(path)
-    raw = _read(path)
+    raw, where = _read(path)
     try:
         f = ExperimentFile.model_validate(raw)
     except ValidationError as err:
-        raise InstapError(_pydantic_message(path, err)) from None
+        raise InstapError(_pydantic_message(where, err)) from None
     d = f.design
+    at_n = where("design", "n")
     if d.method == "sobol" and (d.n < 4 or d.n & (d.n - 1)):
-        raise InstapError(f"{path}: field 'design.n' = {d.n}: Sobol needs a power of 2 "
+        raise InstapError(f"{at_n}: field 'design.n' = {d.n}: Sobol needs a power of 2 "
                           "(at least 4), e.g. 256, 512, 1024")
+    if d.method in ("ofat", "factorial") and d.n > MAX_GRID_N:
+        raise InstapError(f"{at_n}: field 'design.n' = {d.n} is not allowed; allowed: at "
+                          f"most {MAX_GRID_N} values per factor for a {d.method} design")
     if d.method == "morris" and d.num_levels % 2:
-        raise InstapError(f"{path}: field 'design.num_levels' = {d.num_levels}: must be even")
+        raise InstapError(f"{where('design', 'num_levels')}: field 'design.num_levels' = "
+                          f"{d.num_levels}: must be even")
     if d.second_order and d.method != "sobol":
-        raise InstapError(f"{path}: field 'design.second_order' applies only to sobol")
+        raise InstapError(f"{where('design', 'second_order')}: field 'design.second_order' "
+                          "applies only to sobol")
     is_instap = f.model == INSTAP_MODEL
     outputs = tuple(f.outputs) or (DEFAULT_INSTAP_OUTPUTS if is_instap else ())
     clash = (set(outputs) & set(f.factors)) | (set(outputs) & RESERVED_COLUMNS)
     if clash:
-        raise InstapError(f"{path}: outputs: {sorted(clash)[0]!r} is also a factor or a "
-                          "reserved column name")
+        raise InstapError(f"{where('outputs')}: outputs: {sorted(clash)[0]!r} is also a "
+                          "factor or a reserved column name")
     extra_paths = (str(path.parent.resolve()),)
+    if announce is not None:
+        _announce_imports(path, f, extra_paths, announce)
     try:
         target = Target(RunSpec(model=f.model, model_scenario=f.model_scenario,
                                 extra_paths=extra_paths))
@@ -248,12 +372,13 @@ def load_experiment(path: str | Path) -> Experiment:
     if target.kind == "mesa" and f.steps is None:
         raise InstapError(f"{path}: field 'steps' is required for a Mesa model other than "
                           f"{INSTAP_MODEL}")
-    base, scenario_params = _base(path, f, target)
+    base, scenario_params = _base(where, f, target)
     names = target.parameter_names()
-    factors = [_factor(path, name, body, target, names) for name, body in f.factors.items()]
+    factors = [_factor(where, name, body, target, names) for name, body in f.factors.items()]
     fixed_clash = set(f.fixed) & set(f.factors)
     if fixed_clash:
-        raise InstapError(f"{path}: {sorted(fixed_clash)[0]!r} is both fixed and a factor")
+        key = sorted(fixed_clash)[0]
+        raise InstapError(f"{where('fixed', key)}: {key!r} is both fixed and a factor")
     spec = RunSpec(model=f.model, model_scenario=f.model_scenario, steps=f.steps,
                    outputs=outputs, base=base, extra_paths=extra_paths)
     return Experiment(path=path, raw=raw, file=f, factors=factors, spec=spec,

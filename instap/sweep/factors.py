@@ -28,6 +28,24 @@ class Factor:
     clip: tuple[float, float] | None = None
     integer: bool = False
 
+    def problem(self) -> str | None:
+        """What makes this factor unusable (a sweep manifest's record of it was edited or
+        damaged), or None: the fields its kind needs, finite, in order."""
+        def finite(*values: float | None) -> bool:
+            return all(v is not None and math.isfinite(v) for v in values)
+
+        if self.kind == "levels":
+            return None if len(self.levels) >= 2 else "needs at least 2 levels"
+        if self.kind == "uniform":
+            ok = finite(self.low, self.high) and self.low < self.high  # type: ignore[operator]
+            return None if ok else "needs finite low < high"
+        if self.kind == "normal":
+            ok = finite(self.mean, self.sd) and self.sd > 0  # type: ignore[operator]
+            if ok and self.clip is not None:
+                ok = len(self.clip) == 2 and finite(*self.clip) and self.clip[0] < self.clip[1]
+            return None if ok else "needs a finite mean, a positive sd and low < high clip"
+        return f"unknown kind {self.kind!r}"
+
     def from_unit(self, u: np.ndarray) -> list[Any]:
         """Map unit-interval samples to model values (a list of Python scalars)."""
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from instap.errors import InstapError
-from instap.sweep.design import Design, count_points
+from instap.sweep.design import MAX_RUNS, Design, count_points
 from instap.sweep.experiment import Experiment, suggest
 from instap.sweep.targets import Target
 
@@ -80,7 +80,7 @@ def _attr_output(target: Target, name: str, exp: Experiment) -> bool:
 def chunk_size(n_runs: int, seconds_per_run: float, workers: int) -> int:
     """Runs per chunk: about a second of work, but at least a few chunks per worker."""
     by_time = math.ceil(TARGET_CHUNK_SECONDS / max(seconds_per_run, 1e-6))
-    by_balance = math.ceil(n_runs / (max(workers, 1) * CHUNKS_PER_WORKER))
+    by_balance = -(-n_runs // (max(workers, 1) * CHUNKS_PER_WORKER))  # exact for any size
     return max(1, min(by_time, by_balance))
 
 
@@ -102,7 +102,7 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
     runs = points * reps
     size = chunk_size(runs, pilot_result.seconds_per_run, workers)
     wall = STARTUP_SECONDS[executor] + runs * pilot_result.seconds_per_run / max(workers, 1)
-    return "\n".join([
+    lines = [
         f"experiment: {exp.name} ({exp.path})",
         f"model: {exp.spec.model}; design: {exp.method}, {d} factors",
         f"design points: {points} ({formula})",
@@ -112,7 +112,12 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
         f"pilot: {pilot_result.runs} runs, {pilot_result.seconds_per_run * 1000:.1f} ms per run",
         f"chunks: {math.ceil(runs / size)} of {size} runs; workers: {workers} ({executor})",
         f"estimated wall time: {_duration(wall)}",
-    ])
+    ]
+    if runs > MAX_RUNS:
+        lines.append(f"too large: {runs:,} runs is above the limit of {MAX_RUNS:,} runs per "
+                     "sweep, so `instap sweep` refuses it (the pilot timed a stand-in "
+                     "sample); lower design.n or replications")
+    return "\n".join(lines)
 
 
 def _duration(seconds: float) -> str:

@@ -3,26 +3,40 @@
 Each finished chunk becomes ``runs/chunk-XXXXX.parquet``, written to a temporary file and
 renamed, so a file either holds a whole chunk or does not exist. Its metadata carries the
 experiment fingerprint and the time the chunk took.
+
+Nothing reads a sweep folder without checking it first: :func:`load_manifest` refuses a
+``manifest.json`` that is not a sweep's (or was damaged or edited), and :func:`verify`
+checks that the chunk files hold every planned run exactly once, each chunk the runs of
+its index, with the manifest's fingerprint (:class:`Verification` says what is wrong and
+what ``--resume`` would repair).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from instap.errors import InstapError
 from instap.sweep.worker import ChunkResult
 
 META_FINGERPRINT = b"instap.fingerprint"
 META_ELAPSED = b"instap.elapsed_s"
 ID_COLUMNS = ("run_id", "point", "replication", "seed")
+CHUNK_NAME = re.compile(r"chunk-(\d{5,})\.parquet")
+MANIFEST = "manifest.json"
+RUN_FOLDER_FILES = ("summary.json", "timeseries.parquet")  # an `instap run` folder
 
 
 def runs_dir(folder: Path) -> Path:
@@ -118,8 +132,311 @@ def write_failures(folder: Path, factor_names: list[str]) -> int:
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """``DIR/manifest.json`` or None."""
-    path = folder / "manifest.json"
-    if not path.is_file():
+    """``DIR/manifest.json`` checked (:func:`load_manifest`), or None when there is none."""
+    if not (folder / MANIFEST).is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return load_manifest(folder)
+
+
+# ----------------------------------------------------------------------------- manifest
+class _Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class _FactorRecord(_Record):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    name: str = Field(min_length=1)
+    kind: Literal["uniform", "levels", "normal"]
+    low: float | None = None
+    high: float | None = None
+    levels: list[str | bool | int | float] = Field(default_factory=list)
+    mean: float | None = None
+    sd: float | None = None
+    clip: list[float] | None = Field(None, min_length=2, max_length=2)
+    integer: bool = False
+
+
+class _DesignRecord(_Record):
+    method: Literal["ofat", "factorial", "lhs", "morris", "sobol"]
+    n: int = Field(gt=0)
+    replications: int = Field(ge=1)
+    seed: int = Field(ge=0)
+    second_order: bool = False
+    num_levels: int = Field(4, ge=2)
+    conf_level: float = Field(0.95, gt=0, lt=1)
+    points: int = Field(ge=1)
+    runs: int = Field(ge=1)
+    factors: list[_FactorRecord] = Field(min_length=1)
+    baseline: dict[str, Any]
+
+
+class _ChunksRecord(_Record):
+    size: int = Field(ge=1)
+    count: int = Field(ge=1)
+
+
+class _ManifestRecord(_Record):
+    fingerprint: str = Field(min_length=1)
+    experiment_file: str
+    experiment: dict[str, Any]
+    model: str
+    base_parameters: dict[str, Any]
+    outputs: list[str] = Field(min_length=1)
+    design: _DesignRecord
+    chunks: _ChunksRecord
+
+
+def _damaged(folder: Path, what: str) -> InstapError:
+    return InstapError(f"{folder / MANIFEST}: {what}; not a sweep folder or damaged")
+
+
+def load_manifest(folder: Path) -> dict[str, Any]:
+    """``DIR/manifest.json`` of a sweep folder, checked: every field a sweep writes, of
+    the right type, consistent with itself (fingerprint, design counts, chunk count);
+    otherwise an :class:`InstapError` ``DIR/manifest.json: ...; not a sweep folder or
+    damaged``."""
+    path = folder / MANIFEST
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstapError(f"{folder}: no {MANIFEST}; not an `instap sweep` folder") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise _damaged(folder, f"cannot be read ({getattr(err, 'strerror', None) or err})"
+                       ) from None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise _damaged(folder, f"not valid JSON ({str(err).splitlines()[0][:80]})") from None
+    if not isinstance(data, dict):
+        raise _damaged(folder, f"holds a JSON {type(data).__name__}, not an object")
+    try:
+        record = _ManifestRecord.model_validate(data)
+    except ValidationError as err:
+        e = err.errors()[0]
+        loc = ".".join(str(p) for p in e["loc"])
+        what = "is missing" if e["type"] == "missing" else f"= {_short(e.get('input'))}: " \
+            f"{e['msg']}"
+        more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 \
+            else ""
+        raise _damaged(folder, f"field {loc!r} {what}{more}") from None
+    _check_consistent(folder, data, record)
+    return data
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + "..."
+
+
+def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) -> None:
+    """The manifest agrees with itself: fingerprint of its experiment, design counts,
+    chunk count, factors usable."""
+    from instap.sweep.design import MAX_RUNS, count_points
+    from instap.sweep.experiment import experiment_fingerprint
+
+    if experiment_fingerprint(m.experiment, m.base_parameters) != m.fingerprint:
+        raise _damaged(folder, f"fingerprint {m.fingerprint!r} does not match its experiment "
+                       "and base parameters (edited?)")
+    d = m.design
+    raw = m.experiment
+    raw_design: dict[str, Any] = raw["design"] if isinstance(raw.get("design"), dict) else {}
+    expected = {"method": raw_design.get("method"), "n": raw_design.get("n"),
+                "replications": raw.get("replications", 1), "seed": raw.get("seed"),
+                "second_order": raw_design.get("second_order", False),
+                "num_levels": raw_design.get("num_levels", 4),
+                "factors": list(raw.get("factors") or {})}
+    actual = {"method": d.method, "n": d.n, "replications": d.replications, "seed": d.seed,
+              "second_order": d.second_order, "num_levels": d.num_levels,
+              "factors": [f.name for f in d.factors]}
+    for key, value in expected.items():
+        if actual[key] != value:
+            raise _damaged(folder, f"design.{key} = {_short(actual[key])} differs from its "
+                           f"experiment's {_short(value)} (edited?)")
+    factors = factors_of(data)
+    for f in factors:
+        problem = f.problem()
+        if problem:
+            raise _damaged(folder, f"design factor {f.name!r} {problem}")
+    points = count_points(d.method, factors, d.n, d.second_order)
+    if d.points != points or d.runs != points * d.replications:
+        raise _damaged(folder, f"design.points = {d.points} and design.runs = {d.runs} do "
+                       f"not match its design ({points} points, "
+                       f"{points * d.replications} runs)")
+    if d.runs > MAX_RUNS:
+        raise _damaged(folder, f"design.runs = {d.runs} is above the limit of {MAX_RUNS}")
+    if m.chunks.count != math.ceil(d.runs / m.chunks.size):
+        raise _damaged(folder, f"chunks.count = {m.chunks.count} does not match "
+                       f"{d.runs} runs in chunks of {m.chunks.size}")
+    missing = set(m.outputs) & {"run_id", "point", "replication", "seed", "error"}
+    if missing:
+        raise _damaged(folder, f"outputs name the column {sorted(missing)[0]!r}")
+
+
+def factors_of(manifest: dict[str, Any]) -> list[Any]:
+    """The design's factors recorded in a (checked) manifest."""
+    from instap.sweep.factors import Factor
+
+    factors = []
+    for f in manifest["design"]["factors"]:
+        f = dict(f)
+        f["levels"] = tuple(f.get("levels", ()))
+        f["clip"] = tuple(f["clip"]) if f.get("clip") else None
+        factors.append(Factor(**f))
+    return factors
+
+
+def is_run_folder(folder: Path) -> bool:
+    """Whether ``folder`` looks like an ``instap run`` result folder."""
+    return any((folder / name).exists() for name in RUN_FOLDER_FILES)
+
+
+# ----------------------------------------------------------------------------- checking
+@dataclass
+class Verification:
+    """What the chunk files of a sweep folder hold, against the plan.
+
+    ``ok``: planned chunk indices whose file is whole and right. ``redo``: planned chunk
+    index -> what is wrong with its file (damaged, another experiment's, the wrong runs).
+    ``stray``: chunk files not in the plan. ``missing`` / ``duplicated``: run ids stored
+    nowhere / more than once (over every readable file of this experiment).
+    """
+
+    count: int
+    ok: list[int] = field(default_factory=list)
+    redo: dict[int, str] = field(default_factory=dict)
+    stray: dict[Path, str] = field(default_factory=dict)
+    missing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    duplicated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Every planned run stored exactly once, in its own chunk, and nothing else."""
+        return not (self.redo or self.stray or len(self.missing) or len(self.duplicated))
+
+    @property
+    def damaged(self) -> bool:
+        """Something beyond runs not yet written (what an interrupted sweep leaves)."""
+        return bool(self.stray or len(self.duplicated) or any(
+            not reason.startswith("missing") for reason in self.redo.values()))
+
+    def text(self, limit: int = 4) -> str:
+        """The problems in one line (the first ``limit``), then the missing runs."""
+        parts = self.problems[:limit]
+        if len(self.problems) > limit:
+            parts.append(f"{len(self.problems) - limit} more chunk files have problems")
+        if len(self.missing):
+            verb = "is" if len(self.missing) == 1 else "are"
+            parts.append(f"{_ranges(self.missing, 'run', 'runs')} {verb} missing")
+        elif len(self.duplicated) and not any("also holds" in p for p in parts):
+            parts.append(f"{_ranges(self.duplicated, 'run', 'runs')} are stored more than "
+                         "once")
+        return "; ".join(parts)
+
+
+def _ranges(ids: np.ndarray, one: str = "", many: str = "", limit: int = 3) -> str:
+    """``runs 60-79, 100-119 and 3 more ranges`` of sorted distinct ids."""
+    ids = np.unique(np.asarray(ids, dtype=np.int64))
+    if not len(ids):
+        return f"no {many}".strip()
+    breaks = np.flatnonzero(np.diff(ids) != 1)
+    starts = np.r_[ids[0], ids[breaks + 1]]
+    ends = np.r_[ids[breaks], ids[-1]]
+    spans = [f"{a}" if a == b else f"{a}-{b}" for a, b in zip(starts, ends, strict=True)]
+    text = ", ".join(spans[:limit])
+    if len(spans) > limit:
+        text += f" and {len(spans) - limit} more ranges"
+    noun = one if len(ids) == 1 else many
+    return f"{noun} {text}".strip()
+
+
+def _read_ids(path: Path, fingerprint: str, columns: list[str], replications: int
+              ) -> tuple[np.ndarray | None, str | None]:
+    """Run ids of a chunk file and what is wrong with it (None when it reads whole)."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return None, "is empty (0 bytes)"
+        meta = pq.read_schema(path).metadata or {}
+        if meta.get(META_FINGERPRINT) != fingerprint.encode():
+            return None, "belongs to another experiment (its fingerprint differs)"
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException, ValueError):
+        return None, "is damaged (truncated, or not a parquet file)"
+    absent = [c for c in columns if c not in table.column_names]
+    if absent:
+        return None, f"lacks the column {absent[0]!r}"
+    try:
+        ids = table.column("run_id").to_numpy()
+        point = table.column("point").to_numpy()
+        rep = table.column("replication").to_numpy()
+    except (pa.ArrowException, ValueError):
+        return None, "has empty run ids"
+    if ids.dtype.kind != "i":
+        return None, "has run ids that are not whole numbers"
+    if not (np.array_equal(point, ids // replications)
+            and np.array_equal(rep, ids % replications)):
+        return ids, "has points or replications that do not match its run ids"
+    return ids, None
+
+
+def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
+    """Check the chunk files of ``folder`` against its (checked) manifest."""
+    d, chunks = manifest["design"], manifest["chunks"]
+    n_runs, size, count = int(d["runs"]), int(chunks["size"]), int(chunks["count"])
+    fingerprint = manifest["fingerprint"]
+    columns = [*ID_COLUMNS, *(f["name"] for f in d["factors"]), *manifest["outputs"], "error"]
+    result = Verification(count)
+    coverage = np.zeros(n_runs, dtype=np.int64)
+    held: list[tuple[Path, np.ndarray]] = []
+    planned: dict[int, tuple[Path, np.ndarray | None, str | None]] = {}
+    for path in sorted(runs_dir(folder).glob("chunk-*.parquet")):
+        match = CHUNK_NAME.fullmatch(path.name)
+        index = int(match[1]) if match else None
+        if index is not None and chunk_path(folder, index).name != path.name:
+            index = None  # chunk-000001.parquet: not the name of chunk 1
+        ids, problem = _read_ids(path, fingerprint, columns, int(d["replications"]))
+        if ids is not None:
+            inside = ids[(ids >= 0) & (ids < n_runs)]
+            np.add.at(coverage, inside, 1)
+            held.append((path, ids))
+            if len(inside) < len(ids):
+                problem = problem or f"holds run ids outside the plan (0-{n_runs - 1})"
+        if index is None or index >= count:
+            text = f"{path.name} is not part of the plan (chunk-00000 to chunk-{count - 1:05d})"
+            if problem:
+                text += f" and {problem}"
+            elif ids is not None:
+                text += f" and holds {_ranges(ids, 'run', 'runs')}"
+            result.stray[path] = text
+        else:
+            planned[index] = (path, ids, problem)
+    for index in range(count):
+        if index not in planned:
+            result.redo[index] = "missing"
+            continue
+        path, ids, problem = planned[index]
+        lo, hi = index * size, min((index + 1) * size, n_runs)
+        if problem is None and ids is not None and not np.array_equal(ids, np.arange(lo, hi)):
+            problem = f"holds {_ranges(ids, 'run', 'runs')} instead of {lo}-{hi - 1}"
+        if problem is None:
+            result.ok.append(index)
+        else:
+            result.redo[index] = problem
+            result.problems.append(f"{path.name} {problem}{_shared(path, ids, held)}")
+    for path, reason in result.stray.items():
+        ids = next((i for p, i in held if p == path), None)
+        result.problems.append(f"{reason}{_shared(path, ids, held)}")
+    result.missing = np.flatnonzero(coverage == 0)
+    result.duplicated = np.flatnonzero(coverage > 1)
+    return result
+
+
+def _shared(path: Path, ids: np.ndarray | None, held: list[tuple[Path, np.ndarray]]) -> str:
+    """``, which chunk-00003.parquet also holds`` for the files sharing runs with ``path``."""
+    if ids is None or not len(ids):
+        return ""
+    others = [p.name for p, other in held if p != path and len(np.intersect1d(ids, other))]
+    if not others:
+        return ""
+    return f", which {' and '.join(others[:2])} also hold{'s' if len(others) == 1 else ''}"

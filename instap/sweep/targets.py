@@ -54,6 +54,35 @@ def import_object(ref: str, what: str = "model") -> Any:
     return obj
 
 
+def module_file(ref: str, extra_paths: tuple[str, ...] = ()) -> tuple[str, str | None] | None:
+    """``(module, file)`` that importing ``module:name`` would run, found without running
+    anything (``file`` is None when it cannot be found, so the import will fail); None when
+    the module is already imported, so importing it runs no new code."""
+    module_name = ref.partition(":")[0]
+    if not module_name or module_name in sys.modules:
+        return None
+    from importlib.machinery import PathFinder
+
+    search: list[str] | None = [*extra_paths, *sys.path]
+    origin: str | None = None
+    parts = module_name.split(".")
+    for i in range(len(parts)):
+        name = ".".join(parts[: i + 1])
+        loaded = sys.modules.get(name)
+        if loaded is not None:
+            search, origin = list(getattr(loaded, "__path__", []) or []), None
+            continue
+        try:
+            spec = PathFinder.find_spec(name, search)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            return module_name, None
+        origin = spec.origin if spec.has_location else None
+        search = list(spec.submodule_search_locations or [])
+    return module_name, origin
+
+
 def _is_mesa_model(obj: Any) -> bool:
     from mesa import Model
     return inspect.isclass(obj) and issubclass(obj, Model)
