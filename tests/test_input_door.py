@@ -375,3 +375,20 @@ def test_names_people_write_are_fine(tmp_path: Path) -> None:
 def test_the_schema_says_what_a_name_may_be() -> None:
     name = json.dumps(scenario_json_schema()["properties"]["name"])
     assert f'"maxLength": {MAX_NAME_LENGTH}' in name and '"pattern"' in name
+
+
+def test_scenario_reference_serves_an_experiments_scenario_field(tmp_path: Path) -> None:
+    """The check ``extends:`` uses, applied the way an experiment names its scenario."""
+    from instap.scenario import scenario_reference
+
+    experiment = write(tmp_path, "project/experiments/e.yaml", "name: e\n")
+    write(tmp_path, "project/scenarios/base.yaml", "name: base\n")
+    found = scenario_reference("../scenarios/base.yaml", experiment, experiment, "e.yaml",
+                               "field 'scenario'")
+    assert found.resolve() == (tmp_path / "project/scenarios/base.yaml").resolve()
+    with pytest.raises(InstapError, match="field 'scenario' = '/etc/passwd' is not allowed"):
+        scenario_reference("/etc/passwd", experiment, experiment, "e.yaml", "field 'scenario'")
+    write(tmp_path, "other/s.yaml", "name: s\n")
+    with pytest.raises(InstapError, match="outside the allowed folders"):
+        scenario_reference("../../other/s.yaml", experiment, experiment, "e.yaml",
+                           "field 'scenario'")
