@@ -324,6 +324,9 @@ def output_lock(final: Path, option: str = "--out", empty: bool = True) -> Itera
         _remove_empty(created)
         raise InstapError(f"{option} {final}: cannot create the folder "
                           f"({err.strerror or err})") from None
+    except BaseException:  # Ctrl-C or SIGTERM while taking it
+        _remove_empty(created)
+        raise
     if fd is None:
         raise InstapError(f"{option} {final}: another instap command{_holder(lock)} is "
                           "writing this folder; wait for it to finish or choose another "
