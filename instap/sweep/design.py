@@ -167,5 +167,13 @@ def count_points(method: str, factors: list[Factor], n: int, second_order: bool)
     if method == "lhs":
         return n
     if method == "factorial":
-        return math.prod(len(_unit_grid(f, n)) for f in factors)
-    return 1 + sum(len(_unit_grid(f, n)) for f in factors)
+        return math.prod(grid_size(f, n) for f in factors)
+    return 1 + sum(grid_size(f, n) for f in factors)
+
+
+def grid_size(f: Factor, n: int) -> int:
+    """Values of factor ``f`` on a grid design of ``n`` per factor (only an integer
+    factor's grid is laid out, to drop repeated whole numbers)."""
+    if f.kind == "levels":
+        return len(f.levels)
+    return len(_unit_grid(f, n)) if f.integer else n

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from instap.errors import InstapError
-from instap.sweep.design import MAX_RUNS, Design, count_points
+from instap.sweep.design import MAX_RUNS, Design, count_points, grid_size
 from instap.sweep.experiment import Experiment, suggest
 from instap.sweep.targets import Target
 
@@ -90,15 +90,17 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
     f = exp.file
     d, n, reps = len(exp.factors), f.design.n, f.replications
     points = count_points(exp.method, exp.factors, n, f.design.second_order)
-    formula = {
-        "sobol": f"N(2D+2) = {n}*(2*{d}+2)" if f.design.second_order else
-        f"N(D+2) = {n}*({d}+2)",
-        "morris": f"(D+1)*trajectories = ({d}+1)*{n}",
-        "lhs": f"n = {n}",
-        "factorial": "product of levels = " + "*".join(
-            str(count_points("ofat", [fa], n, False) - 1) for fa in exp.factors),
-        "ofat": f"1 baseline + points per factor = 1 + {points - 1}",
-    }[exp.method]
+    if exp.method == "sobol":
+        formula = f"N(2D+2) = {n}*(2*{d}+2)" if f.design.second_order else \
+            f"N(D+2) = {n}*({d}+2)"
+    elif exp.method == "morris":
+        formula = f"(D+1)*trajectories = ({d}+1)*{n}"
+    elif exp.method == "lhs":
+        formula = f"n = {n}"
+    elif exp.method == "factorial":
+        formula = "product of levels = " + "*".join(str(grid_size(fa, n)) for fa in exp.factors)
+    else:
+        formula = f"1 baseline + points per factor = 1 + {points - 1}"
     runs = points * reps
     size = chunk_size(runs, pilot_result.seconds_per_run, workers)
     wall = STARTUP_SECONDS[executor] + runs * pilot_result.seconds_per_run / max(workers, 1)
