@@ -93,7 +93,13 @@ HUGE_INT = "1" + "0" * 400
      7, "factors.x1.mean", "nan"),
     (OTHER + "fixed: {x2: .nan}\nfactors:\n  x1: {low: 0, high: 1}\n", 6, "fixed.x2", "nan"),
     (OTHER + "factors:\n  x1: {levels: [1, [2, 3]]}\n  x2: {low: 0, high: 1}\n", 7,
-     "factors.x1.levels", "[2, 3]"),
+     "factors.x1.levels", "levels of one kind"),
+    (OTHER + "factors:\n  x1: {levels: [[1, 'a'], [2]]}\n  x2: {low: 0, high: 1}\n", 7,
+     "factors.x1.levels", "levels of one kind"),
+    (OTHER + "factors:\n  x1: {levels: [[1, .nan], [2]]}\n  x2: {low: 0, high: 1}\n", 7,
+     "factors.x1.levels[1]", "nan"),
+    (OTHER + "factors:\n  x1: {levels: [1, null]}\n  x2: {low: 0, high: 1}\n", 7,
+     "factors.x1.levels", "None"),
     (INSTAP + "factors:\n  role_clarity: {levels: [.nan, 0.5]}\n", 9,
      "factors.role_clarity.levels", "nan"),
     (INSTAP + "factors:\n  pilot_length_months: {low: 12, high: .inf}\n", 9,
@@ -128,9 +134,10 @@ def test_nan_levels_are_refused_by_the_command_and_nothing_is_written(in_tmp_cwd
 
 def test_good_levels_of_other_models_still_load(tmp_path):
     path = _write(tmp_path, OTHER + "factors:\n  x1: {levels: [0, 0.5, 1]}\n"
-                  "  x2: {levels: [-1, 1]}\n")
+                  "  x2: {levels: [[1, 2], [3]]}\n")
     exp = load_experiment(path)
     assert exp.factors[0].levels == (0, 0.5, 1)
+    assert exp.factors[1].levels == ([1, 2], [3])
 
 
 # ----------------------------------------------------------------------- 2. huge designs

@@ -272,6 +272,7 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
                               f"`{_resume_command(experiment, out)}` to repair")
         failed = store.write_failures(out, names)
         _end_invocation(invocation, "complete", t0, progress)
+        invocation["workers"] = getattr(runner, "workers", 0) or workers
         _finish(out, manifest, design, time.perf_counter() - t0,
                 getattr(runner, "workers", workers), len(todo), failed,
                 resumed=previous is not None and len(todo) < n_chunks)

@@ -182,10 +182,28 @@ def check_other_value(value: Any, where: str, label: str, nested: bool = False) 
 
 
 def _levels_kind(values: list[Any]) -> str | None:
-    """``number``, ``text`` or ``true/false`` when all levels are of one kind."""
+    """``number``, ``text``, ``true/false`` or ``list`` when all levels are of one kind
+    and can be stored in one column of the run table."""
     kinds = {"true/false" if isinstance(v, bool) else "text" if isinstance(v, str)
-             else "number" for v in values}
-    return kinds.pop() if len(kinds) == 1 else None
+             else "list" if isinstance(v, list) else "number" for v in values}
+    if len(kinds) != 1:
+        return None
+    import pyarrow as pa
+
+    try:
+        pa.array(values)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        return None
+    return kinds.pop()
+
+
+def _level(value: Any, where: str, label: str) -> Any:
+    """One level of a factor of another model: a number, text, true/false or a list of
+    them (checked as :func:`check_other_value` does)."""
+    if value is None or isinstance(value, dict):
+        raise InstapError(f"{where}: {label} = {_show(value)} is not allowed; allowed: a "
+                          "number, a text, true/false or a list")
+    return check_other_value(value, where, label, nested=isinstance(value, list))
 
 
 def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
@@ -214,6 +232,8 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
     def check(value: Any, key: str, *item: int) -> Any:
         place = where("factors", name, key, *item)
         if param is None:
+            if key == "levels":
+                return _level(value, place, f"{field}.{key}")
             return check_other_value(value, place, f"{field}.{key}")
         return check_value(name, value, place, f"{field}.{key}")
 
@@ -228,8 +248,8 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
         levels = [check(v, "levels", i) for i, v in enumerate(levels)]
         if _levels_kind(levels) is None:
             raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
-                              f"{_show(levels)}: mixes numbers, texts and true/false; "
-                              "allowed: levels of one kind")
+                              f"{_show(levels)} is not allowed; allowed: levels of one "
+                              "kind (numbers, texts, true/false or lists of the same kind)")
         if len(set(map(repr, levels))) != len(levels):
             raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
                               f"{_show(levels)}: values must be distinct")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from instap.provenance import write_text
 from instap.sweep.analysis import Analysis
 
 
@@ -59,5 +60,5 @@ def write_report(folder: Path, manifest: dict[str, Any], a: Analysis,
                                             "git": manifest.get("git_commit"),
                                             **t}.items())) + "</pre></body></html>")
     path = folder / "report.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    write_text("\n".join(parts), path)
     return path

@@ -73,18 +73,6 @@ def write_chunk(folder: Path, result: ChunkResult, outputs: list[str],
     return path
 
 
-def chunk_ok(path: Path, run_ids: range, fingerprint: str) -> bool:
-    """Whether a chunk file is complete and belongs to this experiment and chunk."""
-    try:
-        meta = pq.read_schema(path).metadata or {}
-        if meta.get(META_FINGERPRINT) != fingerprint.encode():
-            return False
-        ids = pq.read_table(path, columns=["run_id"]).column("run_id").to_numpy()
-    except (OSError, pa.ArrowException, KeyError):
-        return False
-    return np.array_equal(ids, np.arange(run_ids.start, run_ids.stop))
-
-
 def chunk_stats(path: Path) -> tuple[int, int, float]:
     """(runs, failed runs, elapsed seconds) of a chunk file, reading little."""
     meta = pq.read_schema(path).metadata or {}
@@ -94,7 +82,7 @@ def chunk_stats(path: Path) -> tuple[int, int, float]:
 
 
 def chunk_files(folder: Path) -> list[Path]:
-    """Chunk files in index order."""
+    """Chunk files in index order (every ``chunk-*.parquet``: :func:`verify` first)."""
     return sorted(runs_dir(folder).glob("chunk-*.parquet"))
 
 
@@ -131,13 +119,6 @@ def write_failures(folder: Path, factor_names: list[str]) -> int:
     return len(failures)
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """``DIR/manifest.json`` checked (:func:`load_manifest`), or None when there is none."""
-    if not (folder / MANIFEST).is_file():
-        return None
-    return load_manifest(folder)
-
-
 # ----------------------------------------------------------------------------- manifest
 class _Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="allow")
@@ -149,7 +130,7 @@ class _FactorRecord(_Record):
     kind: Literal["uniform", "levels", "normal"]
     low: float | None = None
     high: float | None = None
-    levels: list[str | bool | int | float] = Field(default_factory=list)
+    levels: list[Any] = Field(default_factory=list)
     mean: float | None = None
     sd: float | None = None
     clip: list[float] | None = Field(None, min_length=2, max_length=2)
@@ -181,7 +162,7 @@ class _ManifestRecord(_Record):
     experiment: dict[str, Any]
     model: str
     base_parameters: dict[str, Any]
-    outputs: list[str] = Field(min_length=1)
+    outputs: list[str]
     design: _DesignRecord
     chunks: _ChunksRecord
 
@@ -231,7 +212,7 @@ def _short(value: Any) -> str:
 def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) -> None:
     """The manifest agrees with itself: fingerprint of its experiment, design counts,
     chunk count, factors usable."""
-    from instap.sweep.design import MAX_RUNS, count_points
+    from instap.sweep.design import MAX_GRID_N, MAX_RUNS, count_points
     from instap.sweep.experiment import experiment_fingerprint
 
     if experiment_fingerprint(m.experiment, m.base_parameters) != m.fingerprint:
@@ -257,6 +238,8 @@ def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) ->
         problem = f.problem()
         if problem:
             raise _damaged(folder, f"design factor {f.name!r} {problem}")
+    if d.method in ("ofat", "factorial") and d.n > MAX_GRID_N:
+        raise _damaged(folder, f"design.n = {d.n} is above the limit of {MAX_GRID_N}")
     points = count_points(d.method, factors, d.n, d.second_order)
     if d.points != points or d.runs != points * d.replications:
         raise _damaged(folder, f"design.points = {d.points} and design.runs = {d.runs} do "
