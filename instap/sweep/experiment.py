@@ -300,7 +300,7 @@ def _base(where: _Where, f: ExperimentFile, target: Target
     """Resolved base parameters (scenario + fixed + steps) and the scenario parameters."""
     path = where.path
     if target.kind != "instap":
-        if f.scenario:
+        if f.scenario is not None:
             raise InstapError(f"{where('scenario')}: field 'scenario' only applies to the "
                               f"Instapeconomie model ({INSTAP_MODEL}); use 'fixed' for "
                               f"{f.model}")
@@ -315,12 +315,13 @@ def _base(where: _Where, f: ExperimentFile, target: Target
         return fixed, None
     from sim import DEFAULTS, PARAMETERS
     scenario_params: dict[str, Any] = dict(DEFAULTS)
-    if f.scenario:
-        from instap.scenario import load_scenario
-        scen_path = (path.parent / f.scenario).resolve()
-        if not scen_path.is_file():
-            raise InstapError(f"{where('scenario')}: field 'scenario' = {f.scenario!r}: no "
-                              f"such file {scen_path}")
+    if f.scenario is not None:
+        from instap.scenario import load_scenario, scenario_reference
+
+        # the same confinement as a scenario's extends: (its folder tree or the shipped
+        # scenarios), checked before anything is read
+        scen_path = scenario_reference(f.scenario, path, path, where("scenario"),
+                                       "field 'scenario'")
         scenario_params = dict(load_scenario(scen_path).params)
     base = dict(scenario_params)
     for key, value in f.fixed.items():
