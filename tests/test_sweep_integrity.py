@@ -467,3 +467,32 @@ def test_the_model_file_is_named_before_it_is_imported(tmp_path, capsys):
     note = f"instap sweep: importing model code from {module}"
     assert note in err and err.index(note) < err.index("MODEL CODE RUNS")
     assert err.count("importing model code") == 1
+
+
+# ----------------------------------------------------------------------- paths
+@pytest.mark.parametrize(("scenario", "says"), [
+    ("/etc/passwd", "field 'scenario' = '/etc/passwd' is not allowed"),
+    ("../../../../../../etc/shadow.yaml", "outside the allowed folders"),
+    ("''", "field 'scenario' must name a scenario file"),
+])
+def test_the_experiments_scenario_stays_where_it_belongs(tmp_path, scenario, says):
+    path = _write(tmp_path / "p" / "experiments",
+                  f"name: e\nseed: 1\nscenario: {scenario}\ndesign: {{method: lhs, n: 4}}\n"
+                  "factors:\n  role_clarity: {low: 0.2, high: 0.9}\n")
+    with pytest.raises(InstapError) as err:
+        load_experiment(path)
+    assert str(err.value).startswith(f"{path}, line 3: ") and says in str(err.value)
+    assert "root:" not in str(err.value)
+
+
+def test_a_second_command_on_the_same_sweep_folder_fails_at_once(tmp_path, capsys,
+                                                                 monkeypatch):
+    from instap.provenance import output_lock
+
+    exp = experiment(tmp_path / "e", **LINEAR)
+    out = tmp_path / "o"
+    monkeypatch.setattr(sweep_cmd, "pilot", _no_pilot)
+    with output_lock(out, empty=False):  # as another `instap sweep` would hold it
+        refused(["sweep", exp, "--out", out, "-j", "1"], capsys,
+                f"--out {out}: another instap command", "is writing this folder")
+    assert not out.exists()

@@ -23,7 +23,7 @@ import typer
 
 from instap.errors import InstapError, Interrupted
 from instap.execution import default_jobs, start_server
-from instap.provenance import git_commit, package_versions, safe_name, write_json
+from instap.provenance import git_commit, output_lock, package_versions, safe_name, write_json
 from instap.sweep import store
 from instap.sweep.design import MAX_RUNS, Design, build_design, count_points, sample_design
 from instap.sweep.experiment import Experiment, load_experiment
@@ -213,6 +213,15 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
                           "(`instap sweep --plan` counts them)")
     out = out or Path("results") / "sweeps" / safe_name(exp.name, "experiment")
     _check_out(out)
+    # One command at a time on a sweep folder: a second one fails at once.
+    with output_lock(out, empty=False):
+        _run(exp, experiment, out, jobs, workers, executor, scheduler, resume)
+
+
+def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers: int,
+         executor: str, scheduler: str | None, resume: bool) -> None:
+    """Run the sweep into ``out`` (checked and locked), resuming and repairing it if
+    asked; then verify, analyse and report."""
     previous = _prepare_folder(out, exp, resume)
     checked = store.verify(out, previous) if previous else None
     design = _design(exp)
