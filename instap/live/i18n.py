@@ -35,6 +35,16 @@ TEXT: dict[str, dict[str, str]] = {
                      "nl": "Einde van de looptijd: druk op Reset om opnieuw te beginnen."},
     "render_time": {"en": "plots drawn in {ms:.0f} ms", "nl": "grafieken getekend in {ms:.0f} ms"},
     "error": {"en": "Something went wrong", "nl": "Er ging iets mis"},
+    "scenario_unreadable": {
+        "en": "cannot be loaded ({kind}); the terminal running instap live has the details",
+        "nl": "kan niet worden geladen ({kind}); details staan in het venster waarin instap "
+              "live draait"},
+    "scenario_elsewhere": {
+        "en": "cannot be loaded: the problem is in {name}, which is not a scenario of this "
+              "page; the terminal running instap live has the details",
+        "nl": "kan niet worden geladen: het probleem zit in {name}, geen scenario van deze "
+              "pagina; details staan in het venster waarin instap live draait"},
+    "more_problems": {"en": "(and {n} more)", "nl": "(en nog {n})"},
     "this_run": {"en": "Levers in this run", "nl": "Knoppen in deze run"},
     "on": {"en": "on", "nl": "aan"},
     "off": {"en": "off", "nl": "uit"},

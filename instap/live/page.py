@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ import solara
 from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
+from instap.errors import InstapError
 from instap.execution import DEFAULT_SEED
 from instap.live.figures import PLOT_NAMES, FigureSet
 from instap.live.i18n import choice_label, tr
@@ -116,13 +119,29 @@ class ScenarioChoice:
     path: Path | None  # None: the model defaults
 
 
+def scenario_folder(config: LiveConfig) -> Path:
+    """The one folder whose scenarios the page lists: ``INSTAP_LIVE_SCENARIO_DIR``, else the
+    command line scenario's folder, else :func:`default_scenario_dir`."""
+    return config.scenario_dir or (config.scenario.parent if config.scenario
+                                   else default_scenario_dir())
+
+
+def listed_scenarios(folder: Path) -> list[Path]:
+    """The ``*.yaml`` files directly in ``folder`` (not in its subfolders), leaving out
+    anything that is not a regular file or is a link to a file outside the folder."""
+    if not folder.is_dir():
+        return []
+    root = folder.resolve()
+    return [p for p in sorted(folder.glob("*.yaml"))
+            if p.is_file() and p.resolve().parent == root]
+
+
 def scenario_choices(config: LiveConfig) -> list[ScenarioChoice]:
-    """The picker's entries: every ``*.yaml`` in the scenario folder (plus the scenario
-    given on the command line if it lives elsewhere); the model defaults when there is
-    no scenario at all."""
-    folder = config.scenario_dir or (config.scenario.parent if config.scenario
-                                     else default_scenario_dir())
-    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    """The picker's entries, fixed when the page starts: every scenario of
+    :func:`scenario_folder` (plus the scenario given on the command line if it lives
+    elsewhere); the model defaults when there is no scenario at all. The page reads no
+    other file: a viewer picks one of these entries by its label, never by a path."""
+    paths = listed_scenarios(scenario_folder(config))
     if config.scenario is not None and config.scenario.resolve() not in {
             p.resolve() for p in paths}:
         paths.insert(0, config.scenario)
@@ -234,25 +253,78 @@ def start_label(config: LiveConfig, by_label: dict[str, ScenarioChoice]) -> str:
     return "baseline" if "baseline" in by_label else next(iter(by_label))
 
 
-def try_load(choice: ScenarioChoice) -> tuple[LoadedParams | None, str | None]:
-    """Load a picker entry; a broken file gives a message instead of an exception."""
+#: ``<file>[, line N]: <problem>``, the shape of every scenario-loading error.
+_LOCATED = re.compile(r"^(?P<file>[^:]+?\.ya?ml|[^:]*[/\\][^:]*?)(?P<line>, line \d+)?: "
+                      r"(?P<problem>.*)$")
+#: An absolute, home or ``./``/``../`` path inside a message: shown as its last part.
+_PATH = re.compile(r"(?<![\w.])(?:~|\.\.?)?/(?:[^\s'\",:;()/]+/)*(?P<name>[^\s'\",:;()/]*)")
+PAGE_ERROR_CHARS = 300  # longest error a viewer sees; the terminal gets the whole message
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def page_error(choice: ScenarioChoice, err: BaseException, folder: Path, lang: str) -> str:
+    """What a viewer sees when ``choice`` cannot be loaded: the file's name (never its
+    folder), the line and the problem, on one line. A problem in another file (a file it
+    extends) is spelled out only if that file is a scenario of the page's folder too;
+    otherwise, and for anything that is not a bad-input error, the page names the kind of
+    problem and leaves the details (maybe content of a file that is not a scenario) to the
+    terminal running ``instap live``."""
+    name = choice.path.name if choice.path is not None else tr("defaults", lang)
+    if not isinstance(err, InstapError):
+        return f"{name}: {tr('scenario_unreadable', lang, kind=type(err).__name__)}"
+    lines = [line for line in str(err).splitlines() if line.strip()] or [""]
+    located = _LOCATED.match(lines[0].strip())
+    where, problem = "", lines[0].strip()
+    if located is not None:
+        file = Path(located["file"])
+        line = located["line"] or ""
+        problem = located["problem"]
+        if choice.path is not None and _same_file(file, choice.path):
+            where = line
+        elif _same_file(file.parent, folder) and file.name.endswith((".yaml", ".yml")):
+            where = f" ({file.name}{line})"
+        else:
+            return f"{name}: {tr('scenario_elsewhere', lang, name=file.name)}"
+    problem = _PATH.sub(lambda m: m["name"] or "/", problem)
+    more = f" {tr('more_problems', lang, n=len(lines) - 1)}" if len(lines) > 1 else ""
+    text = f"{name}{where}: {problem}"
+    if len(text) > PAGE_ERROR_CHARS:
+        text = text[:PAGE_ERROR_CHARS - 1].rstrip() + "\u2026"
+    return text + more
+
+
+def try_load(choice: ScenarioChoice, folder: Path, lang: str = "en"
+             ) -> tuple[LoadedParams | None, str | None]:
+    """Load a picker entry; a broken file gives a message for the page (see
+    :func:`page_error`) instead of an exception, and the whole story on the terminal."""
     try:
         return load_params(choice.path), None
+    except InstapError as err:  # bad input: the terminal gets the full message
+        text = " | ".join(str(err).splitlines())
+        print(f"instap live: scenario not loaded: {text}", file=sys.stderr, flush=True)
+        return None, page_error(choice, err, folder, lang)
     except Exception as err:  # a broken file must not take the page down
         traceback.print_exc()
-        return None, f"{choice.label}: {err}"
+        return None, page_error(choice, err, folder, lang)
 
 
 @solara.component
 def LivePage(config: LiveConfig) -> None:
     """The whole page: scenario picker, then the workshop for the picked scenario."""
     lang = config.lang
+    folder = solara.use_memo(lambda: scenario_folder(config), [])
     choices = solara.use_memo(lambda: scenario_choices(config), [])
     by_label = {c.label or tr("defaults", lang): c for c in choices}
 
     def first() -> tuple[str, LoadedParams, str | None]:
         label = start_label(config, by_label)
-        loaded, err = try_load(by_label[label])
+        loaded, err = try_load(by_label[label], folder, lang)
         if loaded is None:  # start on the model defaults, and say why
             return tr("defaults", lang), load_params(None), err
         return label, loaded, None
@@ -260,18 +332,25 @@ def LivePage(config: LiveConfig) -> None:
     start = solara.use_memo(first, [])
     current = solara.use_reactive((start[0], start[1]))
     error = solara.use_reactive(start[2])
+    shown = solara.use_reactive(start[0])  # the picker's value: always the running scenario
 
     def pick(label: str) -> None:
-        choice = by_label.get(label, ScenarioChoice(label, None))
-        loaded, err = try_load(choice) if label in by_label else (load_params(None), None)
-        error.set(err)
+        if label == current.value[0]:
+            return
+        choice = by_label.get(label)
+        loaded, err = (None, None) if choice is None else try_load(choice, folder, lang)
+        if choice is not None:  # not an entry of the picker: nothing is read, nothing said
+            error.set(err)
         if loaded is not None:
             current.set((label, loaded))
+        else:  # the picker goes back to naming the scenario that runs
+            shown.set(current.value[0])
 
     label, loaded = current.value
+    values = list(by_label) if label in by_label else [label, *by_label]
     solara.Style(CSS)
     with solara.Sidebar(), solara.Card(tr("scenario", lang)):
-        solara.Select(tr("scenario", lang), values=list(by_label), value=label, on_value=pick)
+        solara.Select(tr("scenario", lang), values=values, value=shown, on_value=pick)
         summary = loaded.description.split("Finding:")[0].strip()
         if summary:
             solara.Div(children=[solara.Text(summary, classes=["instap-small"])])

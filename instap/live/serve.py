@@ -3,11 +3,16 @@
 The page configuration (scenario, language, seed) travels through ``INSTAP_LIVE_*``
 environment variables because ``solara run`` imports :mod:`instap.live.app` itself. The
 server runs in production mode (no file watcher), asks nothing at the terminal, does not
-open a browser and does not look for a newer Solara version on the internet.
+open a browser and never goes on the internet: no version check, no telemetry, and browser
+assets from the local copy only (:mod:`instap.live.offline`; a missing copy is refused
+before the server starts). It listens on the loopback interface unless ``--allow-remote``
+says otherwise; then it says what it exposes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import signal
 import socket
@@ -17,25 +22,48 @@ from pathlib import Path
 
 from instap.errors import InstapError
 from instap.live.i18n import check_lang
-from instap.live.page import DEFAULT_SEED, LiveConfig, load_params
+from instap.live.page import DEFAULT_SEED, LiveConfig, load_params, scenario_folder
 
 APP_MODULE = "instap.live.app"
+LAUNCHER = "instap.live.offline"  # ``solara run`` with the CDN proxy kept to the local copy
+STOP_SECONDS = 10.0  # how long the server gets to stop before it is killed
 
 
 def solara_command(host: str, port: int) -> list[str]:
-    """The ``solara run`` command line for the page."""
-    return [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host,
+    """The ``solara run`` command line for the page (through :data:`LAUNCHER`)."""
+    return [sys.executable, "-m", LAUNCHER, "run", APP_MODULE, "--host", host,
             "--port", str(port), "--production", "--no-open", "--no-check-version",
             "--log-level", "warning"]
 
 
 def server_env(config: LiveConfig) -> dict[str, str]:
-    """The child's environment: ours, the page configuration, and Solara kept offline."""
+    """The child's environment: ours, the page configuration, and Solara kept offline
+    whatever our environment says (no telemetry; assets through the local proxy, since
+    without it the browsers would load them from the CDN)."""
     env = dict(os.environ)
     env.update(config.to_env())
-    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    env["SOLARA_ASSETS_PROXY"] = "True"
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only: ``localhost`` or a loopback address."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_host(host: str, allow_remote: bool) -> None:
+    """Raise :class:`InstapError` for a host other machines can reach, unless allowed."""
+    if not allow_remote and not is_loopback(host):
+        raise InstapError(f"--host {host!r} would let other machines reach the page; allowed "
+                          "without --allow-remote: 127.0.0.1, ::1, localhost (add "
+                          "--allow-remote to serve the room's network)")
 
 
 def check_port(host: str, port: int) -> None:
@@ -63,13 +91,54 @@ def page_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def exposure(host: str, port: int, folder: Path) -> str:
+    """What a page reachable from other machines exposes, in one line."""
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        where = f"this machine on port {port} (on every network it is on)"
+    else:
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return (f"instap live: anyone who can reach {where} can see and steer the simulation "
+            f"and pick scenarios from {folder}")
+
+
+def check_assets() -> None:
+    """Raise :class:`InstapError` if the local copy of the browser assets is incomplete:
+    the server never fetches them, so the page would not load."""
+    from instap.live.assets import cache_dir, missing_packages
+
+    missing = missing_packages()
+    if missing:
+        raise InstapError(f"browser assets missing from {cache_dir()}: {', '.join(missing)}; "
+                          "the page serves only its local copy: run 'make browser' (or "
+                          "'python -m instap.live.assets') once with access to the npm "
+                          "registry")
+
+
+def stop_server(child: subprocess.Popen[bytes]) -> None:
+    """Stop the page server as Ctrl-C does (SIGINT), then harder if it does not stop."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        if child.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=STOP_SECONDS)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops ``instap live`` as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def live_command(scenario: Path | None, *, host: str = "127.0.0.1", port: int = 8765,
-                 lang: str = "en", seed: int = DEFAULT_SEED) -> None:
-    """Check the options, then serve the page until interrupted (Ctrl-C)."""
+                 lang: str = "en", seed: int = DEFAULT_SEED,
+                 allow_remote: bool = False) -> None:
+    """Check the options, then serve the page until interrupted (Ctrl-C or SIGTERM)."""
     try:
         check_lang(lang)
     except ValueError as err:
         raise InstapError(str(err)) from err
+    check_host(host, allow_remote)
     if scenario is not None:
         if not scenario.is_file():
             raise InstapError(f"{scenario}: no such scenario file")
@@ -81,40 +150,27 @@ def live_command(scenario: Path | None, *, host: str = "127.0.0.1", port: int = 
             raise InstapError(f"{scenario}: {err}") from err
         scenario = scenario.resolve()
     check_port(host, port)
-    from instap.live.assets import ensure_assets
-
-    if ensure_assets():
-        print("instap live: warning: some browser assets are missing; the page loads only "
-              "if this machine can reach the internet", file=sys.stderr, flush=True)
+    check_assets()
     config = LiveConfig(scenario=scenario, lang=lang, seed=seed)
     url = page_url(host, port)
     print(f"instap live: serving the workshop page at {url}", flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"instap live: listening on {host}, reachable from other machines",
-              flush=True)
+    if not is_loopback(host):
+        print(exposure(host, port, scenario_folder(config).resolve()), flush=True)
     print("instap live: press Ctrl-C to stop", flush=True)
-    child = subprocess.Popen(solara_command(host, port), env=server_env(config),
-                             stdin=subprocess.DEVNULL)
-
-    def stop(signum: int, frame: object) -> None:  # SIGTERM: take the server down with us
-        child.terminate()
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = None
+    with contextlib.suppress(ValueError):  # not the main thread (tests): keep the default
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    child: subprocess.Popen[bytes] | None = None
     try:
+        child = subprocess.Popen(solara_command(host, port), env=server_env(config),
+                                 stdin=subprocess.DEVNULL)
         code = child.wait()
-    except KeyboardInterrupt:
-        child.send_signal(signal.SIGINT)
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if child.poll() is None:
-            child.terminate()
-            child.wait(timeout=10)
+    finally:  # Ctrl-C, SIGTERM or an error here: the server goes down with us
+        if previous is not None:  # a second signal must not cut the stop short
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if child is not None:
+            stop_server(child)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     if code != 0:
         raise InstapError(f"the page server stopped with exit status {code}")
