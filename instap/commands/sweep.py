@@ -254,12 +254,12 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
             _say(note)
             invocation["repaired"] = note
             write_json(manifest, out / store.MANIFEST)
-        todo = [k for k in range(n_chunks) if checked is None or k not in checked.ok]
-        for k in range(n_chunks):
-            if k not in todo:
-                n, bad, _ = store.chunk_stats(store.chunk_path(out, k))
-                done_runs += n
-                done_failed += bad
+        kept_chunks = set(checked.ok) if checked is not None else set()
+        todo = [k for k in range(n_chunks) if k not in kept_chunks]
+        for k in sorted(kept_chunks):
+            n, bad, _ = store.chunk_stats(store.chunk_path(out, k))
+            done_runs += n
+            done_failed += bad
         names = design.names()
         runner = _executor(executor, spec, names, workers, scheduler)
         chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)

@@ -406,18 +406,22 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
             result.ok.append(index)
         else:
             result.redo[index] = problem
-            result.problems.append(f"{path.name} {problem}{_shared(path, ids, held)}")
+            result.problems.append(f"{path.name} {problem}"
+                                   f"{_shared(path, ids, held, len(result.problems))}")
+    by_path = dict(held)
     for path, reason in result.stray.items():
-        ids = next((i for p, i in held if p == path), None)
-        result.problems.append(f"{reason}{_shared(path, ids, held)}")
+        result.problems.append(f"{reason}"
+                               f"{_shared(path, by_path.get(path), held, len(result.problems))}")
     result.missing = np.flatnonzero(coverage == 0)
     result.duplicated = np.flatnonzero(coverage > 1)
     return result
 
 
-def _shared(path: Path, ids: np.ndarray | None, held: list[tuple[Path, np.ndarray]]) -> str:
-    """``, which chunk-00003.parquet also holds`` for the files sharing runs with ``path``."""
-    if ids is None or not len(ids):
+def _shared(path: Path, ids: np.ndarray | None, held: list[tuple[Path, np.ndarray]],
+            rank: int = 0) -> str:
+    """``, which chunk-00003.parquet also holds`` for the files sharing runs with ``path``
+    (only for the first problems, the ones a message shows: it compares with every file)."""
+    if ids is None or not len(ids) or rank >= 10:
         return ""
     others = [p.name for p, other in held if p != path and len(np.intersect1d(ids, other))]
     if not others:
