@@ -338,9 +338,11 @@ def LivePage(config: LiveConfig) -> None:
         if label == current.value[0]:
             return
         choice = by_label.get(label)
-        loaded, err = (None, None) if choice is None else try_load(choice, folder, lang)
-        if choice is not None:  # not an entry of the picker: nothing is read, nothing said
-            error.set(err)
+        if choice is None:  # not an entry (a crafted request): nothing is read
+            shown.set(current.value[0])
+            return
+        loaded, err = try_load(choice, folder, lang)
+        error.set(err)
         if loaded is not None:
             current.set((label, loaded))
         else:  # the picker goes back to naming the scenario that runs
