@@ -4,6 +4,7 @@ every :class:`~instap.errors.InstapError` becomes one line on stderr and exit st
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -145,6 +146,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
+    if debug:  # worker processes and the fork server keep their standard error too
+        os.environ["INSTAP_DEBUG"] = "1"
     with contextlib.suppress(ValueError):  # not in the main thread (tests): keep default
         signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:

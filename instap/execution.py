@@ -54,6 +54,7 @@ so results are identical whatever the start method.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import signal
@@ -163,11 +164,45 @@ def _context() -> Any:
 
 def start_server() -> None:
     """Start the fork server now (if not running), so it imports the model while this
-    process does other work; pools started later fork their workers from it at once."""
+    process does other work; pools started later fork their workers from it at once.
+
+    The server starts with Ctrl-C ignored (it shares the terminal's process group; its
+    workers ignore Ctrl-C anyway, see the module docstring) and with its standard error on
+    the null device: a Ctrl-C while it imports or forks a worker would otherwise print
+    multiprocessing's tracebacks next to the command's one-line message. Nothing is lost:
+    a worker's errors travel back to the command with its results. ``INSTAP_DEBUG=1`` (set
+    by ``--debug``) keeps the server's standard error.
+    """
     ctx = _context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with _server_quiet():
         forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _server_quiet() -> Iterator[None]:
+    """Ctrl-C ignored and standard error on the null device while the server starts."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: handlers cannot change
+        previous = None
+    saved = None
+    if os.environ.get("INSTAP_DEBUG") != "1":
+        sys.stderr.flush()
+        saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.dup2(saved, 2)
+            os.close(saved)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _start_worker(parent: int, initializer: Callable[..., object] | None,
@@ -262,6 +297,7 @@ class WorkerPool:
                 self.initializer(*self.initargs)
         else:
             from concurrent.futures import ProcessPoolExecutor
+            start_server()  # with Ctrl-C ignored in the server (a no-op if running)
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(),
                                              initializer=_start_worker,
                                              initargs=(os.getpid(), self.initializer,

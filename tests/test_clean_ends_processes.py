@@ -158,3 +158,30 @@ def test_die_with_ends_a_process_when_the_other_one_ends(tmp_path: Path) -> None
     finally:
         watcher.kill()
         watched.kill()
+
+
+SERVER_PROBE = """
+import os, sys
+from multiprocessing import forkserver
+from instap.execution import start_server
+start_server()
+pid = forkserver._forkserver._forkserver_pid
+ignored = int(next(line.split()[1] for line in open(f"/proc/{pid}/status")
+                   if line.startswith("SigIgn:")), 16)
+print(os.readlink(f"/proc/{pid}/fd/2"), bool(ignored & (1 << 1)), flush=True)
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["quiet", "debug"])
+def test_fork_server_ignores_ctrl_c_and_keeps_quiet(debug: bool) -> None:
+    """A Ctrl-C while the fork server starts or forks a worker printed multiprocessing's
+    tracebacks next to the command's one line: the server now ignores SIGINT (SigIgn bit 2)
+    and writes its standard error to the null device, unless INSTAP_DEBUG=1 (--debug)."""
+    env = {k: v for k, v in os.environ.items() if k != "INSTAP_DEBUG"}
+    if debug:
+        env["INSTAP_DEBUG"] = "1"
+    done = subprocess.run([sys.executable, "-c", SERVER_PROBE], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)
+    stderr_target, sigint_ignored = done.stdout.split()
+    assert sigint_ignored == "True"
+    assert (stderr_target == os.devnull) is not debug, done.stdout
