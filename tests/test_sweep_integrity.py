@@ -496,3 +496,17 @@ def test_a_second_command_on_the_same_sweep_folder_fails_at_once(tmp_path, capsy
         refused(["sweep", exp, "--out", out, "-j", "1"], capsys,
                 f"--out {out}: another instap command", "is writing this folder")
     assert not out.exists()
+
+
+def test_analyze_is_refused_while_a_sweep_holds_the_folder(sweep_copy, capsys):
+    """`instap analyze` takes the folder's lock too: with a sweep (or --resume) writing the
+    folder it is refused at once, and nothing of the analysis is rewritten."""
+    from instap.provenance import output_lock
+
+    def state() -> dict[Path, int]:
+        return {p: (sweep_copy / p).stat().st_mtime_ns for p in files_under(sweep_copy)}
+
+    before = state()
+    with output_lock(sweep_copy, empty=False):  # as a running `instap sweep` holds it
+        refused(["analyze", str(sweep_copy)], capsys, "another instap command")
+    assert state() == before

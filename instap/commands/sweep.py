@@ -428,11 +428,14 @@ def analyze_command(folder: Path) -> None:
         raise InstapError(f"{folder}: is an `instap run` folder, not a sweep folder; "
                           f"`{shlex.join(['instap', 'report', str(folder)])}` writes its "
                           "report")
-    manifest = store.load_manifest(folder)
-    checked = store.verify(folder, manifest)
-    if not checked.clean:
-        raise InstapError(f"{folder}: {checked.text()}; run "
-                          f"`{_resume_command(manifest['experiment_file'], folder)}` to "
-                          "repair")
-    _analyse(folder, manifest)
+    # Held while reading and writing: a sweep (or --resume) on the folder at the same
+    # time would change the runs under the analysis.
+    with output_lock(folder, option="folder", empty=False):
+        manifest = store.load_manifest(folder)
+        checked = store.verify(folder, manifest)
+        if not checked.clean:
+            raise InstapError(f"{folder}: {checked.text()}; run "
+                              f"`{_resume_command(manifest['experiment_file'], folder)}` to "
+                              "repair")
+        _analyse(folder, manifest)
     typer.echo(f"analysis written to {folder}", err=True)
