@@ -85,11 +85,14 @@ def sweep(
                                                   "address.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Run only missing runs.")] = False,
     plan: Annotated[bool, typer.Option("--plan", help="Print the plan; run nothing.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="With --resume: go on although the model code changed since the "
+        "sweep started (the manifest records the mix).")] = False,
 ) -> None:
     """Run a batch experiment with sensitivity analysis."""
     from instap.commands.sweep import sweep_command
     sweep_command(experiment, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
-                  resume=resume, plan=plan)
+                  resume=resume, plan=plan, force=force)
 
 
 @app.command()

@@ -75,6 +75,50 @@ def fingerprint(data: Any, length: int = 16) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:length]
 
 
+# ----------------------------------------------------------------------------- code
+UNREADABLE = "unreadable"
+_FILE_HASHES: dict[tuple[str, int, int, int, int], str] = {}
+
+
+def file_hash(path: Path, length: int = 16) -> str:
+    """A short SHA-256 of the bytes of file ``path`` (:data:`UNREADABLE` when it cannot
+    be read). Cached per process by path, size, modification time and inode, so a file
+    is read once unless it changes."""
+    try:
+        st = os.stat(path)
+        key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+        if key not in _FILE_HASHES:
+            with open(path, "rb") as handle:
+                _FILE_HASHES[key] = hashlib.file_digest(handle, "sha256").hexdigest()
+        return _FILE_HASHES[key][:length]
+    except OSError:
+        return UNREADABLE
+
+
+def source_files(folder: Path, suffix: str = ".py") -> list[Path]:
+    """The ``*.py`` files under ``folder``, sorted; hidden folders and ``__pycache__``
+    are skipped and links to folders are not followed (no loops)."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        found += [Path(top) / f for f in files if f.endswith(suffix)]
+    return sorted(found)
+
+
+def code_fingerprint(paths: list[Path], root: Path | None = None) -> dict[str, str]:
+    """Each file of ``paths`` -> :func:`file_hash` of its bytes, named relative to
+    ``root`` (its name alone without a root), in name order. Cheap: a file is read once
+    per process unless it changes, and nothing is imported. ``fingerprint`` of the result
+    identifies the code wherever its folder lies."""
+    def name(path: Path) -> str:
+        if root is not None:
+            with contextlib.suppress(ValueError):
+                return path.relative_to(root).as_posix()
+        return path.name
+
+    return dict(sorted((name(p), file_hash(p)) for p in paths))
+
+
 # ----------------------------------------------------------------------------- JSON
 def _clean(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):

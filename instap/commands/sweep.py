@@ -5,6 +5,12 @@ load_manifest`, :func:`instap.sweep.store.verify`): ``analyze`` refuses a folder
 chunks do not hold every planned run exactly once, and ``--resume`` repairs it (re-runs
 missing or damaged chunks, removes stray ones) with a one-line note. Every invocation's
 timings stay in the manifest (``invocations``).
+
+Model versions are never mixed silently: the manifest records the fingerprint of the
+model code (:func:`instap.sweep.modelcode.model_code`) and every chunk the fingerprint it
+ran with; ``--resume`` with other model code is refused unless ``--force`` (recorded in
+the invocation), and ``analyze`` refuses chunks of a model version the folder did not
+accept.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from instap.provenance import git_commit, output_lock, package_versions, safe_na
 from instap.sweep import store
 from instap.sweep.design import MAX_RUNS, Design, build_design, count_points, sample_design
 from instap.sweep.experiment import Experiment, load_experiment
+from instap.sweep.modelcode import describe_change, mixes, model_code
 from instap.sweep.plan import chunk_size, pilot, plan_text
 
 EXECUTORS = ("local", "dask")
@@ -74,6 +81,7 @@ def _manifest(exp: Experiment, design: Design, outputs: tuple[str, ...], size: i
         "workers": workers,
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "model_code": model_code(exp.spec),
         "invocations": [],
     }
 
@@ -123,6 +131,28 @@ def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> dict[str, Any] 
     return previous
 
 
+def _check_model(out: Path, previous: dict[str, Any], code: dict[str, Any], force: bool
+                 ) -> dict[str, str] | None:
+    """Compare the model code of a resumed sweep with the code it started with: refuse a
+    change unless ``force``; return the record of an accepted mix (None when the code is
+    the same, or unknown: a folder of an older instap, said in one warning line)."""
+    before = previous.get("model_code")
+    if not isinstance(before, dict):
+        typer.echo(f"warning: --resume: {out} does not record the model code of its runs "
+                   "(written by an older instap); cannot tell whether it changed", err=True)
+        return None
+    if before["fingerprint"] == code["fingerprint"]:
+        return None
+    change = describe_change(before, code)
+    if not force:
+        raise InstapError(f"--resume: {change} ({out}); resuming would mix runs of two model "
+                          "versions; restore that code, run the sweep into a new --out, or "
+                          f"add --force to mix them (recorded in {out / store.MANIFEST})")
+    _say(f"--force: resuming {out} with other model code: {change}; the manifest records "
+         "the mix")
+    return {"before": before["fingerprint"], "after": code["fingerprint"], "change": change}
+
+
 def _executor(name: str, spec: Any, names: list[str], jobs: int, scheduler: str | None):
     if name == "local":
         from instap.sweep.executors import LocalExecutor
@@ -136,7 +166,7 @@ def _resume_command(experiment: Path | str, out: Path) -> str:
 
 
 def _command(experiment: Path, out: Path, jobs: int | None, executor: str,
-             scheduler: str | None, resume: bool) -> str:
+             scheduler: str | None, resume: bool, force: bool = False) -> str:
     """The invocation as a command line (what decides the work; for the manifest)."""
     args = ["instap", "sweep", str(experiment), "--out", str(out)]
     if jobs is not None:
@@ -147,6 +177,8 @@ def _command(experiment: Path, out: Path, jobs: int | None, executor: str,
         args += ["--scheduler", scheduler]
     if resume:
         args.append("--resume")
+    if force:
+        args.append("--force")
     return shlex.join(args)
 
 
@@ -187,10 +219,13 @@ def _repair(out: Path, checked: store.Verification) -> str | None:
 
 def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = None,
                   executor: str = "local", scheduler: str | None = None,
-                  resume: bool = False, plan: bool = False) -> None:
-    """Run (or plan) an experiment; exit status 1 when any run failed."""
+                  resume: bool = False, plan: bool = False, force: bool = False) -> None:
+    """Run (or plan) an experiment; exit status 1 when any run failed. ``force`` lets a
+    ``resume`` go on with changed model code (the manifest records the mix)."""
     if executor not in EXECUTORS:
         raise InstapError(f"--executor {executor!r}: allowed: {', '.join(EXECUTORS)}")
+    if force and not resume:
+        raise InstapError("--force needs --resume (it lets a resume mix model versions)")
     if scheduler and executor != "dask":
         raise InstapError("--scheduler needs --executor dask")
     if executor == "local" and not plan and jobs != 1:
@@ -215,14 +250,16 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
     _check_out(out)
     # One command at a time on a sweep folder: a second one fails at once.
     with output_lock(out, empty=False):
-        _run(exp, experiment, out, jobs, workers, executor, scheduler, resume)
+        _run(exp, experiment, out, jobs, workers, executor, scheduler, resume, force)
 
 
 def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers: int,
-         executor: str, scheduler: str | None, resume: bool) -> None:
+         executor: str, scheduler: str | None, resume: bool, force: bool = False) -> None:
     """Run the sweep into ``out`` (checked and locked), resuming and repairing it if
     asked; then verify, analyse and report."""
     previous = _prepare_folder(out, exp, resume)
+    code = model_code(exp.spec)
+    mix = _check_model(out, previous, code, force) if previous else None
     checked = store.verify(out, previous) if previous else None
     design = _design(exp)
     # A real sweep only needs one pilot run to check the outputs and size the chunks,
@@ -232,13 +269,18 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
     size = previous["chunks"]["size"] if previous else chunk_size(
         design.n_runs, piloted.seconds_per_run, workers)
     manifest = previous or _manifest(exp, design, piloted.outputs, size, workers, executor)
+    manifest["model_code"] = code
     outputs = list(manifest["outputs"])
     spec = replace(spec, outputs=tuple(outputs))
     n_chunks = int(manifest["chunks"]["count"])
     invocation = {"started": _now(), "finished": None, "status": "running",
-                  "command": _command(experiment, out, jobs, executor, scheduler, resume),
+                  "command": _command(experiment, out, jobs, executor, scheduler, resume,
+                                      force),
                   "executor": executor, "workers": workers, "resumed": previous is not None,
+                  "model_fingerprint": code["fingerprint"],
                   "chunks_run": 0, "runs_done": 0, "failed_runs": 0, "wall_time_s": None}
+    if mix is not None:
+        invocation["mixed_model_versions"] = mix
     for earlier in manifest.setdefault("invocations", []):
         if earlier.get("status") == "running":  # killed: it never wrote how it ended
             earlier["status"] = "ended without finishing (killed?)"
@@ -264,7 +306,7 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
         runner = _executor(executor, spec, names, workers, scheduler)
         chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)
         _drive(runner, chunks, out, outputs, manifest["fingerprint"], design.n_runs,
-               done_runs, done_failed, progress=progress)
+               done_runs, done_failed, progress=progress, model=code["fingerprint"])
     except (KeyboardInterrupt, Interrupted):
         kept = done_runs + progress.runs
         _end_invocation(invocation, "interrupted", t0, progress)
@@ -330,9 +372,11 @@ def _end_invocation(invocation: dict[str, Any], status: str, t0: float,
 
 
 def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint: str,
-           total: int, done: int, failed: int, progress: _Progress | None = None) -> None:
+           total: int, done: int, failed: int, progress: _Progress | None = None,
+           model: str | None = None) -> None:
     """Write chunks as they finish, with a progress bar counting the failed runs;
-    ``progress`` counts what this call wrote."""
+    ``progress`` counts what this call wrote; ``model`` is the fingerprint of the model
+    code, recorded in each chunk."""
     from tqdm import tqdm
     progress = progress or _Progress()
     results = runner.map(chunks)
@@ -344,7 +388,7 @@ def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint:
                            dynamic_ncols=True, desc="sweep", mininterval=0.5)
                 bar.set_postfix(failed=failed)
             try:
-                store.write_chunk(out, result, outputs, fingerprint)
+                store.write_chunk(out, result, outputs, fingerprint, model)
             except OSError as err:
                 raise InstapError(f"{store.chunk_path(out, result.index)}: cannot write the "
                                   f"chunk ({err.strerror or err}); finished chunks are kept; "
@@ -437,5 +481,25 @@ def analyze_command(folder: Path) -> None:
             raise InstapError(f"{folder}: {checked.text()}; run "
                               f"`{_resume_command(manifest['experiment_file'], folder)}` to "
                               "repair")
+        _model_warnings(folder, manifest, checked)
         _analyse(folder, manifest)
     typer.echo(f"analysis written to {folder}", err=True)
+
+
+def _model_warnings(folder: Path, manifest: dict[str, Any], checked: store.Verification
+                    ) -> None:
+    """One warning line each: chunks whose model code is unknown (an older instap), and
+    runs of several model versions mixed by ``--resume --force``."""
+    unknown = checked.unknown_model
+    if unknown:
+        total = len(store.chunk_files(folder))
+        which = "all" if len(unknown) == total else f"{len(unknown)} of {total}"
+        more = " ..." if len(unknown) > 1 else ""
+        typer.echo(f"warning: {folder}: {which} chunk files ({unknown[0].name}{more}) do "
+                   "not record the model code that wrote them (an older instap); cannot "
+                   "tell whether all runs used the same model", err=True)
+    accepted = mixes(manifest)
+    if accepted:
+        typer.echo(f"warning: {folder}: its runs mix model versions, accepted with "
+                   f"`--resume --force` ({accepted[-1].get('change', 'the model changed')}"
+                   f"{f'; {len(accepted)} times' if len(accepted) > 1 else ''})", err=True)

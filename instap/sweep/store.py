@@ -2,13 +2,15 @@
 
 Each finished chunk becomes ``runs/chunk-XXXXX.parquet``, written to a temporary file and
 renamed, so a file either holds a whole chunk or does not exist. Its metadata carries the
-experiment fingerprint and the time the chunk took.
+experiment fingerprint, the fingerprint of the model code that ran it
+(:mod:`instap.sweep.modelcode`) and the time the chunk took.
 
 Nothing reads a sweep folder without checking it first: :func:`load_manifest` refuses a
 ``manifest.json`` that is not a sweep's (or was damaged or edited), and :func:`verify`
 checks that the chunk files hold every planned run exactly once, each chunk the runs of
-its index, with the manifest's fingerprint (:class:`Verification` says what is wrong and
-what ``--resume`` would repair).
+its index, with the manifest's fingerprint and a model fingerprint the folder accepts
+(:class:`Verification` says what is wrong and what ``--resume`` would repair; chunks of an
+older instap, without a model fingerprint, are listed as ``unknown_model``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from instap.sweep.worker import ChunkResult
 
 META_FINGERPRINT = b"instap.fingerprint"
 META_ELAPSED = b"instap.elapsed_s"
+META_MODEL = b"instap.model_fingerprint"
 ID_COLUMNS = ("run_id", "point", "replication", "seed")
 CHUNK_NAME = re.compile(r"chunk-(\d{5,})\.parquet")
 MANIFEST = "manifest.json"
@@ -60,12 +63,15 @@ def _array(name: str, values: list[Any], outputs: set[str]) -> pa.Array:
 
 
 def write_chunk(folder: Path, result: ChunkResult, outputs: list[str],
-                fingerprint: str) -> Path:
-    """Write one chunk atomically (temporary file, then rename)."""
+                fingerprint: str, model: str | None = None) -> Path:
+    """Write one chunk atomically (temporary file, then rename); ``model`` is the
+    fingerprint of the model code that ran it."""
     outs = set(outputs)
     table = pa.table({k: _array(k, v, outs) for k, v in result.columns.items()})
-    table = table.replace_schema_metadata({META_FINGERPRINT: fingerprint.encode(),
-                                           META_ELAPSED: repr(result.elapsed).encode()})
+    meta = {META_FINGERPRINT: fingerprint.encode(), META_ELAPSED: repr(result.elapsed).encode()}
+    if model is not None:
+        meta[META_MODEL] = model.encode()
+    table = table.replace_schema_metadata(meta)
     path = chunk_path(folder, result.index)
     tmp = path.with_suffix(".parquet.tmp")
     pq.write_table(table, tmp)
@@ -156,8 +162,20 @@ class _ChunksRecord(_Record):
     count: int = Field(ge=1)
 
 
+class _ModuleRecord(_Record):
+    module: str = Field(min_length=1)
+    path: str | None
+    files: dict[str, str]
+
+
+class _ModelCodeRecord(_Record):
+    fingerprint: str = Field(min_length=1)
+    modules: list[_ModuleRecord] = Field(min_length=1)
+
+
 class _ManifestRecord(_Record):
     fingerprint: str = Field(min_length=1)
+    model_code: _ModelCodeRecord | None = None  # absent in folders of an older instap
     experiment_file: str
     experiment: dict[str, Any]
     model: str
@@ -214,10 +232,15 @@ def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) ->
     chunk count, factors usable."""
     from instap.sweep.design import MAX_GRID_N, MAX_RUNS, count_points
     from instap.sweep.experiment import experiment_fingerprint
+    from instap.sweep.modelcode import code_hash
 
     if experiment_fingerprint(m.experiment, m.base_parameters) != m.fingerprint:
         raise _damaged(folder, f"fingerprint {m.fingerprint!r} does not match its experiment "
                        "and base parameters (edited?)")
+    if m.model_code is not None and code_hash(data["model_code"]["modules"]) != \
+            m.model_code.fingerprint:
+        raise _damaged(folder, f"model_code.fingerprint {m.model_code.fingerprint!r} does "
+                       "not match its files (edited?)")
     d = m.design
     raw = m.experiment
     raw_design: dict[str, Any] = raw["design"] if isinstance(raw.get("design"), dict) else {}
@@ -282,6 +305,9 @@ class Verification:
     index -> what is wrong with its file (damaged, another experiment's, the wrong runs).
     ``stray``: chunk files not in the plan. ``missing`` / ``duplicated``: run ids stored
     nowhere / more than once (over every readable file of this experiment).
+    ``unknown_model``: readable chunk files that record no model fingerprint (written by
+    an older instap, or the manifest records none): whether they ran the same model code
+    is unknown.
     """
 
     count: int
@@ -291,6 +317,7 @@ class Verification:
     missing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     duplicated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     problems: list[str] = field(default_factory=list)
+    unknown_model: list[Path] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -333,38 +360,67 @@ def _ranges(ids: np.ndarray, one: str = "", many: str = "", limit: int = 3) -> s
     return f"{noun} {text}".strip()
 
 
-def _read_ids(path: Path, fingerprint: str, columns: list[str], replications: int
-              ) -> tuple[np.ndarray | None, str | None]:
-    """Run ids of a chunk file and what is wrong with it (None when it reads whole)."""
+def _model_problem(meta: dict[bytes, bytes], models: set[str] | None) -> str | None:
+    """What is wrong with a chunk's model fingerprint (None if accepted or unknown)."""
+    model = meta.get(META_MODEL)
+    if models is None or model is None:
+        return None
+    value = model.decode("utf-8", "replace")
+    if value in models:
+        return None
+    return (f"was written by another model version (model fingerprint {_short(value)}; this "
+            f"sweep's: {' or '.join(repr(m) for m in sorted(models))})")
+
+
+def _read_ids(path: Path, fingerprint: str, columns: list[str], replications: int,
+              models: set[str] | None = None) -> tuple[np.ndarray | None, str | None, bool]:
+    """Run ids of a chunk file, what is wrong with it (None when it reads whole) and
+    whether it records a model fingerprint."""
+    ids, problem, meta = _read_chunk(path, fingerprint, columns, replications, models)
+    return ids, problem, META_MODEL in meta
+
+
+def _read_chunk(path: Path, fingerprint: str, columns: list[str], replications: int,
+                models: set[str] | None) -> tuple[np.ndarray | None, str | None,
+                                                  dict[bytes, bytes]]:
+    meta: dict[bytes, bytes] = {}
     try:
         size = path.stat().st_size
         if size == 0:
-            return None, "is empty (0 bytes)"
+            return None, "is empty (0 bytes)", meta
         meta = pq.read_schema(path).metadata or {}
         if meta.get(META_FINGERPRINT) != fingerprint.encode():
-            return None, "belongs to another experiment (its fingerprint differs)"
+            return None, "belongs to another experiment (its fingerprint differs)", meta
+        model_problem = _model_problem(meta, models)
+        if model_problem:
+            return None, model_problem, meta
         table = pq.read_table(path)
     except (OSError, pa.ArrowException, ValueError):
-        return None, "is damaged (truncated, or not a parquet file)"
+        return None, "is damaged (truncated, or not a parquet file)", meta
     absent = [c for c in columns if c not in table.column_names]
     if absent:
-        return None, f"lacks the column {absent[0]!r}"
+        return None, f"lacks the column {absent[0]!r}", meta
     try:
         ids = table.column("run_id").to_numpy()
         point = table.column("point").to_numpy()
         rep = table.column("replication").to_numpy()
     except (pa.ArrowException, ValueError):
-        return None, "has empty run ids"
+        return None, "has empty run ids", meta
     if ids.dtype.kind != "i":
-        return None, "has run ids that are not whole numbers"
+        return None, "has run ids that are not whole numbers", meta
     if not (np.array_equal(point, ids // replications)
             and np.array_equal(rep, ids % replications)):
-        return ids, "has points or replications that do not match its run ids"
-    return ids, None
+        return ids, "has points or replications that do not match its run ids", meta
+    return ids, None, meta
 
 
 def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
-    """Check the chunk files of ``folder`` against its (checked) manifest."""
+    """Check the chunk files of ``folder`` against its (checked) manifest: a chunk whose
+    model fingerprint the folder does not accept (not the manifest's, nor one a
+    ``--resume --force`` mixed in) is wrong, one without a model fingerprint is listed in
+    ``unknown_model``."""
+    from instap.sweep.modelcode import accepted_fingerprints
+    models = accepted_fingerprints(manifest)
     d, chunks = manifest["design"], manifest["chunks"]
     n_runs, size, count = int(d["runs"]), int(chunks["size"]), int(chunks["count"])
     fingerprint = manifest["fingerprint"]
@@ -378,8 +434,11 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
         index = int(match[1]) if match else None
         if index is not None and chunk_path(folder, index).name != path.name:
             index = None  # chunk-000001.parquet: not the name of chunk 1
-        ids, problem = _read_ids(path, fingerprint, columns, int(d["replications"]))
+        ids, problem, has_model = _read_ids(path, fingerprint, columns,
+                                            int(d["replications"]), models)
         if ids is not None:
+            if models is None or not has_model:
+                result.unknown_model.append(path)
             inside = ids[(ids >= 0) & (ids < n_runs)]
             np.add.at(coverage, inside, 1)
             held.append((path, ids))
