@@ -1,0 +1,449 @@
+"""The Python API (``import instap``): scenarios, runs, comparisons and sweep folders as
+pandas objects, for notebooks and scripts (docs/api.md).
+
+The command line is a thin layer on these functions: ``instap run`` is :func:`plan_run`,
+:meth:`RunPlan.execute` and :func:`write_run_folder`; ``instap compare`` is
+:func:`compare` and :func:`write_compare_folder`. So a folder written by
+:meth:`RunResult.save` or :meth:`CompareResult.save` is the folder the command writes for
+the same input (the same tables and summary, byte for byte).
+
+Bad input raises :class:`instap.errors.InstapError` with the one-line message the command
+line prints (options are named as the keyword arguments here: ``reps=0: must be at least
+1``), before anything runs or is written.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from matplotlib.figure import Figure
+
+from instap.errors import InstapError, shown
+from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_replications
+from instap.findings import comparison_findings
+from instap.inputs import ScenarioData, load_inputs
+from instap.overrides import apply_overrides, with_values
+from instap.plots import (
+    COALITION,
+    MONEY,
+    PATHWAY,
+    TRUST,
+    side_by_side_figure,
+    survival_figure,
+    write_plots,
+)
+from instap.provenance import (
+    atomic_folder,
+    git_commit,
+    output_lock,
+    package_versions,
+    write_json,
+)
+from instap.ranking import durability_ranking
+from instap.report import compare_html
+from instap.results import metrics_table, timeseries_table, write_parquet
+from instap.scenario import LoadedScenario
+from instap.scenario import load_scenario as _load_scenario_file
+from instap.stats import comparison_table, scenario_km
+from instap.summary import summarise
+from instap.sweep import store
+
+#: A scenario file resolved through its ``extends:`` chain: ``name``, ``description``,
+#: ``params`` (every parameter, defaults filled in), ``path``, ``chain`` (this file
+#: first, then its parents) and ``overrides`` (what the files set).
+Scenario = LoadedScenario
+
+#: The figures of :meth:`RunResult.plot_timeseries`: columns, title and y label (and the
+#: scale the values are divided by), as in the run folder's plots/*.png.
+PANELS: dict[str, tuple[dict[str, str], str, str, float]] = {
+    "pathway": (PATHWAY, "participants by pathway state", "participants (persons)", 1.0),
+    "coalition": (COALITION, "coalition size by actor kind", "organisations in the coalition",
+                  1.0),
+    "trust": (TRUST, "mean trust between organisations", "trust (index 0-1)", 1.0),
+    "money": (MONEY, "money flows per month", "thousand EUR per month", 1000.0),
+}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """The scenario file ``path`` and its ``extends:`` chain, every value checked.
+
+    Raises :class:`~instap.errors.InstapError` naming the file, line, value and what is
+    allowed, as ``instap validate`` does.
+    """
+    if not isinstance(path, str | Path):
+        raise InstapError(f"path = {shown(path)}: expected a scenario file name "
+                          "(a text or a pathlib.Path)")
+    return _load_scenario_file(path)
+
+
+# ----------------------------------------------------------------------------- options
+def _option(name: str, value: Any, cli: bool) -> str:
+    """How an option is named in a message: ``--reps 0`` or ``reps=0``."""
+    return f"--{name} {value}" if cli else f"{name}={shown(value)}"
+
+
+def _whole(name: str, value: Any, least: int, cli: bool) -> int:
+    """``value`` as a whole number of at least ``least``, or an InstapError."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise InstapError(f"{_option(name, value, cli)}: must be a whole number, at least "
+                          f"{least}")
+    if value < least:
+        raise InstapError(f"{_option(name, value, cli)}: must be "
+                          f"{'0 or more' if least == 0 else f'at least {least}'}")
+    return int(value)
+
+
+def _set_items(values: Mapping[str, Any]) -> list[str]:
+    """``{name: value}`` written as ``--set`` items, for the manifest."""
+    return [f"{name}={value if isinstance(value, str) else json.dumps(value)}"
+            for name, value in values.items()]
+
+
+# ----------------------------------------------------------------------------- run
+@dataclass
+class RunPlan:
+    """A checked run, not yet made: the scenario, its resolved parameters and settings."""
+
+    scenario: Scenario
+    params: dict[str, Any]
+    reps: int
+    seed: int
+    months: int | None
+    set: list[str]  # the overrides as ``name=value`` items (the manifest's ``set``)
+    jobs: int | None
+    started: float = field(default_factory=time.time)
+    call: str = ""  # the API call, for the manifest's ``command`` (see RunResult.save)
+
+    def execute(self, progress: bool = False) -> RunResult:
+        """Run the replications (on ``jobs`` processes) and summarise them."""
+        seeds = replication_seeds(self.seed, self.reps)
+        t0 = time.time()
+        results = run_replications(self.params, seeds, jobs=self.jobs, progress=progress)
+        run_seconds = time.time() - t0
+        summary = summarise([r.metrics for r in results], int(self.params["months"]))
+        summary["run"]["scenario"] = self.scenario.name
+        ts_table, metrics = timeseries_table(results), metrics_table(results)
+        return RunResult(scenario=self.scenario, params=self.params, seeds=seeds,
+                         summary=summary, metrics=metrics.to_pandas(),
+                         timeseries=ts_table.to_pandas(), plan=self,
+                         tables=(ts_table, metrics), run_seconds=run_seconds,
+                         finished=time.time())
+
+
+def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAULT_SEED,
+             months: Any = None, set: Mapping[str, Any] | None = None,
+             set_items: Sequence[str] | None = None, jobs: Any = None,
+             cli: bool = False) -> RunPlan:
+    """Check every input of a run (:func:`run`); ``set_items`` are ``--set name=value``
+    texts (the command line's), ``cli`` names options as the command line does."""
+    started = time.time()
+    reps = _whole("reps", reps, 1, cli)
+    if jobs is not None:
+        jobs = _whole("jobs", jobs, 1, cli)
+    seed = _whole("seed", seed, 0, cli)
+    if isinstance(scenario, LoadedScenario):
+        if not isinstance(scenario.params, Mapping):
+            raise InstapError(f"scenario {shown(scenario.name)}: params = "
+                              f"{shown(scenario.params)}: expected a mapping of parameters")
+        loaded = scenario
+        params = with_values({}, scenario.params, f"scenario {shown(scenario.name)} params")
+    elif isinstance(scenario, str | Path):
+        loaded = _load_scenario_file(scenario)
+        params = dict(loaded.params)
+    else:
+        raise InstapError(f"scenario = {shown(scenario)}: expected a scenario file name or "
+                          "an instap.Scenario (instap.load_scenario)")
+    items = list(set_items or [])
+    params = apply_overrides(params, items, source="--set")
+    if set is not None:
+        if not isinstance(set, Mapping) or not all(isinstance(k, str) for k in set):
+            raise InstapError(f"set = {shown(set)}: expected a dict of parameter names and "
+                              "values, e.g. set={'pilot_length_months': 36}")
+        params = with_values(params, set, "set")
+        items += _set_items(set)
+    if months is not None:
+        params = with_values(params, {"months": months}, _option("months", months, cli))
+        months = params["months"]
+    call = (f"instap.run({str(loaded.path)!r}, reps={reps}, seed={seed}, months={months!r}, "
+            f"set={dict(set or {})!r}, jobs={jobs!r})")
+    return RunPlan(scenario=loaded, params=params, reps=reps, seed=seed, months=months,
+                   set=items, jobs=jobs, started=started, call=call)
+
+
+@dataclass
+class RunResult:
+    """The replications of one scenario: its tables, summary and figures.
+
+    ``summary`` is the content of ``summary.json``; ``metrics`` has one row per
+    replication (``replication``, ``seed``, then the end-of-run metrics by their dotted
+    names); ``timeseries`` one row per replication and month (``replication``, ``seed``,
+    ``month``, then the model's monthly columns); ``params`` the resolved parameters;
+    ``seeds`` the replication seeds.
+    """
+
+    scenario: Scenario
+    params: dict[str, Any]
+    seeds: list[int]
+    summary: dict[str, Any]
+    metrics: pd.DataFrame
+    timeseries: pd.DataFrame
+    plan: RunPlan = field(repr=False)
+    tables: tuple[pa.Table, pa.Table] = field(repr=False)  # as written to the folder
+    run_seconds: float = field(default=0.0, repr=False)
+    finished: float = field(default=0.0, repr=False)
+
+    def __repr__(self) -> str:
+        return (f"RunResult(scenario={self.scenario.name!r}, replications={len(self.seeds)}, "
+                f"months={int(self.params['months'])})")
+
+    def plot_survival(self) -> Figure:
+        """The Kaplan-Meier curve of the ecosystem with its 95% band (a matplotlib
+        Figure)."""
+        return survival_figure({self.scenario.name: self.summary["durability"]["km_curve"]})
+
+    def plot_timeseries(self, panel: str = "coalition") -> Figure:
+        """Median and 5-95% band over replications of one figure of the run folder:
+        ``panel`` is ``pathway``, ``coalition``, ``trust`` or ``money``."""
+        if panel not in PANELS:
+            raise InstapError(f"panel = {shown(panel)} is not allowed; allowed: "
+                              f"{', '.join(PANELS)}")
+        columns, title, ylabel, scale = PANELS[panel]
+        return side_by_side_figure({self.scenario.name: self.timeseries}, columns, title,
+                                   ylabel, scale)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the run folder ``instap run`` writes (``manifest.json``, the parquet
+        tables, ``summary.json``, ``plots/``) to the new folder ``folder``; return it.
+        Refused when ``folder`` exists and is not empty."""
+        final = Path(folder)
+        with output_lock(final, option="folder"):
+            write_run_folder(self, final,
+                             command=[f"{self.plan.call}.save({str(final)!r})"])
+        return final
+
+
+def run(scenario: Scenario | str | Path, reps: int = 20, seed: int = DEFAULT_SEED,
+        months: int | None = None, set: Mapping[str, Any] | None = None,
+        jobs: int | None = None, progress: bool = False) -> RunResult:
+    """Run a scenario ``reps`` times, as ``instap run`` does, and return the results.
+
+    ``scenario``: a scenario file or an :data:`instap.Scenario`; ``seed``: the master seed
+    (the replication seeds derive from it); ``months``: the horizon (default: the
+    scenario's); ``set``: parameter values ``{name: value}``, checked as ``--set`` is;
+    ``jobs``: worker processes (default: all cores, at most ``reps``); ``progress``: a
+    progress bar on standard error. Nothing is written (see :meth:`RunResult.save`).
+    """
+    return plan_run(scenario, reps=reps, seed=seed, months=months, set=set,
+                    jobs=jobs).execute(progress)
+
+
+def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None:
+    """Write the run folder of ``result`` atomically to ``final`` (the caller holds its
+    :func:`~instap.provenance.output_lock`); ``command`` goes into the manifest."""
+    plan, loaded = result.plan, result.scenario
+    write_started = time.time()
+    with atomic_folder(final) as tmp:
+        ts_table, metrics = result.tables
+        write_parquet(ts_table, tmp / "timeseries.parquet")
+        write_parquet(metrics, tmp / "metrics.parquet")
+        write_json(result.summary, tmp / "summary.json")
+        write_plots(result.timeseries, result.summary, tmp / "plots", loaded.name)
+        manifest = {
+            "scenario": {"name": loaded.name, "path": str(loaded.path),
+                         "chain": [str(p) for p in loaded.chain],
+                         "description": loaded.description},
+            "params": result.params,
+            "overrides": {"scenario": loaded.overrides, "set": plan.set,
+                          "months": plan.months},
+            "master_seed": plan.seed, "replications": plan.reps, "seeds": result.seeds,
+            "jobs": default_jobs(plan.reps) if plan.jobs is None else min(plan.jobs,
+                                                                          plan.reps),
+            "versions": package_versions(), "git_commit": git_commit(),
+            "timings": {"started": datetime.fromtimestamp(plan.started).isoformat(
+                            timespec="seconds"),
+                        "run_seconds": round(result.run_seconds, 3),
+                        "total_seconds": round(result.finished - plan.started
+                                               + time.time() - write_started, 3)},
+            "command": command,
+        }
+        write_json(manifest, tmp / "manifest.json")
+
+
+# ----------------------------------------------------------------------------- compare
+@dataclass
+class CompareResult:
+    """Scenarios side by side with common random numbers.
+
+    ``table`` is the content of ``comparison.csv`` (one row per metric and scenario:
+    estimate, interval, difference from the first scenario); ``findings`` the
+    plain-language sentences of the report; ``ranking`` the durability ranking the
+    command prints; ``warnings`` what makes the comparison weaker; ``scenarios`` the
+    replications of each scenario (name, params, seeds, ``metrics``, ``timeseries``).
+    """
+
+    inputs: list[str]
+    scenarios: list[ScenarioData] = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    findings: list[str]
+    ranking: str = field(repr=False)
+    warnings: list[str]
+    paired: bool
+    seed: int
+    reps: int
+    details: list[tuple[str, str, bool]] = field(repr=False)  # (scenario, sentence, clear)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the folder ``instap compare`` writes (``comparison.csv``,
+        ``report.html``, ``manifest.json``) to the new folder ``folder``; return it."""
+        final = Path(folder)
+        with output_lock(final, option="folder"):
+            write_compare_folder(self, final, command=[
+                f"instap.compare({self.inputs!r}, reps={self.reps}, seed={self.seed})"
+                f".save({str(final)!r})"])
+        return final
+
+
+def compare(scenarios: Sequence[Scenario | str | Path], reps: int = 20,
+            seed: int = DEFAULT_SEED, jobs: int | None = None, progress: bool = False,
+            cli: bool = False) -> CompareResult:
+    """Compare scenarios with common random numbers, as ``instap compare`` does.
+
+    ``scenarios``: at least two scenario files, :data:`instap.Scenario` objects (run from
+    their file) or ``instap run`` folders; the first is the reference. Every input is
+    checked before anything runs; nothing is written (see :meth:`CompareResult.save`).
+    ``cli`` names options as the command line does.
+    """
+    if isinstance(scenarios, str | Path) or not isinstance(scenarios, Sequence):
+        raise InstapError(f"scenarios = {shown(scenarios)}: expected a list of scenario "
+                          "files, instap.Scenario objects or run folders")
+    inputs: list[Path] = []
+    for item in scenarios:
+        if isinstance(item, LoadedScenario):
+            inputs.append(Path(item.path))
+        elif isinstance(item, str | Path):
+            inputs.append(Path(item))
+        else:
+            raise InstapError(f"scenarios: {shown(item)} is not allowed; allowed: a "
+                              "scenario file, an instap.Scenario or a run folder")
+    if len(inputs) >= 2:  # load_inputs says "needs at least 2" otherwise
+        reps = _whole("reps", reps, 1, cli)
+        seed = _whole("seed", seed, 0, cli)
+    if jobs is not None:
+        jobs = _whole("jobs", jobs, 1, cli)
+    data, warnings = load_inputs(inputs, reps, seed, jobs=jobs, progress=progress)
+    table = comparison_table(data, seed)
+    details = comparison_findings(data, table)
+    return CompareResult(inputs=[str(p) for p in inputs], scenarios=data, table=table,
+                         findings=[text for _, text, _ in details],
+                         ranking=durability_ranking(data, table), warnings=list(warnings),
+                         paired=all(sc.seeds == data[0].seeds for sc in data), seed=seed,
+                         reps=reps, details=details)
+
+
+def write_compare_folder(result: CompareResult, final: Path, command: list[str]) -> None:
+    """Write ``comparison.csv``, ``report.html`` and ``manifest.json`` of ``result``
+    atomically to ``final`` (the caller holds its output lock)."""
+    data = result.scenarios
+    note = (f"Each scenario ran {len(data[0].seeds)} replications with the same seeds "
+            "(common random numbers); differences are paired per replication."
+            if result.paired else "Scenarios ran with different seeds; differences are "
+            "unpaired.")
+    html = compare_html(data, result.table, findings=result.details, ranking=result.ranking,
+                        curves={sc.name: scenario_km(sc).curve() for sc in data},
+                        warnings=result.warnings, reps_note=note)
+    with atomic_folder(final) as tmp:
+        result.table.to_csv(tmp / "comparison.csv", index=False)
+        (tmp / "report.html").write_text(html, encoding="utf-8")
+        write_json({"inputs": result.inputs, "reference": data[0].name,
+                    "master_seed": result.seed, "replications": result.reps,
+                    "paired": result.paired, "warnings": result.warnings,
+                    "scenarios": [{"name": sc.name, "source": sc.source,
+                                   "from_folder": sc.from_folder, "seeds": sc.seeds,
+                                   "params": sc.params} for sc in data],
+                    "command": command},
+                   tmp / "manifest.json")
+
+
+def command_line() -> list[str]:
+    """The command line of this process, as the manifests record it."""
+    return [Path(sys.argv[0]).name, *sys.argv[1:]]
+
+
+# ----------------------------------------------------------------------------- sweeps
+@dataclass
+class SweepResult:
+    """A finished ``instap sweep`` folder, checked before it was read.
+
+    ``runs``: one row per run (``run_id``, ``point``, ``replication``, ``seed``, the
+    factors, the outputs and ``error``); ``sensitivity``, ``convergence``: the analysis
+    tables (``sensitivity.csv``, ``convergence.csv``; ``None`` when the folder has none);
+    ``manifest``: the checked ``manifest.json``.
+    """
+
+    folder: Path
+    manifest: dict[str, Any] = field(repr=False)
+    runs: pd.DataFrame = field(repr=False)
+    sensitivity: pd.DataFrame | None = field(repr=False)
+    convergence: pd.DataFrame | None = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"SweepResult(folder={str(self.folder)!r}, runs={len(self.runs)})"
+
+
+def load_sweep(folder: str | Path) -> SweepResult:
+    """Read an ``instap sweep`` folder, once it is checked as ``instap analyze`` checks
+    it: a sweep's manifest, every planned run stored exactly once (otherwise an
+    :class:`~instap.errors.InstapError` with the ``--resume`` command that repairs it)."""
+    if not isinstance(folder, str | Path):
+        raise InstapError(f"folder = {shown(folder)}: expected the name of an "
+                          "`instap sweep` folder")
+    folder = Path(folder)
+    if not folder.exists():
+        raise InstapError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise InstapError(f"{folder}: is a file, not an `instap sweep` folder")
+    if store.is_run_folder(folder):
+        raise InstapError(f"{folder}: is an `instap run` folder, not a sweep folder")
+    manifest = store.load_manifest(folder)
+    checked = store.verify(folder, manifest)
+    resume = "`" + shlex.join(["instap", "sweep", str(manifest["experiment_file"]), "--out",
+                               str(folder), "--resume"]) + "`"
+    if not checked.clean:
+        raise InstapError(f"{folder}: {checked.text()}; run {resume} to repair")
+    n_runs = int(manifest["design"]["runs"])
+    try:
+        runs = store.read_runs(folder)
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise InstapError(f"{folder}: the runs cannot be read ({str(err)[:80]}); was the "
+                          f"folder changed while it was read? run {resume} to repair"
+                          ) from None
+    if "run_id" not in runs or not np.array_equal(runs["run_id"].to_numpy(), np.arange(n_runs)):
+        raise InstapError(f"{folder}: the runs changed while they were read (another "
+                          "command is writing the folder?); try again")
+    return SweepResult(folder=folder, manifest=manifest, runs=runs,
+                       sensitivity=_analysis_table(folder, "sensitivity.csv"),
+                       convergence=_analysis_table(folder, "convergence.csv"))
+
+
+def _analysis_table(folder: Path, name: str) -> pd.DataFrame | None:
+    """An analysis table of a sweep folder, or ``None`` when it has none."""
+    path = folder / name
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError, UnicodeDecodeError) as err:
+        raise InstapError(f"{path}: not a readable table ({' '.join(str(err).split())[:80]})"
+                          f"; `{shlex.join(['instap', 'analyze', str(folder)])}` writes it again"
+                          ) from None
