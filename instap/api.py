@@ -58,6 +58,7 @@ from instap.scenario import load_scenario as _load_scenario_file
 from instap.stats import comparison_table, scenario_km
 from instap.summary import summarise
 from instap.sweep import store
+from sim.parameters import DEFAULTS
 
 #: A scenario file resolved through its ``extends:`` chain: ``name``, ``description``,
 #: ``params`` (every parameter, defaults filled in), ``path``, ``chain`` (this file
@@ -157,7 +158,7 @@ def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAUL
             raise InstapError(f"scenario {shown(scenario.name)}: params = "
                               f"{shown(scenario.params)}: expected a mapping of parameters")
         loaded = scenario
-        params = with_values({}, scenario.params, f"scenario {shown(scenario.name)} params")
+        params = with_values(DEFAULTS, scenario.params, f"scenario {shown(scenario.name)} params")
     elif isinstance(scenario, str | Path):
         loaded = _load_scenario_file(scenario)
         params = dict(loaded.params)
@@ -181,7 +182,7 @@ def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAUL
                    set=items, jobs=jobs, started=started, call=call)
 
 
-@dataclass
+@dataclass(eq=False)
 class RunResult:
     """The replications of one scenario: its tables, summary and figures.
 
@@ -226,11 +227,23 @@ class RunResult:
         """Write the run folder ``instap run`` writes (``manifest.json``, the parquet
         tables, ``summary.json``, ``plots/``) to the new folder ``folder``; return it.
         Refused when ``folder`` exists and is not empty."""
-        final = Path(folder)
+        final = _new_folder(folder)
         with output_lock(final, option="folder"):
             write_run_folder(self, final,
                              command=[f"{self.plan.call}.save({str(final)!r})"])
         return final
+
+
+def _new_folder(folder: Any) -> Path:
+    """The folder a ``save`` may write: a name of a missing or empty folder."""
+    if not isinstance(folder, str | Path) or not str(folder).strip():
+        raise InstapError(f"folder = {shown(folder)}: expected the name of a new folder "
+                          "(a text or a pathlib.Path)")
+    final = Path(folder)
+    if final.exists() and (not final.is_dir() or any(final.iterdir())):
+        what = "is a file" if not final.is_dir() else "exists and is not empty"
+        raise InstapError(f"folder {final}: {what}; choose a new folder or remove it first")
+    return final
 
 
 def run(scenario: Scenario | str | Path, reps: int = 20, seed: int = DEFAULT_SEED,
@@ -281,7 +294,7 @@ def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None
 
 
 # ----------------------------------------------------------------------------- compare
-@dataclass
+@dataclass(eq=False)
 class CompareResult:
     """Scenarios side by side with common random numbers.
 
@@ -306,7 +319,7 @@ class CompareResult:
     def save(self, folder: str | Path) -> Path:
         """Write the folder ``instap compare`` writes (``comparison.csv``,
         ``report.html``, ``manifest.json``) to the new folder ``folder``; return it."""
-        final = Path(folder)
+        final = _new_folder(folder)
         with output_lock(final, option="folder"):
             write_compare_folder(self, final, command=[
                 f"instap.compare({self.inputs!r}, reps={self.reps}, seed={self.seed})"
@@ -381,7 +394,7 @@ def command_line() -> list[str]:
 
 
 # ----------------------------------------------------------------------------- sweeps
-@dataclass
+@dataclass(eq=False)
 class SweepResult:
     """A finished ``instap sweep`` folder, checked before it was read.
 

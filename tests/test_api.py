@@ -147,8 +147,10 @@ def test_save_refuses_a_folder_that_is_not_empty(small_run: api.RunResult,
                                                  tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "keep.txt").write_text("mine")
-    with pytest.raises(InstapError, match="exists and is not empty"):
+    with pytest.raises(InstapError, match=r"^folder .*out: exists and is not empty; choose"):
         small_run.save(tmp_path / "out")
+    with pytest.raises(InstapError, match="folder = null: expected the name of a new folder"):
+        small_run.save(None)  # type: ignore[arg-type]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
 
