@@ -5,6 +5,7 @@ without model fingerprints are still analysed, with one warning line."""
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import time
@@ -96,6 +97,8 @@ def test_manifest_and_chunks_record_the_model_code(finished: Path) -> None:
     chunks = store.chunk_files(finished / "sweep")
     assert len(chunks) >= 4
     assert {chunk_model(p) for p in chunks} == {code["fingerprint"]}
+    assert f"model code: {code['fingerprint']}" in (finished / "sweep" / "report.html"
+                                                     ).read_text()
 
 
 def test_the_fingerprint_follows_the_bytes_not_the_place(tmp_path: Path) -> None:
@@ -185,6 +188,8 @@ def test_resume_after_editing_the_model_is_refused_then_forced(work: Path,
     assert code == 0, err
     warnings = [line for line in lines(err) if line.startswith("warning: ")]
     assert len(warnings) == 1 and "mix model versions" in warnings[0], err
+    assert f"runs mixed with --force: {old} -> {new}" in html.unescape(
+        (sweep / "report.html").read_text())
     # a further resume with the same (new) code needs no --force
     again = instap("sweep", str(exp), "--out", str(sweep), "--resume", "--jobs", "1")
     assert again.returncode == 0, again.stderr
@@ -258,3 +263,30 @@ def test_an_edited_model_code_record_is_refused(work: Path, capsys) -> None:
     code, err = cli_run(["analyze", sweep], capsys)
     assert code == 2 and len(lines(err)) == 1, err
     assert "model_code.fingerprint" in err and "does not match its files (edited?)" in err
+
+
+def test_an_old_folder_resumes_with_one_warning(work: Path, capsys) -> None:
+    sweep = work / "sweep"
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    del manifest["model_code"]
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    chunks = store.chunk_files(sweep)
+    for path in chunks:
+        set_chunk_meta(path, None)
+    for path in chunks[:2]:
+        path.unlink()
+    done = instap("sweep", str(work / "exp" / "e.yaml"), "--out", str(sweep), "--resume",
+                  "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in lines(done.stderr) if line.startswith("warning: ")]
+    assert warnings == [f"warning: --resume: {sweep} does not record the model code of its "
+                        "runs (written by an older instap); cannot tell whether it changed"]
+    code = json.loads((sweep / "manifest.json").read_text())["model_code"]["fingerprint"]
+    assert [chunk_model(p) for p in store.chunk_files(sweep)] == \
+        [code] * 2 + [None] * (len(chunks) - 2)
+    status, err = cli_run(["analyze", sweep], capsys)
+    assert status == 0, err
+    assert [line for line in lines(err) if line.startswith("warning: ")] == [
+        f"warning: {sweep}: {len(chunks) - 2} of {len(chunks)} chunk files "
+        "(chunk-00002.parquet ...) do not record the model code that wrote them (an older "
+        "instap); cannot tell whether all runs used the same model"]

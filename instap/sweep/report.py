@@ -22,6 +22,21 @@ def _table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, float_format=lambda x: f"{x:.3g}", border=0)
 
 
+def _model_code(manifest: dict[str, Any]) -> str:
+    """The model fingerprint, and the model versions a ``--resume --force`` mixed in."""
+    from instap.sweep.modelcode import mixes
+    code = manifest.get("model_code")
+    if not isinstance(code, dict):
+        return "not recorded (an older instap)"
+    where = ", ".join(str(m.get("path") or m.get("module", "?"))
+                      for m in code.get("modules", []))
+    text = f"{code.get('fingerprint')} ({where})"
+    for mix in mixes(manifest):
+        text += (f"; runs mixed with --force: {mix.get('before')} -> {mix.get('after')} "
+                 f"({mix.get('change')})")
+    return text
+
+
 def write_report(folder: Path, manifest: dict[str, Any], a: Analysis,
                  plots: dict[str, list[Path]]) -> Path:
     """Write the report and return its path."""
@@ -58,6 +73,7 @@ def write_report(folder: Path, manifest: dict[str, Any], a: Analysis,
     parts.append("<h2>Provenance</h2><pre>" + html.escape(
         "\n".join(f"{k}: {v}" for k, v in {**manifest.get("versions", {}),
                                             "git": manifest.get("git_commit"),
+                                            "model code": _model_code(manifest),
                                             **t}.items())) + "</pre></body></html>")
     path = folder / "report.html"
     write_text("\n".join(parts), path)
