@@ -178,8 +178,29 @@ def start_server() -> None:
         return
     from multiprocessing import forkserver
 
-    with _server_quiet():
+    with _server_quiet(), _main_script_hidden():
         forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Hide the running script (``__main__.__file__``) from multiprocessing.
+
+    The fork server and every worker it starts would otherwise import the user's script
+    again as ``__mp_main__``, which runs a script without an ``if __name__ ==
+    "__main__":`` guard a second time and breaks the pool (``instap.run(..., jobs=2)``
+    from a plain script). Workers need only instap's modules, never the script's.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 @contextlib.contextmanager
@@ -290,6 +311,7 @@ class WorkerPool:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs, self.initializer, self.initargs = jobs, initializer, initargs
         self._pool: ProcessPoolExecutor | None = None
+        self._hidden = contextlib.ExitStack()
 
     def __enter__(self) -> WorkerPool:
         if self.jobs == 1:
@@ -298,6 +320,9 @@ class WorkerPool:
         else:
             from concurrent.futures import ProcessPoolExecutor
             start_server()  # with Ctrl-C ignored in the server (a no-op if running)
+            # Workers start on demand while tasks are submitted: hide the script until
+            # the pool is closed (see _main_script_hidden).
+            self._hidden.enter_context(_main_script_hidden())
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(),
                                              initializer=_start_worker,
                                              initargs=(os.getpid(), self.initializer,
@@ -312,10 +337,13 @@ class WorkerPool:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        if terminate:
-            _terminate(pool)
-        else:
-            pool.shutdown(wait=True)
+        try:
+            if terminate:
+                _terminate(pool)
+            else:
+                pool.shutdown(wait=True)
+        finally:
+            self._hidden.close()
 
     def imap_unordered(self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]],
                        in_flight: int | None = None) -> Iterator[tuple[int, Any]]:

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+import instap.api as api
 import instap.commands.compare as cc
 import instap.commands.report as rpc
 import instap.commands.run as rc
@@ -77,7 +78,7 @@ def test_a_locked_out_fails_at_once_before_any_work(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    monkeypatch.setattr(rc, "run_replications", _no_replications)
+    monkeypatch.setattr(api, "run_replications", _no_replications)
     with output_lock(out):
         started = time.monotonic()
         assert _cli("run", str(BASELINE), "--reps", "2", "--out", str(out)) == 2
@@ -97,7 +98,7 @@ def test_compare_on_a_locked_out_fails_before_running(
     def no_inputs(*args: object, **kwargs: object) -> None:
         raise AssertionError("inputs were run although the folder is locked")
 
-    monkeypatch.setattr(cc, "load_inputs", no_inputs)
+    monkeypatch.setattr(api, "load_inputs", no_inputs)
     with output_lock(out):
         assert _cli("compare", str(BASELINE), str(BASELINE), "--out", str(out)) == 2
         assert "another instap command" in _one_error_line(capsys)

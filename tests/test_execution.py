@@ -7,6 +7,8 @@ import multiprocessing
 import os
 import signal
 import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -95,3 +97,24 @@ def test_a_task_error_propagates_after_the_workers_are_gone() -> None:
             pass
     assert time.monotonic() - t0 < 30, "the sleeping worker was terminated, not waited for"
     assert multiprocessing.active_children() == []
+
+
+UNGUARDED_SCRIPT = """
+import instap
+small = dict(reps=3, months=12, set={"n_participants": 100}, seed=5)
+two = instap.run(%r, jobs=2, **small)
+one = instap.run(%r, jobs=1, **small)
+print("same" if two.metrics.equals(one.metrics) else "different")
+"""
+
+
+def test_a_plain_script_without_a_main_guard_can_use_worker_processes(tmp_path: Path) -> None:
+    """Workers never import the user's script again (it would rerun an unguarded script
+    and break the pool: BrokenProcessPool); results equal those of one process."""
+    baseline = str(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
+    script = tmp_path / "notebook_like.py"
+    script.write_text(UNGUARDED_SCRIPT % (baseline, baseline), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "same"

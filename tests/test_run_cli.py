@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import instap.api as api
 from instap.commands import run as rc
 from instap.errors import InstapError
 from instap.execution import replication_seeds, run_replications
@@ -147,7 +148,7 @@ def test_failure_while_writing_leaves_no_folder(
     def broken(*args: object, **kwargs: object) -> None:
         raise failure
 
-    monkeypatch.setattr(rc, "write_plots", broken)
+    monkeypatch.setattr(api, "write_plots", broken)
     with pytest.raises(type(failure)):
         rc.run_command(BASELINE, reps=1, months=6, overrides=["n_participants=300"],
                        out=tmp_path / "out", jobs=1, progress=False)
@@ -159,7 +160,7 @@ def test_interrupt_while_running_leaves_no_folder(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rc, "run_replications", interrupted)
+    monkeypatch.setattr(api, "run_replications", interrupted)
     with pytest.raises(KeyboardInterrupt):
         rc.run_command(BASELINE, reps=2, out=tmp_path / "out", progress=False)
     assert list(tmp_path.iterdir()) == []
