@@ -144,3 +144,7 @@ class Coalition:
     def mean_trust(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust between two groups of organisations (both directions)."""
         return self.trust.mean_between(a, b)
+
+    def mean_trust_from(self, a: np.ndarray, b: np.ndarray) -> float:
+        """Mean trust of group ``a``'s organisations in group ``b``'s (one direction)."""
+        return self.trust.mean_from(a, b)

@@ -19,6 +19,9 @@ TRUST_PAIRS = (("municipality", "foundation"), ("municipality", "firm"),
                ("foundation", "firm"))
 PROGRAMME_PURPOSES = ("coaching_subsidy", "cofunding", "sib_capital", "wage_subsidy",
                       "debt_help", "monitoring")
+# directed trust: (a, b) for "trust of a's members in b's members"
+TRUST_GROUPS = ("municipality", "foundation", "firm")
+TRUST_DIRECTIONS = tuple((a, b) for a in TRUST_GROUPS for b in TRUST_GROUPS if a != b)
 MUNICIPAL_PURPOSES = ("coaching_subsidy", "wage_subsidy", "debt_help", "monitoring",
                       "outcome_payment")
 
@@ -47,6 +50,12 @@ COLUMNS: dict[str, str] = {
     "role_clarity": "role clarity (index 0-1)",
     "healthy": "all alive conditions hold (0/1)",
     "alive": "ecosystem alive (0/1)",
+    **{f"trust_{a}_to_{b}": f"mean trust of {a} members in {b} members (index 0-1)"
+       for a, b in TRUST_DIRECTIONS},
+    **{f"joins_{k}": f"{k.replace('_', ' ')}s that joined the coalition this month "
+       "(organisations)" for k in ACTOR_KINDS},
+    **{f"exits_{k}": f"{k.replace('_', ' ')}s that left the coalition this month "
+       "(organisations)" for k in ACTOR_KINDS},
 }
 
 
@@ -56,6 +65,19 @@ class MonthlyRecord:
     def __init__(self, months: int) -> None:
         self.data = {name: np.zeros(months + 1) for name in COLUMNS}
         self.last = 0
+        self.founders: np.ndarray | None = None  # the coalition at month 0
+        self.members: np.ndarray | None = None  # the coalition at the last observation
+
+    def turnover(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Organisations that joined and that left since the last observation (masks),
+        from this month's membership mask against the one kept from last month; the first
+        call (month 0) keeps the founding coalition and reports no change. An
+        organisation that left and rejoined within one month counts as neither."""
+        previous = self.members if self.members is not None else members
+        if self.founders is None:
+            self.founders = members.copy()
+        self.members = members.copy()
+        return members & ~previous, previous & ~members
 
     def write(self, month: int, row: dict[str, float]) -> None:
         """Store one month's values."""
@@ -111,6 +133,13 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
     groups = {kind: _group(model, kind) for kind in ("municipality", "foundation", "firm")}
     for a, b in TRUST_PAIRS:
         row[f"trust_{a}_{b}"] = model.coalition.mean_trust(groups[a], groups[b])
+    for a, b in TRUST_DIRECTIONS:
+        row[f"trust_{a}_to_{b}"] = model.coalition.mean_trust_from(groups[a], groups[b])
+    joined, left = model.record.turnover(members)
+    for k in ACTOR_KINDS:
+        of_kind = model.org_kind == k
+        row[f"joins_{k}"] = float((joined & of_kind).sum())
+        row[f"exits_{k}"] = float((left & of_kind).sum())
     return row
 
 
@@ -162,7 +191,26 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["finance.public_cost_per_lasting_placement"] = (
         spending / lasting if lasting > 0 else float("nan"))
     out["coalition.final_size"] = float(model.members().sum() - 1)
+    out.update(_coalition_turnover(model, ts))
     return out
+
+
+def _coalition_turnover(model: InstapModel, ts: dict[str, np.ndarray]) -> dict[str, float]:
+    """Joins and exits over the run (all kinds), the largest number of partners in any
+    month, and the share of the founding (month-0) partners still members at the end."""
+    joins = sum(float(ts[f"joins_{k}"][1:].sum()) for k in ACTOR_KINDS)
+    exits = sum(float(ts[f"exits_{k}"][1:].sum()) for k in ACTOR_KINDS)
+    size = np.sum([ts[f"coalition_{k}"] for k in ACTOR_KINDS], axis=0)
+    founders = model.record.founders
+    partners = model.org_kind != "municipality"
+    if founders is None or not (founders & partners).any():
+        founding_share = float("nan")
+    else:
+        founding = founders & partners
+        founding_share = float((founding & model.members()).sum() / founding.sum())
+    return {"coalition.joins": joins, "coalition.exits": exits,
+            "coalition.peak_size": float(size.max()),
+            "coalition.founding_share_final": founding_share}
 
 
 def _lasting(starts: np.ndarray, lengths: np.ndarray, ongoing: np.ndarray, now: int,

@@ -101,3 +101,12 @@ class TrustNetwork:
             if block.size == 0:
                 return float("nan")
         return float(block.mean())
+
+    def mean_from(self, a: np.ndarray, b: np.ndarray) -> float:
+        """Mean trust of group ``a`` in group ``b`` (one direction: the ``a`` rows, ``b``
+        columns block of ``T``); NaN when either group is empty. For disjoint groups the
+        two blocks of :meth:`mean_between` have the same size, so it is the mean of
+        ``mean_from(a, b)`` and ``mean_from(b, a)``."""
+        if len(a) == 0 or len(b) == 0:
+            return float("nan")
+        return float(self.T[np.ix_(a, b)].mean())
