@@ -1,6 +1,7 @@
 """The summary of a run (``summary.json``): each end-of-run metric's mean and 95% interval
 over replications, and the Kaplan-Meier estimate of how long the ecosystem survives
-(:mod:`instap.survival`), nested by the dotted metric names."""
+(:mod:`instap.survival`: median and quartile survival, S(60), S(120) and the curve), nested
+by the dotted metric names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import math
 from typing import Any
 
 from instap.stats import mean_interval
-from instap.survival import ALIVE_AT, EVENT_KEY, MEDIAN_KEY, SURVIVAL_KEY, kaplan_meier
+from instap.survival import (
+    ALIVE_AT,
+    EVENT_KEY,
+    MEDIAN_KEY,
+    QUANTILE_KEYS,
+    SURVIVAL_KEY,
+    kaplan_meier,
+)
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +49,7 @@ def summarise(metrics: list[dict[str, float]], horizon: int) -> dict[str, Any]:
         km = kaplan_meier([m[SURVIVAL_KEY] for m in metrics],
                           [m.get(EVENT_KEY, 0.0) for m in metrics], horizon)
         flat[MEDIAN_KEY] = km.median()
+        flat.update({key: km.quantile(q) for q, key in QUANTILE_KEYS.items()})
         flat.update({key: km.at(t) for t, key in ALIVE_AT.items()})
         flat["durability.km_curve"] = km.curve()
     out = nest(flat)

@@ -32,6 +32,10 @@ from scipy import stats
 SURVIVAL_KEY = "durability.survival_months"
 EVENT_KEY = "durability.collapsed"
 MEDIAN_KEY = "durability.median_survival_months"
+# Survival quantiles by the share of runs collapsed: q25 is the first month with S(t) <= 0.75
+# (a quarter collapsed), q75 the first with S(t) <= 0.25 (three quarters collapsed).
+QUANTILE_KEYS = {0.25: "durability.survival_q25_months",
+                 0.75: "durability.survival_q75_months"}
 ALIVE_AT = {60: "durability.p_alive_60", 120: "durability.p_alive_120"}
 DURABILITY_METRICS = (MEDIAN_KEY, *ALIVE_AT.values())
 
@@ -95,9 +99,17 @@ class KaplanMeier:
     def median(self) -> dict[str, Any]:
         """Median survival: first month with S(t) <= 0.5, interval from the band
         (Brookmeyer-Crowley style); ``None`` and ``reached: False`` when not reached."""
+        return self.quantile(0.5)
+
+    def quantile(self, collapsed: float) -> dict[str, Any]:
+        """The month by which a share ``collapsed`` of the runs has collapsed: the first
+        month with ``S(t) <= 1 - collapsed``, interval from the band as for the median
+        (the lower band gets there first); ``None`` and ``reached: False`` when the curve
+        does not get there. ``quantile(0.5)`` is the median."""
+        level = 1.0 - collapsed
 
         def first(curve: np.ndarray) -> float | None:
-            hit = np.flatnonzero(curve <= 0.5)
+            hit = np.flatnonzero(curve <= level)
             return float(self.month[hit[0]]) if hit.size else None
 
         est = first(self.survival)
