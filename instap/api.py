@@ -45,6 +45,7 @@ from instap.plots import (
 )
 from instap.provenance import (
     atomic_folder,
+    check_out_folder,
     git_commit,
     output_lock,
     package_versions,
@@ -240,9 +241,7 @@ def _new_folder(folder: Any) -> Path:
         raise InstapError(f"folder = {shown(folder)}: expected the name of a new folder "
                           "(a text or a pathlib.Path)")
     final = Path(folder)
-    if final.exists() and (not final.is_dir() or any(final.iterdir())):
-        what = "is a file" if not final.is_dir() else "exists and is not empty"
-        raise InstapError(f"folder {final}: {what}; choose a new folder or remove it first")
+    check_out_folder(final, "folder")
     return final
 
 

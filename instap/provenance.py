@@ -184,11 +184,12 @@ def default_out(name: str, now: datetime | None = None, parent: Path = RESULTS) 
     return out
 
 
-def check_out_folder(out: Path) -> None:
-    """Refuse a target that exists and is not an empty folder."""
+def check_out_folder(out: Path, option: str = "--out") -> None:
+    """Refuse a target that exists and is not an empty folder (``option`` names it in the
+    message: ``--out`` on the command line, ``folder`` in the Python API)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         what = "is a file" if not out.is_dir() else "exists and is not empty"
-        raise InstapError(f"--out {out}: {what}; choose a new folder or remove it first")
+        raise InstapError(f"{option} {out}: {what}; choose a new folder or remove it first")
 
 
 @contextlib.contextmanager
@@ -303,13 +304,21 @@ def _take_lock(path: Path, create: bool = True) -> int | None:
         os.close(fd)
 
 
+def _lock_pid(path: Path) -> int | None:
+    """The pid a lock file holds (None: unreadable, or not written yet by its holder)."""
+    try:
+        return int(path.read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _drop_unheld_lock(path: Path) -> bool:
     """Remove the lock file ``path`` if no process holds it (left by a killed process)."""
+    pid = _lock_pid(path)
     try:
-        pid = int(path.read_text(encoding="ascii").split()[0])
-        if not _process_gone(pid, path.stat().st_mtime):
+        if pid is None or not _process_gone(pid, path.stat().st_mtime):
             return False
-    except (OSError, ValueError, IndexError):
+    except OSError:
         return False
     try:
         fd = _take_lock(path, create=False)
@@ -328,9 +337,8 @@ def _drop_unheld_lock(path: Path) -> bool:
 
 def _holder(path: Path) -> str:
     """`` (pid N)`` of the process that holds the lock file ``path``, if it says."""
-    with contextlib.suppress(OSError, ValueError):
-        return f" (pid {int(path.read_text(encoding='ascii').split()[0])})"
-    return ""
+    pid = _lock_pid(path)
+    return "" if pid is None else f" (pid {pid})"
 
 
 @contextlib.contextmanager
@@ -353,7 +361,7 @@ def output_lock(final: Path, option: str = "--out", empty: bool = True) -> Itera
                 ...  # the writing
     """
     if empty:
-        check_out_folder(final)
+        check_out_folder(final, option)
     created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
     lock = lock_path(final)
     try:
@@ -379,7 +387,7 @@ def output_lock(final: Path, option: str = "--out", empty: bool = True) -> Itera
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         if empty:
-            check_out_folder(final)
+            check_out_folder(final, option)
         remove_stale_partials(final.parent)
         yield
     finally:

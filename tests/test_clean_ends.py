@@ -432,3 +432,17 @@ def test_a_scenario_name_cannot_leave_results(name: str, in_tmp_cwd: Path,
                              progress=False)
     assert out.parent == Path("results") and out.name.startswith("compare-")
     capsys.readouterr()
+
+
+def test_a_lock_whose_holder_has_not_written_its_pid_yet_is_still_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Between creating the lock file and writing its pid the holder leaves it empty: a
+    second command says the folder is busy (without a pid), not an unexpected error."""
+    out = tmp_path / "out"
+    monkeypatch.setattr(api, "run_replications", _no_replications)
+    with output_lock(out):
+        lock_path(out).write_text("")
+        assert _cli("run", str(BASELINE), "--reps", "2", "--out", str(out)) == 2
+        err = _one_error_line(capsys)
+        assert f"--out {out}: another instap command is writing this folder" in err
