@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from instap.errors import InstapError
+from instap.errors import InstapError, one_line
 from instap.execution import ReplicationResult
 from sim.outputs import COLUMNS
 
@@ -116,7 +116,7 @@ def _read_json(path: Path, name: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise _damaged(path, name, "is not UTF-8 text") from None
     except (ValueError, RecursionError) as err:
-        raise _damaged(path, name, f"is not valid JSON ({_short(err)})") from None
+        raise _damaged(path, name, f"is not valid JSON ({one_line(err, 120)})") from None
     except OSError as err:
         raise InstapError(f"{path}: cannot read {name} ({err.strerror})") from None
     if not isinstance(data, dict):
@@ -136,10 +136,6 @@ def _read_table(path: Path, name: str) -> pd.DataFrame:
     except (ValueError, pa.ArrowException):
         raise _damaged(path, name, "is not a readable parquet table (truncated or "
                        "overwritten?)") from None
-
-
-def _short(err: BaseException) -> str:
-    return " ".join(str(err).split())[:120]
 
 
 def _kind(value: Any) -> str:

@@ -130,7 +130,7 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
     )
     for k in ACTOR_KINDS:
         row[f"coalition_{k}"] = float(((model.org_kind == k) & members).sum())
-    groups = {kind: _group(model, kind) for kind in ("municipality", "foundation", "firm")}
+    groups = {kind: _group(model, kind) for kind in TRUST_GROUPS}
     for a, b in TRUST_PAIRS:
         row[f"trust_{a}_{b}"] = model.coalition.mean_trust(groups[a], groups[b])
     for a, b in TRUST_DIRECTIONS:

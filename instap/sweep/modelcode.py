@@ -121,12 +121,9 @@ def accepted_fingerprints(manifest: dict[str, Any]) -> set[str] | None:
     if not isinstance(code, dict) or not isinstance(code.get("fingerprint"), str):
         return None
     accepted = {code["fingerprint"]}
-    invocations = manifest.get("invocations")
-    for inv in invocations if isinstance(invocations, list) else []:
-        mixed = inv.get("mixed_model_versions") if isinstance(inv, dict) else None
-        if isinstance(mixed, dict):
-            accepted |= {v for k, v in mixed.items()
-                         if k in ("before", "after") and isinstance(v, str)}
+    for mixed in mixes(manifest):
+        accepted |= {v for k, v in mixed.items()
+                     if k in ("before", "after") and isinstance(v, str)}
     return accepted
 
 

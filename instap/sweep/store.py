@@ -372,17 +372,11 @@ def _model_problem(meta: dict[bytes, bytes], models: set[str] | None) -> str | N
             f"sweep's: {' or '.join(repr(m) for m in sorted(models))})")
 
 
-def _read_ids(path: Path, fingerprint: str, columns: list[str], replications: int,
-              models: set[str] | None = None) -> tuple[np.ndarray | None, str | None, bool]:
-    """Run ids of a chunk file, what is wrong with it (None when it reads whole) and
-    whether it records a model fingerprint."""
-    ids, problem, meta = _read_chunk(path, fingerprint, columns, replications, models)
-    return ids, problem, META_MODEL in meta
-
-
 def _read_chunk(path: Path, fingerprint: str, columns: list[str], replications: int,
                 models: set[str] | None) -> tuple[np.ndarray | None, str | None,
                                                   dict[bytes, bytes]]:
+    """Run ids of a chunk file, what is wrong with it (None when it reads whole) and its
+    parquet metadata."""
     meta: dict[bytes, bytes] = {}
     try:
         size = path.stat().st_size
@@ -434,10 +428,10 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
         index = int(match[1]) if match else None
         if index is not None and chunk_path(folder, index).name != path.name:
             index = None  # chunk-000001.parquet: not the name of chunk 1
-        ids, problem, has_model = _read_ids(path, fingerprint, columns,
-                                            int(d["replications"]), models)
+        ids, problem, meta = _read_chunk(path, fingerprint, columns,
+                                         int(d["replications"]), models)
         if ids is not None:
-            if models is None or not has_model:
+            if models is None or META_MODEL not in meta:
                 result.unknown_model.append(path)
             inside = ids[(ids >= 0) & (ids < n_runs)]
             np.add.at(coverage, inside, 1)
