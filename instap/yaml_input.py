@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -226,13 +226,17 @@ def plain(value: Any) -> Any:
     return value
 
 
-def line_of(tree: Any, loc: tuple[Any, ...]) -> int:
-    """1-based line of the key at ``loc`` (the deepest one found)."""
-    line, node = 1, tree
+def line_of(tree: Any, loc: tuple[Any, ...], default: int = 1) -> int:
+    """1-based line of the key (or list item) at ``loc``, the deepest one found;
+    ``default`` when not even the first is."""
+    line, node = default, tree
     for key in loc:
-        if not isinstance(node, CommentedMap) or key not in node:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lc.item(key)[0] + 1
+        else:
             break
-        line = node.lc.key(key)[0] + 1
         node = node[key]
     return line
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from instap.errors import InstapError, suggest
 from instap.overrides import check_value, unknown_parameter
@@ -23,7 +22,7 @@ from instap.provenance import fingerprint
 from instap.sweep.design import MAX_GRID_N, MAX_RUNS
 from instap.sweep.factors import Factor
 from instap.sweep.targets import DEFAULT_INSTAP_OUTPUTS, INSTAP_MODEL, RunSpec, Target, module_file
-from instap.yaml_input import plain, read_yaml
+from instap.yaml_input import line_of, plain, read_yaml
 
 METHODS = ("ofat", "factorial", "lhs", "morris", "sobol")
 RESERVED_COLUMNS = {"run_id", "point", "replication", "seed", "error"}
@@ -108,16 +107,7 @@ class _Where:
 
     def __call__(self, *loc: Any) -> str:
         """``FILE, line N`` of the deepest key of ``loc`` found (list items too)."""
-        line, node = 0, self.tree
-        for key in loc:
-            if isinstance(node, CommentedMap) and key in node:
-                line = node.lc.key(key)[0] + 1
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and \
-                    0 <= key < len(node):
-                line = node.lc.item(key)[0] + 1
-            else:
-                break
-            node = node[key]
+        line = line_of(self.tree, loc, default=0)
         return f"{self.path}, line {line}" if line else str(self.path)
 
 
