@@ -111,7 +111,7 @@ def _check_out(out: Path) -> None:
 def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> dict[str, Any] | None:
     """Check the output folder; return the previous (checked) manifest when resuming."""
     has_manifest = (out / store.MANIFEST).exists()
-    has_runs = out.is_dir() and any(store.runs_dir(out).glob("chunk-*.parquet"))
+    has_runs = out.is_dir() and bool(store.chunk_files(out))
     if out.is_dir() and store.is_run_folder(out):
         raise InstapError(f"--out {out}: is an `instap run` folder; choose another folder")
     if not resume:

@@ -423,7 +423,7 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
     coverage = np.zeros(n_runs, dtype=np.int64)
     held: list[tuple[Path, np.ndarray]] = []
     planned: dict[int, tuple[Path, np.ndarray | None, str | None]] = {}
-    for path in sorted(runs_dir(folder).glob("chunk-*.parquet")):
+    for path in chunk_files(folder):
         match = CHUNK_NAME.fullmatch(path.name)
         index = int(match[1]) if match else None
         if index is not None and chunk_path(folder, index).name != path.name:
