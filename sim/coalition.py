@@ -2,8 +2,18 @@
 
 Brings together causal link 5 (asymmetric trust, exit) with its drivers: the funder's
 promises kept or broken (link 1, announced by :class:`sim.policies.funding.FundingPolicy`
-and heard here), conflicts from unclear roles (link 4), red tape (link 11) and visible
+and heard here), conflicts from unclear roles and dialogue under clear ones (link 4; the
+collaborative-governance cycle of Ansell and Gash 2008), red tape (link 11) and visible
 small wins (link 9, :meth:`Coalition.wins`).
+
+Each kind stays on its own grounds: every partner on its trust in the coalition against
+its own threshold; housing corporations and banks also on the impact they can show
+(``showable_impact_weight``: results they see against the evidence target; without
+monitoring they see little); employers also on cost (:mod:`sim.agents.firm`), foundations
+also on money (:mod:`sim.agents.foundation`). Outsiders (the organisations that were not
+founding members, ``potential_partner_share``) join a funded programme at ``join_rate``
+scaled by the results they see and by the coalition's size against its founding size (the
+flywheel); former partners rejoin at ``rejoin_rate`` once their trust has recovered.
 
 Membership is the organisations' own ``in_coalition`` flag; the model passes the current
 mask in, and applies the exits and rejoins that :meth:`Coalition.month` returns.
@@ -20,8 +30,6 @@ from sim.parameters import PARAMETERS, Params
 from sim.policies.monitoring import win_visibility
 from sim.policies.trust import Promise, TrustNetwork
 
-CONFLICT_GROUP_WEIGHT = 0.5  # a conflict dents trust in the other side's whole kind
-WINS_PER_KEPT_PROMISE = 2.0  # visible placements a partner needs to see per kept promise
 # participants per which wins are counted: the default population
 REFERENCE_POPULATION: int = PARAMETERS["n_participants"].default
 
@@ -41,8 +49,9 @@ class Coalition:
         self.p = p
         self.org_kind = org_kind  # kind of each organisation, by index
         self.rng = rng  # the partners' stream
-        self.trust = TrustNetwork(p, len(org_kind))
+        self.trust = TrustNetwork(p, len(org_kind), rng.random(len(org_kind)))
         self.funder = 0  # the municipality's org index
+        self.ever_member = np.zeros(len(org_kind), dtype=bool)  # founding or joined since
 
     def partners(self, members: np.ndarray) -> np.ndarray:
         """Indices of member organisations other than the municipality."""
@@ -87,16 +96,21 @@ class Coalition:
         return wins * members
 
     def month(self, month: int, pool: ParticipantPool, members: np.ndarray, *,
-              red_tape_probability: float, conflict_probability: float, funded: bool,
-              bound: int | None) -> MembershipChange:
-        """Apply this month's trust events; return who leaves and who rejoins.
+              red_tape_probability: float, conflict_probability: float, clarity: float,
+              funded: bool, bound: int | None, results_seen: float, partner_ratio: float
+              ) -> MembershipChange:
+        """Apply this month's trust events; return who leaves and who joins or rejoins.
 
         ``members`` is the coalition at the start of the events; ``bound`` is a partner
         bound by contract (a SIB investor for the bond's term), who does not leave;
-        former partners rejoin only a ``funded`` programme.
+        outsiders join and former partners rejoin only a ``funded`` programme.
+        ``results_seen``: the programme's results against the evidence target times the
+        share of them partners see; ``partner_ratio``: partners now against the founding
+        number.
         """
         p, rng, tn, kind = self.p, self.rng, self.trust, self.org_kind
         n = len(kind)
+        self.ever_member |= members
         partners = self.partners(members)
         wins = self.wins(pool, month, members)
         u = rng.random((3, n))
@@ -111,25 +125,33 @@ class Coalition:
             draw = rng.integers(0, len(member_idx) - 1, len(fighting))
             position = np.searchsorted(member_idx, fighting)
             others = member_idx[draw + (draw >= position)]
+            # a share of role questions is between a partner and the municipality, the
+            # programme's director (KplusV: from executor to director)
+            with_funder = (rng.random(len(fighting)) < p.municipality_conflict_share) & (
+                fighting != self.funder)
+            others[with_funder] = self.funder
             for i, j in zip(fighting, others, strict=True):
                 # i generalises to j's whole kind ("employers dump the paperwork on us");
                 # j blames i.
                 same_kind = member_idx[kind[member_idx] == kind[j]]
-                tn.broken(i, same_kind[same_kind != i], CONFLICT_GROUP_WEIGHT)
+                tn.broken(i, same_kind[same_kind != i], p.conflict_group_weight)
                 tn.broken(j, i)
+        # Link 4 -> 5: dialogue under clear roles builds trust among all members.
+        tn.dialogue(members, clarity)
         # Link 9 -> 5: visible small wins build trust among members. Wins are counted per
         # REFERENCE_POPULATION participants: trust follows the programme's success rate,
         # not its absolute size (the same coalition in a city ten times larger does not
         # trust ten times faster).
         per_reference = REFERENCE_POPULATION / p.n_participants
-        seen = wins * per_reference * win_visibility(p) / WINS_PER_KEPT_PROMISE
+        seen = wins * per_reference * win_visibility(p) / p.wins_per_kept_promise
         if len(member_idx) > 1 and seen.any():
             rows = member_idx[seen[member_idx] > 0]
             for i in rows:
                 tn.kept(i, member_idx[member_idx != i], min(seen[i], 3.0))
-        # Link 5: exit below the threshold; former partners recover and may rejoin.
-        level = tn.coalition_trust(members, self.funder)
-        exits = level[partners] < p.trust_exit_threshold
+        # Link 5: exit below the partner's own threshold; housing corporations and banks
+        # also weigh the impact they can show (link 9).
+        level = self.stay_level(members, results_seen)
+        exits = level[partners] < tn.exit_threshold[partners]
         if bound is not None:
             exits &= partners != bound
         leaving = partners[exits]
@@ -137,9 +159,21 @@ class Coalition:
         former[leaving] = True
         former[self.funder] = False
         tn.recover(former)
-        rejoining = np.flatnonzero(former & tn.can_rejoin(level) & (u[2] < p.rejoin_rate)
-                                   ) if funded else np.zeros(0, dtype=np.int64)
-        return MembershipChange(leaving, rejoining)
+        if not funded:
+            return MembershipChange(leaving, np.zeros(0, dtype=np.int64))
+        willing = former & tn.can_rejoin(level)
+        join_chance = p.join_rate * min(results_seen, 2.0) * min(partner_ratio, 1.5)
+        chance = np.where(self.ever_member, p.rejoin_rate, join_chance)
+        return MembershipChange(leaving, np.flatnonzero(willing & (u[2] < chance)))
+
+    def stay_level(self, members: np.ndarray, results_seen: float) -> np.ndarray:
+        """Each organisation's reason to stay, on the trust scale: its trust in the
+        coalition, plus for housing corporations and banks ``showable_impact_weight``
+        times (results seen, at most 2, minus 1)."""
+        level = self.trust.coalition_trust(members, self.funder)
+        shows = (self.org_kind == "housing_corporation") | (self.org_kind == "bank")
+        level[shows] += self.p.showable_impact_weight * (min(results_seen, 2.0) - 1.0)
+        return level
 
     def mean_trust(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust between two groups of organisations (both directions)."""

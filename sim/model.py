@@ -26,7 +26,7 @@ from sim.agents.organisation import Organisation
 from sim.agents.participant import Participant, ParticipantPool
 from sim.agents.participant_moves import MonthFlows, ParticipantMonth
 from sim.coalition import Coalition
-from sim.durability import Durability
+from sim.durability import Durability, HealthInputs
 from sim.outputs import MonthlyRecord, end_of_run_metrics, observe
 from sim.parameters import Params
 from sim.pathway import State
@@ -36,6 +36,8 @@ from sim.policies.economy import Economy
 from sim.policies.finance import Finance
 from sim.policies.funding import FundingNews, FundingPolicy
 from sim.policies.governance import Governance
+from sim.policies.monitoring import win_visibility
+from sim.policies.politics import PoliticalSupport
 
 # Monthly columns Mesa's DataCollector reports (read by ``mesa.batch_run``).
 REPORTED = ("unreached", "engaged", "in_track", "entry_job", "regular_work", "placements",
@@ -75,10 +77,11 @@ class InstapModel(Model):
         self.admin = AdminBurden(p)
         self._build_organisations()
         self.coalition = Coalition(p, self.org_kind, self.rng_partners)
-        self.funding = FundingPolicy(p, self.rng_policy)
-        self.finance = Finance(p)
+        self.politics = PoliticalSupport(p, self.rng_policy)
+        self.funding = FundingPolicy(p, self.politics)
+        self.finance = Finance(p, sum(f.full_slots for f in self.foundations if f.in_coalition))
         self.debt_help = DebtHelp(p, self.rng)
-        self.durability = Durability(p.collapse_grace_months, p.min_employers_alive)
+        self.founding_partners = int(self.members().sum()) - 1
         self.moves = ParticipantMonth(p, self.rng)
         self.record = MonthlyRecord(p.months)
         self.pool = ParticipantPool(int(p.n_participants * (1 + p.inflow_rate * p.months * 1.1)))
@@ -87,6 +90,8 @@ class InstapModel(Model):
         self.inflow_month = 0
         self.funding.start_period(0)
         self._seed_initial_states()
+        self.durability = Durability(p, self.founding_partners,
+                                     int(self.coaching_slots_array().sum()))
         self._schedule_events()
         self.datacollector = DataCollector(model_reporters={
             name: (lambda m, name=name: m.record.latest(name)) for name in REPORTED})
@@ -103,27 +108,36 @@ class InstapModel(Model):
         self.orgs: list[Organisation] = [self.municipality]
         total_slots = p.coaching_slots_per_1000 * p.n_participants / 1000.0
         self.foundations: list[Foundation] = []
-        for _ in range(p.n_foundations):
-            f = Foundation(self, len(self.orgs), total_slots / p.n_foundations)
-            self.orgs.append(f)
-            self.foundations.append(f)
+        for founded in (True, False):
+            for _ in range(self.potential(p.n_foundations) if not founded else p.n_foundations):
+                f = Foundation(self, len(self.orgs), total_slots / p.n_foundations, founded)
+                self.orgs.append(f)
+                self.foundations.append(f)
         weight = sum(ENTRY_JOB_WEIGHT[k] * n_k[k] for k in FIRM_KINDS)
         places = p.entry_jobs_per_1000 * p.n_participants / 1000.0
         self.firms: list[Firm] = []
-        for kind in FIRM_KINDS:
-            for _ in range(n_k[kind]):
-                base = places * ENTRY_JOB_WEIGHT[kind] / weight if weight else 0.0
-                firm = Firm(self, len(self.orgs), kind, base)
-                self.orgs.append(firm)
-                self.firms.append(firm)
+        for founding in (True, False):
+            for kind in FIRM_KINDS:
+                for _ in range(n_k[kind] if founding else self.potential(n_k[kind])):
+                    base = places * ENTRY_JOB_WEIGHT[kind] / weight if weight else 0.0
+                    firm = Firm(self, len(self.orgs), kind, base, founding)
+                    self.orgs.append(firm)
+                    self.firms.append(firm)
         self.org_kind = np.array([o.kind for o in self.orgs])
         for f in self.foundations:
-            self.ledger.transfer("market", f.account, p.foundation_reserve_months
-                                 * f.full_slots * p.coaching_cost_per_slot,
-                                 "startup_capital")
+            if f.in_coalition:
+                self.ledger.transfer("market", f.account, p.foundation_reserve_months
+                                     * f.full_slots * p.coaching_cost_per_slot,
+                                     "startup_capital")
         for firm in self.firms:
-            reserve = p.se_reserve_months * firm.base_slots * p.entry_wage
-            self.ledger.transfer("market", firm.account, reserve, "startup_capital")
+            if firm.in_coalition:
+                reserve = p.se_reserve_months * firm.base_slots * p.entry_wage
+                self.ledger.transfer("market", firm.account, reserve, "startup_capital")
+
+    def potential(self, founding: int) -> int:
+        """Outside organisations of a kind that may join later: ``potential_partner_share``
+        of the founding number, rounded half up."""
+        return int(np.floor(self.p.potential_partner_share * founding + 0.5))
 
     def _add_participants(self, k: int, mean_duration: float) -> None:
         rows = self.pool.add(k, self.rng, self.p.debt_prevalence, mean_duration)
@@ -159,9 +173,11 @@ class InstapModel(Model):
             else:
                 self.schedule_event(self._sign_agreement, at=p.agreement_month)
 
-    def _election(self) -> None:
-        self.funding.on_election()
-        self.log_event("election (scheduled)")
+    def _election(self, intervention: bool = False) -> None:
+        self.log_event("election" if intervention else "election (scheduled)",
+                       intervention=intervention)
+        for text in self.funding.on_election():
+            self.log_event(text)
 
     def _sign_agreement(self, intervention: bool = False) -> None:
         if not self.governance.agreement_signed:
@@ -198,6 +214,10 @@ class InstapModel(Model):
         """The first bank in the coalition: it lends, and pre-finances a SIB."""
         return next((f for f in self.firms if f.kind == "bank" and f.in_coalition), None)
 
+    def partner_ratio(self) -> float:
+        """Partners in the coalition now against the founding number."""
+        return (int(self.members().sum()) - 1) / max(self.founding_partners, 1)
+
     def _lender_account(self) -> str | None:
         lender = self._lender()
         return lender.account if lender is not None else None
@@ -209,8 +229,7 @@ class InstapModel(Model):
 
     def trigger_election(self) -> None:
         """Intervention: an election happens now."""
-        self.funding.on_election()
-        self.log_event("election", intervention=True)
+        self._election(intervention=True)
 
     def trigger_recession(self) -> None:
         """Intervention: a downturn starts now (no effect during one)."""
@@ -235,6 +254,10 @@ class InstapModel(Model):
             "role_clarity": self.governance.clarity,
             "alive": self.durability.alive,
             "collapse_month": self.durability.collapse_month,
+            "collapse_cause": self.durability.cause,
+            "political_support": self.politics.support,
+            "champion": self.politics.champion,
+            "budget_level": self.funding.level,
             "partners": int(self.members().sum()) - 1,
             "trust": self.coalition.trust.T.copy(),
         }
@@ -293,12 +316,18 @@ class InstapModel(Model):
             self.log_event(text, intervention=intervention)
 
     def _funding_decision(self, t: int) -> None:
-        trust = self.coalition.trust_in_funder(self.members())
-        self._announce(self.funding.update(t, trust))
+        news = self.funding.update(
+            t, partner_ratio=self.partner_ratio(),
+            trust_in_funder=self.coalition.trust_in_funder(self.members()),
+            recession=self.economy.in_recession,
+            investor_return=self.finance.investor_return(t))
+        self.finance.instrument = self.funding.instrument
+        self._announce(news)
 
     def _pay_programme(self, t: int) -> None:
         self.finance.pay_programme(self.ledger, t, self.foundations, self.firms,
-                                   self.funding.funded, self._lender_account())
+                                   self.funding.funded, self.funding.level,
+                                   self._lender_account())
 
     def _offer_entry_jobs(self, draws: np.ndarray) -> None:
         """Each firm decides on its places (one draw each); whole places by largest
@@ -321,7 +350,7 @@ class InstapModel(Model):
 
     def _pay_running_costs(self, t: int) -> None:
         self.finance.pay_running_costs(self.ledger, t, self.pool, self.foundations, self.firms,
-                                       self.funding.funded, self._lender_account())
+                                       self.funding.funded, self._lender())
 
     def _coalition_month(self, t: int) -> None:
         """Trust events of the month; then partners leave and former partners rejoin."""
@@ -332,17 +361,28 @@ class InstapModel(Model):
             t, self.pool, self.members(),
             red_tape_probability=self.admin.red_tape_probability(),
             conflict_probability=self.governance.conflict_probability(),
-            funded=self.funding.funded, bound=bound)
+            clarity=self.governance.clarity, funded=self.funding.funded, bound=bound,
+            results_seen=self.funding.results_ratio() * win_visibility(self.p),
+            partner_ratio=self.partner_ratio())
         for i in change.leaving:
-            self.orgs[i].leave("trust below threshold")
+            self.orgs[i].leave("trust below threshold", route="partners")
         for i in change.rejoining:
             self.orgs[i].rejoin()
 
     def _durability(self, t: int, flows: MonthFlows) -> dict[str, bool]:
-        return self.durability.update(
-            t, sum(f.income for f in self.foundations), int(self.coaching_slots_array().sum()),
-            sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
-            flows.programme_placements)
+        money = (self.funding.funded or self.funding.gap_until is not None
+                 or bool(self.finance.cofunders(self.firms)))
+        window = self.p.results_window_months
+        gone: dict[str, int] = {}  # partners out now who left within the window, by route
+        for o in self.orgs:
+            if not o.in_coalition and o.left_month is not None and t - o.left_month < window:
+                gone[o.left_route] = gone.get(o.left_route, 0) + 1
+        return self.durability.update(t, HealthInputs(
+            money=money,
+            partners=int(self.members().sum()) - 1,
+            coaching_slots=int(self.coaching_slots_array().sum()),
+            offering_employers=sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
+            programme_placements=flows.programme_placements, exits=gone))
 
     def _inflow(self) -> None:
         k = int(self.rng.poisson(self.p.inflow_rate * self.p.n_participants))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.durability import CAUSES
 from sim.pathway import STATE_NAMES, State
 from sim.policies.value import present_value, spell_value
 
@@ -48,7 +49,12 @@ COLUMNS: dict[str, str] = {
     "funded": "programme funded this month (0/1)",
     "recession": "downturn under way (0/1)",
     "role_clarity": "role clarity (index 0-1)",
-    "healthy": "all alive conditions hold (0/1)",
+    "political_support": "the council's support for the programme (index 0-1)",
+    "champion": "a champion of the programme in office (0/1)",
+    "budget_level": "coaching budget against the starting budget (factor)",
+    **{f"health_{c}": f"the {c} condition of a functioning ecosystem holds (0/1)"
+       for c in CAUSES},
+    "healthy": "the ecosystem functions: all four health conditions hold (0/1)",
     "alive": "ecosystem alive (0/1)",
     **{f"trust_{a}_to_{b}": f"mean trust of {a} members in {b} members (index 0-1)"
        for a, b in TRUST_DIRECTIONS},
@@ -126,8 +132,12 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         benefits_paid=ledger.month_flows.get("benefits", 0.0),
         funded=float(model.funding.funded), recession=float(model.economy.in_recession),
         role_clarity=model.governance.clarity,
+        political_support=model.politics.support, champion=float(model.politics.champion),
+        budget_level=model.funding.level if model.funding.funded else 0.0,
         healthy=float(status["healthy"]), alive=float(status["alive"]),
     )
+    for c in CAUSES:
+        row[f"health_{c}"] = float(status.get(c, True))
     for k in ACTOR_KINDS:
         row[f"coalition_{k}"] = float(((model.org_kind == k) & members).sum())
     groups = {kind: _group(model, kind) for kind in TRUST_GROUPS}
@@ -156,6 +166,9 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["durability.survival_months"] = float(survival if survival is not None else now)
     out["durability.collapsed"] = float(survival is not None)
     out["durability.months_alive"] = float(ts["alive"][1:].sum())
+    out["durability.functioning_months"] = float(model.durability.functioning_months)
+    for cause in (*CAUSES, "none"):
+        out[f"durability.cause.{cause}"] = float((model.durability.cause or "none") == cause)
     placements = ts["placements"][1:].sum()
     out["participants.placements"] = float(placements)
     out["participants.programme_placements"] = float(ts["programme_placements"][1:].sum())

@@ -297,18 +297,117 @@ class Params:
         "Hogeschool Rotterdam (4-year political horizon); Leiden interviews (evidence-based "
         "renewal needs monitoring).",
         "funding", choices=("never", "political", "evidence"), lever=True)
-    political_renewal_probability: float = define(
-        0.8, "probability",
-        "Chance of renewal at the end of a period under the political rule, with no election "
-        "during the period.",
-        "Rationale: most district pilots get one or two successors.",
+    initial_political_support: float = define(
+        0.6, "index 0-1",
+        "The council's support for the programme at the start (0 none, 1 full).",
+        "Rationale: the programme starts with a council majority behind it (KplusV step 1: "
+        "political support).",
         "funding", 0.0, 1.0)
-    election_renewal_factor: float = define(
-        0.6, "factor",
-        "Multiplier on the renewal chance when an election fell in the period (a new council "
-        "prefers its own plans).",
-        "Hogeschool Rotterdam (4-year political horizon).",
+    champion_in_office: bool = define(
+        True, "flag",
+        "Whether an alderman or senior official champions the programme at the start.",
+        "KplusV step 1 (a champion and political support); Kingdon 1984 (a policy "
+        "entrepreneur keeps a problem on the agenda).",
+        "funding", lever=True)
+    base_support: float = define(
+        0.3, "index 0-1",
+        "Support the programme would settle at with no champion, no visible results and no "
+        "partners pushing for it.",
+        "Rationale: a supply-driven pilot is one of many claims on the budget (Hogeschool "
+        "Rotterdam); below the renewal threshold, so support has to be earned.",
         "funding", 0.0, 1.0)
+    champion_support: float = define(
+        0.2, "index 0-1",
+        "What a champion in office adds to the support the council settles at.",
+        "KplusV step 1; Kingdon 1984 (policy entrepreneurs).",
+        "funding", 0.0, 1.0)
+    evidence_support_weight: float = define(
+        0.3, "index 0-1",
+        "How far visible results move support: added at twice the evidence target, taken off "
+        "at zero placements (times the share of results the council sees).",
+        "Leiden interviews (monitoring neglected but crucial); Kingdon 1984 (problem stream: "
+        "visible results keep a programme on the agenda).",
+        "funding", 0.0, 1.0)
+    partner_lobby_weight: float = define(
+        0.2, "index 0-1",
+        "What partners with a stake add to support at full trust in the municipality and the "
+        "founding number of partners (more partners push harder, up to 1.5 times).",
+        "Leiden interviews (private partners ask for long-term commitment); KplusV step 7 "
+        "(networks).",
+        "funding", 0.0, 1.0)
+    downturn_support_loss: float = define(
+        0.15, "index 0-1",
+        "Support lost during a downturn (benefit costs rise and squeeze the budget).",
+        "Rationale: in a downturn more people need assistance, so the municipal budget comes "
+        "under pressure (DOMAIN link 10).",
+        "funding", 0.0, 1.0)
+    support_adjust_rate: float = define(
+        0.1, "1/month",
+        "Share of the gap between current support and the level the streams point to closed each "
+        "month.",
+        "Rationale: council opinion moves over months, not weeks.",
+        "funding", 0.0, 1.0)
+    election_support_shock: float = define(
+        0.15, "index 0-1",
+        "Largest change in support an election brings (a uniform draw between minus and plus "
+        "this).",
+        "Hogeschool Rotterdam (4-year political horizon): a new council brings its own plans.",
+        "funding", 0.0, 1.0)
+    champion_loss_probability: float = define(
+        0.5, "probability",
+        "Chance that the champion leaves office at an election.",
+        "Rationale: aldermen often change portfolio or leave at an election.",
+        "funding", 0.0, 1.0)
+    champion_gain_probability: float = define(
+        0.3, "probability",
+        "Chance that an election brings a new champion when there is none.",
+        "Rationale: a champion is found less easily than lost (KplusV).",
+        "funding", 0.0, 1.0)
+    renewal_support_threshold: float = define(
+        0.5, "index 0-1",
+        "Support at which the council renews the programme in full at the end of a period.",
+        "Rationale: a council majority.",
+        "funding", 0.0, 1.0)
+    end_support_threshold: float = define(
+        0.3, "index 0-1",
+        "Support below which the council ends the programme at the end of a period; between "
+        "this and the renewal threshold it extends once, then cuts.",
+        "Rationale: a programme without a majority but with some support is trimmed, not "
+        "ended.",
+        "funding", 0.0, 1.0)
+    max_cut_share: float = define(
+        0.5, "share",
+        "Budget cut at support just above the end threshold (the cut shrinks linearly to 0 at "
+        "the renewal threshold).",
+        "Rationale: municipal budget rounds trim programmes by up to half.",
+        "funding", 0.0, 1.0)
+    raise_support_threshold: float = define(
+        0.8, "index 0-1",
+        "Support above which the council raises the budget at renewal.",
+        "Rationale: a programme with broad support and results gets more money.",
+        "funding", 0.0, 1.0)
+    budget_raise_share: float = define(
+        0.2, "share",
+        "Rise of the budget at a renewal above the raise threshold.",
+        "Rationale: modest growth per council decision.",
+        "funding", 0.0, 1.0)
+    max_budget_level: float = define(
+        2.0, "factor",
+        "Largest budget relative to the starting budget.",
+        "Rationale: growth is bounded by the target group and the council's means.",
+        "funding", 1.0, 10.0)
+    results_window_months: int = define(
+        12, "months",
+        "Months of programme placements over which the council, partners and outsiders judge "
+        "results.",
+        "Rationale: results are judged in yearly reports and budget rounds.",
+        "funding", 1, 60)
+    extension_months: int = define(
+        6, "months",
+        "Length of the one extension a period gets when support is between the end and renewal "
+        "thresholds.",
+        "Rationale: 'we extend the pilot half a year and decide later'.",
+        "funding", 1, 24)
     evidence_threshold: float = define(
         25.0, "placements per 1,000 per year",
         "Programme placements the evidence rule asks for to renew.",
@@ -415,6 +514,37 @@ class Params:
         "Rationale: commercial small-business rate; banks lend on cash flow, not social return "
         "(Hogeschool Rotterdam).",
         "finance", 0.0, 0.3)
+    foundation_other_income_share: float = define(
+        0.2, "share",
+        "Share of a member foundation's full coaching budget it raises from other sources (funds, "
+        "charities, donations); it flows whatever the municipality decides, and the programme "
+        "pays the rest.",
+        "Leiden interviews (foundations live on more than one money source but suffer from "
+        "funding gaps).",
+        "finance", 0.0, 1.0)
+    investor_min_return: float = define(
+        0.0, "1/year",
+        "Yearly return a SIB investor must have earned on the bond so far to put money into a "
+        "next term; otherwise the next period, if renewed, is paid as a subsidy.",
+        "INDIGO impact bond data (investors price the risk of missed outcomes).",
+        "finance", -1.0, 0.3)
+    bank_loss_tolerance: float = define(
+        50000.0, "EUR",
+        "Written-off loans after which the bank stops lending to social enterprises.",
+        "Hogeschool Rotterdam (banks lend on cash-flow grounds, not social return).",
+        "finance", 0.0, 10_000_000.0)
+    sib_verification_months: int = define(
+        6, "months",
+        "How long a placement must last before a SIB pays for it as a verified outcome.",
+        "INDIGO (an independent evaluator verifies outcomes); six months is a common milestone.",
+        "finance", 1, 24)
+    showable_impact_weight: float = define(
+        0.15, "index 0-1",
+        "How much housing corporations and banks weigh the impact they can show: added to their "
+        "trust in the coalition at visible results of twice the evidence target, taken off at "
+        "none (times the share of results they see).",
+        "Leiden interviews (private partners want measurable impact); DOMAIN link 9.",
+        "finance", 0.0, 1.0)
     # --- governance ------------------------------------------------------------------
     role_clarity: float = define(
         0.4, "index 0-1",
@@ -440,6 +570,13 @@ class Params:
         0.25, "1/month",
         "Chance per partner per month of a conflict at zero role clarity.",
         "Rationale: unclear roles cause duplicated effort and conflicts (Leiden interviews).",
+        "governance", 0.0, 1.0)
+    municipality_conflict_share: float = define(
+        0.5, "share",
+        "Share of a partner's conflicts whose other side is the municipality (the rest are with "
+        "a random other member).",
+        "Leiden interviews (public and private sides differ on roles and goals); KplusV (the "
+        "municipality moves from executor to director).",
         "governance", 0.0, 1.0)
     coordination_overhead: float = define(
         0.25, "share",
@@ -482,6 +619,77 @@ class Params:
         0.03, "1/month",
         "Drift of a former partner's trust back towards the initial level.",
         "Rationale: slow forgiveness.",
+        "trust", 0.0, 1.0)
+    trust_weight_cut: float = define(
+        3.0, "promises",
+        "How many broken promises a funding cut or end counts as.",
+        "Rationale: a cut breaks the whole commitment, not one appointment (DOMAIN link 5).",
+        "trust", 0.0, 20.0)
+    trust_weight_gap_month: float = define(
+        1.0, "promises",
+        "Broken promises per month without money (a gap or an ended programme).",
+        "Rationale: each unpaid month is a new disappointment (Leiden interviews, foundations).",
+        "trust", 0.0, 20.0)
+    trust_weight_renewal: float = define(
+        2.0, "promises",
+        "Kept promises an on-time renewal counts as.",
+        "Rationale: continuity is the main promise partners ask for (Leiden interviews).",
+        "trust", 0.0, 20.0)
+    trust_weight_late_renewal: float = define(
+        1.0, "promises",
+        "Broken promises a renewal with a gap counts as (the money comes, but late).",
+        "Rationale: funding gaps between pilots (Leiden interviews, foundations).",
+        "trust", 0.0, 20.0)
+    funder_trust_weight: float = define(
+        0.7, "share",
+        "Weight of trust in the municipality in a partner's trust in the coalition (the rest is "
+        "its mean trust in the other members).",
+        "Rationale: the municipality owns and funds the programme (Leiden interviews).",
+        "trust", 0.0, 1.0)
+    exit_threshold_spread: float = define(
+        0.1, "index 0-1",
+        "Partners differ in how much distrust they accept: each partner's own exit threshold is "
+        "drawn uniformly within this distance of trust_exit_threshold.",
+        "Rationale: organisations differ in patience and stake; without spread identical "
+        "partners would all leave in the same month.",
+        "trust", 0.0, 0.5)
+    rejoin_trust_margin: float = define(
+        0.1, "index 0-1",
+        "Trust above a partner's exit threshold needed to come back or to join.",
+        "Rationale: hysteresis; a partner that just left does not return at once.",
+        "trust", 0.0, 1.0)
+    conflict_group_weight: float = define(
+        0.5, "promises",
+        "How much a conflict dents the initiator's trust in every member of the other side's "
+        "kind ('employers dump the paperwork on us').",
+        "Rationale: conflicts generalise to the other side's group (Leiden interviews: "
+        "diverging interests block a shared vision).",
+        "trust", 0.0, 5.0)
+    wins_per_kept_promise: float = define(
+        2.0, "placements",
+        "Visible placements (per 2,000 participants) a partner needs to see to count one kept "
+        "promise.",
+        "Rationale: small wins build trust slowly (Ansell and Gash 2008).",
+        "trust", 0.1, 50.0)
+    dialogue_rate: float = define(
+        0.3, "promises/month",
+        "Kept promises per month that regular face-to-face dialogue among members brings at "
+        "full role clarity (proportional to clarity).",
+        "Ansell and Gash 2008 (dialogue and shared understanding build trust); Leiden "
+        "interviews (clear roles and governance needed for cooperation).",
+        "trust", 0.0, 5.0)
+    potential_partner_share: float = define(
+        0.5, "share",
+        "Organisations outside the coalition at the start that may join later, as a share of "
+        "the founding number of each kind (rounded).",
+        "Hogeschool Rotterdam (connecting networks, employers becoming aware); KplusV step 7.",
+        "trust", 0.0, 3.0)
+    join_rate: float = define(
+        0.03, "1/month",
+        "Chance per month that an outside organisation joins a funded programme whose results it "
+        "sees at the evidence target (scaled by visible results, up to twice, and by the "
+        "coalition's size against its founding size: the flywheel).",
+        "Hogeschool Rotterdam (large parties as a flywheel, awareness among employers).",
         "trust", 0.0, 1.0)
     # --- debt ------------------------------------------------------------------------
     debt_prevalence: float = define(
@@ -657,14 +865,39 @@ class Params:
         "Dutch government discount rate (Werkgroep discontovoet 2020).",
         "value", 0.0, 0.2)
     # --- durability ------------------------------------------------------------------
+    health_window_months: int = define(
+        6, "months",
+        "Look-back window of the health conditions on placements.",
+        "Rationale: half a year without placements is not a pause but a standstill.",
+        "durability", 1, 24)
+    min_partner_share: float = define(
+        0.5, "share",
+        "Partners (all kinds) the coalition needs, as a share of its founding number, to count "
+        "as functioning.",
+        "Rationale: a coalition that lost half its partners has fallen apart (Leiden: "
+        "durability needs the partners together).",
+        "durability", 0.0, 1.0)
+    min_capacity_share: float = define(
+        0.25, "share",
+        "Usable coaching slots needed, as a share of the founding capacity, to count as "
+        "functioning.",
+        "Rationale: a quarter of the coaching is a skeleton crew, less is no programme.",
+        "durability", 0.0, 1.0)
+    min_placement_rate: float = define(
+        10.0, "placements per 1,000 per year",
+        "Programme placements over the health window needed to count as functioning (from "
+        "the end of the first window on).",
+        "Rationale: 40% of the evidence target; a programme placing fewer places almost nobody.",
+        "durability", 0.0, 500.0)
     min_employers_alive: int = define(
         2, "organisations",
-        "Coalition employers that must offer entry jobs for the ecosystem to count as alive.",
+        "Coalition employers that must offer entry jobs for the ecosystem to count as "
+        "functioning.",
         "Rationale: one employer is a project, not an ecosystem.",
         "durability", 0, 100)
     collapse_grace_months: int = define(
         3, "months",
-        "Months the alive conditions may fail in a row before the ecosystem counts as collapsed.",
+        "Months the ecosystem may fail to function in a row before it counts as collapsed.",
         "Rationale: a short gap is not a collapse.",
         "durability", 1, 24)
 

@@ -139,8 +139,8 @@ def test_end_metrics_are_sums_and_maxima_of_the_columns(which: str,
     assert end["coalition.final_size"] == size[-1]
     assert end["coalition.final_size"] == size[0] + end["coalition.joins"] - end[
         "coalition.exits"]
-    # no organisation is new after month 0 in today's model: every member is a founder
-    assert end["coalition.founding_share_final"] == pytest.approx(size[-1] / size[0])
+    # founders still in are at most the members at the end (outsiders may have joined)
+    assert end["coalition.founding_share_final"] <= size[-1] / size[0] + 1e-12
 
 
 def test_founding_share_counts_the_founders_still_in(short: InstapModel) -> None:

@@ -32,24 +32,48 @@ class Firm(Organisation):
     """An employer or financier that joins or leaves the coalition and offers entry jobs."""
 
     def __init__(self, model: OrganisationModel, org_index: int, kind: str,
-                 base_slots: float) -> None:
+                 base_slots: float, founding: bool = True) -> None:
         if kind not in FIRM_KINDS:
             raise ValueError(f"unknown firm kind {kind!r}")
         super().__init__(model, org_index)
         self.kind = kind
         self.base_slots = base_slots
-        self.desired = base_slots  # places the firm would offer this month (fractional)
-        self.slots = int(base_slots)  # whole places offered this month
-        self.failed = False
+        self.in_coalition = founding  # an outsider may join later
+        self.desired = base_slots if founding else 0.0  # places wished this month
+        self.slots = int(self.desired)  # whole places offered this month
+        # an outside social enterprise starts (with a reserve) when it joins
+        self.failed = not founding and kind == "social_enterprise"
         self.loan = 0.0
         self.cash_flow = [0.0, 0.0, 0.0]  # last three months
+        self.written_off = 0.0  # a bank's loans to social enterprises that failed (EUR)
+        # what entry workers cost the firm before subsidy (EUR), and worker-months, for
+        # each of the last 12 months with entry workers
+        self.gross_costs: list[tuple[float, int]] = []
+
+    def will_lend(self) -> bool:
+        """A bank lends while its written-off loans stay within ``bank_loss_tolerance``."""
+        return self.kind == "bank" and self.written_off <= self.p.bank_loss_tolerance
+
+    def net_cost_per_worker(self, subsidy: float) -> float:
+        """What an entry worker costs this firm a month, net of revenue and ``subsidy``:
+        wage minus productivity plus debt costs as realised over its last 12 months with
+        entry workers, or as expected (the average debt cost) before it has had any."""
+        workers = sum(w for _, w in self.gross_costs)
+        if workers:
+            gross = sum(c for c, _ in self.gross_costs) / workers
+        else:
+            p = self.p
+            gross = (p.entry_wage - p.entry_productivity
+                     + p.debt_prevalence * p.debt_employer_cost)
+        return gross - subsidy
 
     def offer_entry_jobs(self, draw: float, subsidy: float, admin_factor: float,
                          economy_factor: float) -> None:
         """Decide how many entry-job places to offer this month.
 
-        Link 10: an employer weighs the net cost of an entry worker (wage minus subsidy
-        minus productivity, plus the expected cost of debts) against impact, and a
+        Link 10: an employer weighs what an entry worker has cost it over the last year
+        (wage minus subsidy minus productivity, plus the cost of debts:
+        :meth:`net_cost_per_worker`, with this month's subsidy) against impact, and a
         downturn cuts places. Link 11: administrative burden withholds places. When the
         net cost is positive, the employer leaves with monthly chance ``1 - cost_factor``:
         at the defaults slowly while funded (the expected cost of debts just exceeds what
@@ -64,8 +88,7 @@ class Firm(Organisation):
         self.desired = 0.0
         if not self.in_coalition or self.failed or self.base_slots <= 0:
             return
-        net_cost = (p.entry_wage - subsidy - p.entry_productivity
-                    + p.debt_prevalence * p.debt_employer_cost)
+        net_cost = self.net_cost_per_worker(subsidy)
         if self.kind == "social_enterprise":
             cost_factor = 1.0  # impact-first: limited by cash, not by willingness
         else:
@@ -73,20 +96,27 @@ class Firm(Organisation):
                 p.entry_wage, 1.0)
         if cost_factor < 1.0 and draw < 1.0 - cost_factor and self.kind != "bank":
             # Entry jobs no longer pay their way: the employer walks away.
-            self.leave("entry jobs cost more than they bring")
+            self.leave("entry jobs cost more than they bring", route="jobs")
             return
         self.desired = self.base_slots * max(cost_factor, 0.0) * admin_factor * economy_factor
 
-    def settle_cash(self, workers: int, indebted: int, subsidy: float, lender: str | None
+    def settle_cash(self, workers: int, indebted: int, subsidy: float, lender: Firm | None
                     ) -> None:
-        """Social enterprise books (link 7): revenue, subsidy, wages, debt costs, loans.
+        """Entry-job books (link 7): revenue, subsidy, wages, debt costs, loans.
 
-        Other firms pay wages out of revenue too, but only social enterprises can fail.
-        ``subsidy``: wage subsidy per entry worker this month; ``lender``: the account of a
-        bank in the coalition that lends, if any.
+        Other firms pay wages out of revenue too, and cover what entry jobs cost them from
+        their own business (``own_funds``); that cost is what they weigh when they decide
+        to stay (:meth:`offer_entry_jobs`). Only social enterprises can fail.
+        ``subsidy``: wage subsidy per entry worker this month; ``lender``: a bank in the
+        coalition, if any.
         """
         p = self.p
         ledger = self.model.ledger
+        if workers:
+            gross = (workers * (p.entry_wage - p.entry_productivity)
+                     + indebted * p.debt_employer_cost)
+            self.gross_costs = [*self.gross_costs[-11:], (gross, workers)]
+        account = lender.account if lender is not None else None
         if workers:
             ledger.transfer("market", self.account, workers * p.entry_productivity,
                             "revenue")
@@ -96,36 +126,40 @@ class Firm(Organisation):
                             "debt_cost")
         if self.loan > 0:
             interest = self.loan * p.loan_rate / 12.0
-            ledger.transfer(self.account, lender or "market", interest, "interest")
+            ledger.transfer(self.account, account or "market", interest, "interest")
         flow = 0.0
         if self.kind == "social_enterprise" and workers:
             flow = workers * (p.entry_productivity - p.entry_wage) - indebted * p.debt_employer_cost
             flow += workers * subsidy
         self.cash_flow = [*self.cash_flow[1:], flow]
         if self.kind != "social_enterprise" or self.failed:
-            if self.cash < 0:  # regular firms are assumed solvent: top up from the market
-                ledger.transfer("market", self.account, -self.cash, "revenue")
+            if self.cash < 0:  # the firm's own business pays (and it weighs this cost)
+                ledger.transfer("market", self.account, -self.cash, "own_funds")
             return
         self._finance_shortfall(lender)
 
-    def _finance_shortfall(self, lender: str | None) -> None:
-        """Borrow on cash-flow grounds, repay when flush, or fail (link 7)."""
+    def _finance_shortfall(self, lender: Firm | None) -> None:
+        """Borrow on cash-flow grounds, repay when flush, or fail (link 7). A bank that
+        has written off more than ``bank_loss_tolerance`` lends no more."""
         p, ledger = self.p, self.model.ledger
         reserve = p.se_reserve_months * self.base_slots * p.entry_wage
         if self.cash < 0:
             # Banks lend on cash flow, not on social return: only when recent cash flow
             # is not structurally negative.
-            if lender and sum(self.cash_flow) >= 0:
+            if lender is not None and lender.will_lend() and sum(self.cash_flow) >= 0:
                 amount = -self.cash + 0.5 * reserve
-                ledger.transfer(lender, self.account, amount, "loan")
+                ledger.transfer(lender.account, self.account, amount, "loan")
                 self.loan += amount
             else:
                 self.failed = True
-                self.loan = 0.0  # written off: the bank bears the loss, no more interest
-                self.leave("social enterprise ran out of cash")
+                if lender is not None:
+                    lender.written_off += self.loan  # the bank bears the loss
+                self.loan = 0.0  # written off: no more interest
+                self.leave("social enterprise ran out of cash", route="jobs")
         elif self.loan > 0 and self.cash > reserve:
             repay = min(self.loan, self.cash - reserve)
-            ledger.transfer(self.account, lender or "market", repay, "loan_repayment")
+            ledger.transfer(self.account, lender.account if lender is not None else "market",
+                            repay, "loan_repayment")
             self.loan -= repay
 
     def rejoin(self) -> None:

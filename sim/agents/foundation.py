@@ -10,17 +10,23 @@ class Foundation(Organisation):
 
     Causal link 1: when money stops, coaching capacity (staff, know-how) is lost at
     ``capacity_loss_rate`` and rebuilt only at ``capacity_rebuild_rate`` once money returns.
-    A foundation closes when its cash runs out.
+    Its income is its share of the programme's coaching budget plus what it raises
+    elsewhere (:mod:`sim.policies.finance`), so a foundation in the coalition lives through
+    a gap on a smaller staff; it closes when its cash and income cannot pay one coaching
+    slot. A foundation that was not a founding member starts closed (``founded=False``)
+    and is founded when it joins.
     """
 
     kind = "foundation"
 
-    def __init__(self, model: OrganisationModel, org_index: int, target_slots: float) -> None:
+    def __init__(self, model: OrganisationModel, org_index: int, target_slots: float,
+                 founded: bool = True) -> None:
         super().__init__(model, org_index)
         self.full_slots = target_slots  # capacity when fully funded
-        self.capacity = target_slots  # staffed coaching slots
-        self.income = 0.0  # programme money received this month
-        self.closed = False
+        self.capacity = target_slots if founded else 0.0  # staffed coaching slots
+        self.income = 0.0  # money received this month (programme and other sources)
+        self.closed = not founded
+        self.in_coalition = founded
 
     def adjust_capacity(self) -> None:
         """Hire towards what this month's income pays for, or lose staff without it."""
@@ -40,17 +46,17 @@ class Foundation(Organisation):
 
         A foundation never spends money it does not have: when the reserve cannot cover
         the month, it lets staff go down to what it can pay. It closes when the money has
-        run out entirely: no income, and not enough cash left to pay one slot a month.
+        run out: neither its income nor its cash pays one slot a month.
         """
         cost_per_slot = self.p.coaching_cost_per_slot
         if cost_per_slot > 0 and self.capacity * cost_per_slot > self.cash:
             self.capacity = max(self.cash, 0.0) / cost_per_slot
         self.model.ledger.transfer(self.account, "market", self.capacity * cost_per_slot,
                                    "coaching_staff")
-        if self.in_coalition and self.income == 0 and self.cash < cost_per_slot:
+        if not self.closed and self.income < cost_per_slot and self.cash < cost_per_slot:
             self.closed = True
             self.capacity = 0.0
-            self.leave("money ran out")
+            self.leave("money ran out", route="capacity")
 
     def effective_slots(self, overhead_share: float, capacity_factor: float) -> int:
         """Slots left for coaching after coordination overhead (link 4: ``overhead_share``

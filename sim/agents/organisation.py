@@ -49,17 +49,20 @@ class Organisation(Agent):
         self.account = f"org:{org_index}"
         self.in_coalition = True
         self.left_month: int | None = None
+        self.left_route = "partners"  # why it last left (a route to collapse)
 
     @property
     def cash(self) -> float:
         """Cash balance in EUR."""
         return self.model.ledger.balance(self.account)
 
-    def leave(self, reason: str) -> None:
-        """Leave the coalition (causal link 5: trust below the exit threshold, or cash)."""
+    def leave(self, reason: str, route: str = "partners") -> None:
+        """Leave the coalition (causal link 5: trust below the exit threshold, or cash).
+        ``route``: the route to collapse this exit belongs to (``sim.durability``)."""
         if self.in_coalition:
             self.in_coalition = False
             self.left_month = self.model.steps
+            self.left_route = route
             self.model.log_event(f"{self.kind} {self.org_index} left: {reason}")
 
     def rejoin(self) -> None:

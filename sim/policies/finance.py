@@ -1,6 +1,15 @@
 """Causal links 7 and 8: the financing instrument and the money flows it implies.
 
-- ``subsidy``: the municipality pays the foundations' coaching budget while funded.
+A foundation's full budget is its full coaching capacity at ``coaching_cost_per_slot``;
+each member foundation raises ``foundation_other_income_share`` of it from other sources
+(funds, charities, donations: account ``funds``) whatever the council decides, and the
+programme pays the rest. The programme's coaching budget is the funding level
+(:mod:`sim.policies.funding`: 1 at the start, raised or cut by the council) times that
+rest for the founding foundations; it is shared among the member foundations in
+proportion to their full capacity, so a foundation that leaves leaves its share to the
+others, and one that joins takes part of it.
+
+- ``subsidy``: the municipality pays the coaching budget while funded.
 - ``hybrid``: housing corporations and banks in the coalition co-fund
   ``private_cofunding_share`` of the coaching budget and of entry-job wage subsidies;
   they keep paying their share when the municipality stops (less dependence on
@@ -9,15 +18,19 @@
   the coaching budget for the bond's term; the municipality pays ``sib_outcome_payment``
   for ``1 - sib_baseline_share`` of the placements that last 6 months (the baseline share
   would have happened anyway), with total payments capped at the capital plus
-  ``sib_return_cap`` a year since the capital was first paid in. Intake depends on referrals.
+  ``sib_return_cap`` a year since the capital was first paid in; an outcome is verified
+  when the placement has lasted ``sib_verification_months``. Intake depends on referrals.
+  Investors who earned less than ``investor_min_return`` do not fund a next term
+  (:mod:`sim.policies.funding`), and the programme goes on as a subsidy.
 
 Otherwise the municipality pays entry-job wage subsidies while funded, and always
 benefits to everyone on assistance, debt-help places and, if on, monitoring. Banks lend
 to social enterprises on cash-flow grounds (:mod:`sim.agents.firm`).
 
 :class:`Finance` holds only the bond's books; the model passes in what it needs each
-month: whether the programme is funded, the organisations, the ledger and the lender (the
-first bank in the coalition, if any).
+month: whether the programme is funded, the budget level and the instrument (both from the
+funding policy), the organisations, the ledger and the lender (the first bank in the
+coalition, if any).
 """
 
 from __future__ import annotations
@@ -36,17 +49,27 @@ from sim.pathway import State
 from sim.policies.monitoring import monitored
 
 OUTSIDE_INVESTORS = "investors"
-VERIFY_MONTHS = 6  # an outcome is verified when the placement has lasted this long
+OTHER_FUNDS = "funds"  # charities and funds behind the foundations' other income
 
 
 class Finance:
     """Pays the programme each month according to the instrument."""
 
-    def __init__(self, p: Params) -> None:
+    def __init__(self, p: Params, founding_slots: float) -> None:
         self.p = p
+        self.founding_slots = founding_slots  # full coaching capacity at the start
+        self.instrument = p.financing  # the funding policy turns a declined SIB into subsidy
         self.sib_capital = 0.0
         self.sib_paid = 0.0
         self.sib_months = np.zeros(p.months + 2, dtype=bool)
+
+    def investor_return(self, month: int) -> float | None:
+        """A SIB investor's yearly return on the bond so far (None before any capital):
+        ``(paid / capital) ** (12 / months since the first pay-in) - 1``."""
+        if self.sib_capital <= 0:
+            return None
+        months = max(month - int(np.argmax(self.sib_months)), 1)
+        return float((self.sib_paid / self.sib_capital) ** (12.0 / months) - 1.0)
 
     @staticmethod
     def investor_account(lender: str | None) -> str:
@@ -56,11 +79,11 @@ class Finance:
 
     def sib_active(self, funded: bool) -> bool:
         """Whether a Social Impact Bond is paying for the programme this month."""
-        return self.p.financing == "sib" and funded
+        return self.instrument == "sib" and funded
 
     def cofunders(self, firms: Sequence[Firm]) -> list[Firm]:
         """Housing corporations and banks in the coalition that co-fund (hybrid only)."""
-        if self.p.financing != "hybrid":
+        if self.instrument != "hybrid":
             return []
         return [f for f in firms if f.in_coalition and f.kind in ("housing_corporation", "bank")]
 
@@ -81,21 +104,31 @@ class Finance:
         return paid * self.p.wage_subsidy_share * self.p.entry_wage
 
     def pay_programme(self, ledger: Ledger, month: int, foundations: Sequence[Foundation],
-                      firms: Sequence[Firm], funded: bool, lender: str | None) -> None:
-        """Pay this month's coaching budget to member foundations (their ``income``)."""
+                      firms: Sequence[Firm], funded: bool, level: float, lender: str | None
+                      ) -> None:
+        """Pay this month's coaching budget (``level`` times the founding budget) to the
+        member foundations in proportion to their full capacity, and their other income
+        (together their ``income``)."""
         p = self.p
         members = [f for f in foundations if f.in_coalition]
         for f in foundations:
             f.income = 0.0
         if not members:
             return
-        budget = {f: f.full_slots * p.coaching_cost_per_slot for f in members}
+        other = min(p.foundation_other_income_share, 1.0)
+        total = level * (1.0 - other) * self.founding_slots * p.coaching_cost_per_slot
+        capacity = sum(f.full_slots for f in members)
+        budget = {f: total * f.full_slots / capacity for f in members}
+        for f in members:
+            f.income += ledger.transfer(OTHER_FUNDS, f.account,
+                                        other * f.full_slots * p.coaching_cost_per_slot,
+                                        "other_income")
         sib = self.sib_active(funded)
         funders: list[tuple[str, float]] = []
         if sib:
             self.sib_months[month] = True
             funders.append((self.investor_account(lender), 1.0))
-        elif p.financing == "hybrid":
+        elif self.instrument == "hybrid":
             funders = self.wage_subsidy_payers(funded, firms)  # the same split for coaching
         elif funded:
             funders.append((MUN, 1.0))
@@ -105,11 +138,11 @@ class Finance:
             for f, amount in budget.items():
                 f.income += ledger.transfer(account, f.account, share * amount, purpose)
         if sib:
-            self.sib_capital += sum(f.income for f in members)
+            self.sib_capital += ledger.month_flows.get("sib_capital", 0.0)
 
     def pay_running_costs(self, ledger: Ledger, month: int, pool: ParticipantPool,
                           foundations: Sequence[Foundation], firms: Sequence[Firm],
-                          funded: bool, lender: str | None) -> None:
+                          funded: bool, lender: Firm | None) -> None:
         """Benefits, wage subsidies, wages, debt help, monitoring and outcome payments."""
         p = self.p
         n = pool.n
@@ -138,16 +171,17 @@ class Finance:
         ledger.transfer(MUN, "debt_help_service", in_help * p.debt_help_cost, "debt_help")
         if monitored(p) and funded:
             ledger.transfer(MUN, "evaluator", p.monitoring_cost, "monitoring")
-        self._pay_outcomes(ledger, month, pool, lender)
+        self._pay_outcomes(ledger, month, pool,
+                           lender.account if lender is not None else None)
 
     def _pay_outcomes(self, ledger: Ledger, month: int, pool: ParticipantPool,
                       lender: str | None) -> None:
         """SIB: pay verified outcomes above the baseline, within the return cap."""
         p = self.p
-        if p.financing != "sib" or month < VERIFY_MONTHS:
+        if month < p.sib_verification_months:
             return
         n = pool.n
-        start = month - VERIFY_MONTHS
+        start = month - p.sib_verification_months
         if not self.sib_months[start]:
             return
         employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)

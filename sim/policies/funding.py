@@ -1,41 +1,46 @@
-"""Causal link 1: funding continuity.
+"""Causal link 1: funding continuity, decided by the council, not drawn.
 
 Programmes are funded in periods: a pilot of ``pilot_length_months``, a multi-year
-commitment of ``multi_year_commitment_years`` years, or a Social Impact Bond term. At
-the end of a period the renewal rule decides:
+commitment of ``multi_year_commitment_years`` years, or a Social Impact Bond term. The
+budget has a *level*, 1 at the start: the coaching budget is the level times the
+founding coaching capacity's cost (:mod:`sim.policies.finance`). At the end of a period
+the renewal rule decides:
 
 - ``never``: the programme ends without successor (Wijkondernemingen, 2018);
-- ``political``: renewal with chance ``political_renewal_probability``, times
-  ``election_renewal_factor`` if an election fell in a pilot period (a multi-year
-  commitment is budgeted across council terms, so an election does not reset it), times
-  ``0.5 + mean partner trust in the municipality`` (partner relations matter);
-- ``evidence``: renewal if monitored results reach ``evidence_threshold``; without
-  monitoring there is no evidence and the political rule applies (link 9).
+- ``political``: the council decides on its support ``s``
+  (:class:`sim.policies.politics.PoliticalSupport`): at ``s >= renewal_support_threshold``
+  it renews (and raises the level by ``budget_raise_share`` at ``s >=
+  raise_support_threshold``, up to ``max_budget_level``); between
+  ``end_support_threshold`` and the renewal threshold it extends the period once by
+  ``extension_months`` and, if support is still short at the end of the extension,
+  renews with a cut that grows linearly from 0 at the renewal threshold to
+  ``max_cut_share`` at the end threshold; below the end threshold it ends the programme;
+- ``evidence``: with monitoring, results at the evidence target (``evidence_threshold``
+  placements per 1,000 a year over the period) renew the programme whatever the
+  support; short of it, or without monitoring (there is no evidence, link 9), the
+  political rule decides.
 
-A renewed pilot starts after a gap of ``renewal_gap_months`` without money; multi-year
-commitments and SIBs renew without a gap. Every cut or gap is a broken promise to the
-partners (link 5); an on-time renewal is a kept one. ``restart_month`` restarts an ended
-programme. Elections are scheduled with Mesa's event scheduler (``mesa.time``).
+A Social Impact Bond's next term needs investors: if their yearly return on the bond so
+far is below ``investor_min_return`` they do not reinvest and a renewed programme is paid
+as a subsidy from then on. A renewed pilot starts after a gap of ``renewal_gap_months``
+without money; multi-year commitments and SIBs renew without a gap.
 
-The policy announces what it did: :meth:`FundingPolicy.update` and
-:meth:`FundingPolicy.end_now` return :class:`FundingNews`, the promises kept or broken (in
-the order they were made) and the texts for the event log; the model hands the promises
-to the coalition at once (``Coalition.hear``).
+What the partners hear (link 5) is announced as :class:`FundingNews`: an on-time renewal
+is ``trust_weight_renewal`` kept promises, a renewal after a gap ``trust_weight_late_renewal``
+broken ones, an end ``trust_weight_cut`` broken ones (a partial cut the same times its
+share), and every month without money ``trust_weight_gap_month`` broken ones.
+``restart_month`` restarts an ended programme at the starting level.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
-
-import numpy as np
 
 from sim.parameters import Params
 from sim.policies.monitoring import monitored
+from sim.policies.politics import PoliticalSupport
 from sim.policies.trust import Promise
-
-CUT_WEIGHT = 3.0  # a funding cut counts as three broken promises
-GAP_WEIGHT = 1.0  # each month without money erodes trust further
-RENEWAL_WEIGHT = 2.0  # an on-time renewal counts as two kept promises
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,47 +55,71 @@ class FundingNews:
 
 
 class FundingPolicy:
-    """State and decisions of programme funding (renewal draws from the policy stream)."""
+    """State and decisions of programme funding: periods, the budget level, the
+    instrument (a SIB may turn into a subsidy) and the council's support."""
 
-    def __init__(self, p: Params, rng: np.random.Generator) -> None:
+    def __init__(self, p: Params, politics: PoliticalSupport) -> None:
         self.p = p
-        self.rng = rng
+        self.politics = politics
         self.funded = False
         self.ended = False
+        self.level = 1.0
+        self.instrument = p.financing
         self.period_start = 0
         self.period_end = 0
+        self.extended = False
         self.gap_until: int | None = None
-        self.election_in_period = False
         self.period_placements = 0
+        self.recent: deque[int] = deque(maxlen=p.results_window_months)
         self.periods = 0
 
+    # ------------------------------------------------------------------ queries
+    def seamless(self) -> bool:
+        """Whether a renewal follows without a gap (a SIB term or a multi-year commitment)."""
+        return self.instrument == "sib" or self.p.multi_year_commitment_years > 0
+
     def period_length(self) -> int:
-        """Months in one funding period under the chosen instrument and commitment."""
-        if self.p.financing == "sib":
+        """Months in one funding period under the current instrument and commitment."""
+        if self.instrument == "sib":
             return self.p.sib_term_months
         if self.p.multi_year_commitment_years > 0:
             return 12 * self.p.multi_year_commitment_years
         return self.p.pilot_length_months
 
+    def placement_rate(self, month: int) -> float:
+        """Programme placements per 1,000 participants per year in this period so far."""
+        months = max(month - self.period_start, 1)
+        return self.period_placements * 12.0 / months * 1000.0 / self.p.n_participants
+
+    def results_ratio(self) -> float:
+        """Programme placements per 1,000 a year over the last ``results_window_months``, against the
+        evidence target (1: on target). What the council and outsiders judge."""
+        if not self.recent or self.p.evidence_threshold <= 0:
+            return 1.0
+        rate = sum(self.recent) * 12.0 / len(self.recent) * 1000.0 / self.p.n_participants
+        return rate / self.p.evidence_threshold
+
+    # ------------------------------------------------------------------ events
     def start_period(self, month: int) -> FundingNews:
         """Money flows for one more period (the first one, at month 0, is not news)."""
         self.funded = True
         self.ended = False
         self.gap_until = None
+        self.extended = False
         self.period_start = month
         self.period_end = month + self.period_length()
-        self.election_in_period = False
         self.period_placements = 0
         self.periods += 1
         return FundingNews(logs=("funding period starts",)) if self.periods > 1 else FundingNews()
 
-    def on_election(self) -> None:
-        """An election happened (scheduled every ``election_interval_months``)."""
-        self.election_in_period = True
+    def on_election(self) -> tuple[str, ...]:
+        """An election happened: the council's support and champion may change."""
+        return self.politics.election()
 
     def count_placements(self, placements: int) -> None:
-        """Add this month's programme placements to the period's count (evidence rule)."""
+        """Add this month's programme placements to the period's count and the results."""
         self.period_placements += placements
+        self.recent.append(placements)
 
     def end_now(self) -> FundingNews:
         """Stop funding with no successor (intervention or scenario): a cut."""
@@ -99,54 +128,97 @@ class FundingPolicy:
         self.funded = False
         self.ended = True
         self.gap_until = None
-        return FundingNews((Promise(CUT_WEIGHT, kept=False),), ("funding ended",))
+        return FundingNews((Promise(self.p.trust_weight_cut, kept=False),), ("funding ended",))
 
-    def update(self, month: int, trust_in_funder: float) -> FundingNews:
-        """Monthly: decide at the end of a period, start after a gap, or restart; every
-        month without money is a broken promise. ``trust_in_funder``: the partners' mean
-        trust in the municipality (moves the political renewal chance)."""
+    def update(self, month: int, *, partner_ratio: float, trust_in_funder: float,
+               recession: bool, investor_return: float | None) -> FundingNews:
+        """Monthly: support moves; at the end of a period the council decides; a renewal
+        after a gap starts; a scheduled restart happens; every month without money is a
+        broken promise. ``partner_ratio``: partners now against the founding number;
+        ``trust_in_funder``: their mean trust in the municipality; ``investor_return``:
+        a SIB investor's yearly return so far (None without a bond)."""
         p = self.p
+        visibility = 1.0 if monitored(p) else p.win_visibility_unmonitored
+        self.politics.month(self.results_ratio(), visibility, partner_ratio, trust_in_funder,
+                            recession)
         news = FundingNews()
         if self.funded and month >= self.period_end:
-            news = self._decide(month, trust_in_funder)
+            news = self._decide(month, investor_return)
         elif not self.funded and self.gap_until is not None and month >= self.gap_until:
             news = self.start_period(month)
         elif self.ended and p.restart_month > 0 and month == p.restart_month:
+            self.level = 1.0
             news = self.start_period(month) + FundingNews(
-                (Promise(RENEWAL_WEIGHT, kept=True, former_too=True),))
+                (Promise(p.trust_weight_renewal, kept=True, former_too=True),))
         if not self.funded:
-            news += FundingNews((Promise(GAP_WEIGHT, kept=False),))
+            news += FundingNews((Promise(p.trust_weight_gap_month, kept=False),))
         return news
 
-    def renewal_probability(self, month: int, trust_in_funder: float) -> float:
-        """Chance that the period ending in ``month`` is followed by another one."""
+    # ------------------------------------------------------------------ the decision
+    def decision(self, month: int) -> str:
+        """What the council decides at the end of the period ending in ``month``:
+        ``renew``, ``raise``, ``extend``, ``cut`` or ``end`` (see the module text)."""
         p = self.p
-        rule = p.renewal_rule
-        if rule == "never":
-            return 0.0
-        if rule == "evidence" and monitored(p):
-            return 1.0 if self.placement_rate(month) >= p.evidence_threshold else 0.0
-        prob = p.political_renewal_probability
-        if self.election_in_period and p.multi_year_commitment_years == 0:
-            prob *= p.election_renewal_factor
-        prob *= 0.5 + trust_in_funder
-        return min(prob, 1.0)
+        if p.renewal_rule == "never":
+            return "end"
+        s = self.politics.support
+        evidence = (p.renewal_rule == "evidence" and monitored(p)
+                    and self.placement_rate(month) >= p.evidence_threshold)
+        if evidence or s >= p.renewal_support_threshold:
+            return "raise" if s >= p.raise_support_threshold else "renew"
+        if s >= p.end_support_threshold:
+            return "cut" if self.extended else "extend"
+        return "end"
 
-    def placement_rate(self, month: int) -> float:
-        """Programme placements per 1,000 participants per year in this period so far."""
-        months = max(month - self.period_start, 1)
-        return self.period_placements * 12.0 / months * 1000.0 / self.p.n_participants
+    def cut_share(self) -> float:
+        """Share of the budget a cut takes at the current support."""
+        p = self.p
+        span = p.renewal_support_threshold - p.end_support_threshold
+        if span <= 0:
+            return p.max_cut_share
+        short = (p.renewal_support_threshold - self.politics.support) / span
+        return p.max_cut_share * min(max(short, 0.0), 1.0)
 
-    def _decide(self, month: int, trust_in_funder: float) -> FundingNews:
-        renew = self.rng.random() < self.renewal_probability(month, trust_in_funder)
-        if not renew:
+    def _decide(self, month: int, investor_return: float | None) -> FundingNews:
+        p = self.p
+        choice = self.decision(month)
+        if choice == "end":
             self.funded = False
             self.ended = True
-            return FundingNews((Promise(CUT_WEIGHT, kept=False),), ("funding not renewed",))
-        seamless = self.p.financing == "sib" or self.p.multi_year_commitment_years > 0
-        gap = 0 if seamless else self.p.renewal_gap_months
+            return FundingNews((Promise(p.trust_weight_cut, kept=False),),
+                               ("funding not renewed",))
+        if choice == "extend":
+            self.extended = True
+            self.period_end = month + p.extension_months
+            return FundingNews(logs=(f"funding extended by {p.extension_months} months",))
+        news = FundingNews()
+        if choice == "raise" and self.level < p.max_budget_level:
+            self.level = min(self.level * (1.0 + p.budget_raise_share), p.max_budget_level)
+            news += FundingNews(logs=(f"budget raised to {self.level:.0%} of the start",))
+        elif choice == "cut":
+            share = self.cut_share()
+            self.level *= 1.0 - share
+            news += FundingNews((Promise(p.trust_weight_cut * share, kept=False),),
+                                (f"budget cut by {share:.0%}",))
+        if self.instrument == "sib" and (investor_return is None
+                                         or investor_return < p.investor_min_return):
+            self.instrument = "subsidy"
+            news += FundingNews(logs=("investors do not reinvest: the programme continues "
+                                      "as a subsidy",))
+            if not self.seamless():
+                return news + self._gap(month)
+        if self.seamless():
+            return news + self.start_period(month) + FundingNews(
+                (Promise(p.trust_weight_renewal, kept=True),))
+        return news + self._gap(month)
+
+    def _gap(self, month: int) -> FundingNews:
+        """Renewed, but the money comes after ``renewal_gap_months``."""
+        gap = self.p.renewal_gap_months
         if gap == 0:
-            return self.start_period(month) + FundingNews((Promise(RENEWAL_WEIGHT, kept=True),))
+            return self.start_period(month) + FundingNews(
+                (Promise(self.p.trust_weight_renewal, kept=True),))
         self.funded = False
         self.gap_until = month + gap
-        return FundingNews((Promise(1.0, kept=False),), ("funding renewed after a gap",))
+        return FundingNews((Promise(self.p.trust_weight_late_renewal, kept=False),),
+                           ("funding renewed after a gap",))

@@ -10,10 +10,13 @@ multiplicative form, ``g(1 - T)`` up and ``a g T`` down, reverses the asymmetry 
 ``T = 1 / (1 + a)``.)
 
 A partner's trust in the coalition weighs its trust in the municipality (the funder,
-weight 0.7) and its mean trust in the other members (0.3); below ``trust_exit_threshold`` it
-leaves. Former partners' trust drifts back to the initial level at
-``trust_recovery_rate``; they rejoin a funded programme at ``rejoin_rate`` per month once
-their trust is clearly above the threshold.
+weight ``funder_trust_weight``) and its mean trust in the other members (the rest). Each
+organisation has its own exit threshold, drawn once uniformly within
+``exit_threshold_spread`` of ``trust_exit_threshold`` (partners differ in patience and
+stake); below it the partner leaves (:mod:`sim.coalition` adds what housing corporations
+and banks can show). Former partners' trust drifts back to the initial level at
+``trust_recovery_rate``; they come back once it is ``rejoin_trust_margin`` above their
+threshold.
 
 A :class:`Promise` is what the funder's decisions (link 1) announce to the partners: a
 kept or broken promise of some weight, heard by the coalition (:meth:`Coalition.hear
@@ -28,9 +31,6 @@ import numpy as np
 
 from sim.parameters import Params
 
-REJOIN_MARGIN = 0.1  # trust above the exit threshold needed to come back
-FUNDER_WEIGHT = 0.7  # weight of trust in the municipality (the funder) in coalition trust
-
 
 @dataclass(frozen=True, slots=True)
 class Promise:
@@ -44,10 +44,13 @@ class Promise:
 class TrustNetwork:
     """The trust matrix of the organisations and its update rules."""
 
-    def __init__(self, p: Params, n_orgs: int) -> None:
+    def __init__(self, p: Params, n_orgs: int, threshold_draws: np.ndarray | None = None
+                 ) -> None:
         self.p = p
         self.T = np.full((n_orgs, n_orgs), p.initial_trust, dtype=float)
         np.fill_diagonal(self.T, 1.0)
+        u = np.full(n_orgs, 0.5) if threshold_draws is None else threshold_draws
+        self.exit_threshold = p.trust_exit_threshold + p.exit_threshold_spread * (2 * u - 1)
 
     @property
     def step_up(self) -> float:
@@ -78,7 +81,8 @@ class TrustNetwork:
         others = (self.T * mask[None, :]).sum(axis=1) - np.diag(self.T) * mask
         n_others = np.maximum(mask.sum() - mask, 1.0)
         mean_others = others / n_others
-        return FUNDER_WEIGHT * self.T[np.arange(n), funder] + (1 - FUNDER_WEIGHT) * mean_others
+        w = self.p.funder_trust_weight
+        return w * self.T[np.arange(n), funder] + (1 - w) * mean_others
 
     def recover(self, former: np.ndarray) -> None:
         """Former partners' trust drifts back towards the initial level."""
@@ -87,8 +91,17 @@ class TrustNetwork:
             self.T[former] += rate * (self.p.initial_trust - self.T[former])
 
     def can_rejoin(self, trust_level: np.ndarray) -> np.ndarray:
-        """Which organisations trust the coalition enough to come back."""
-        return trust_level >= self.p.trust_exit_threshold + REJOIN_MARGIN
+        """Which organisations trust the coalition enough to come back (or to join)."""
+        return trust_level >= self.exit_threshold + self.p.rejoin_trust_margin
+
+    def dialogue(self, members: np.ndarray, clarity: float) -> None:
+        """Regular dialogue among members builds trust: ``dialogue_rate * clarity`` kept
+        promises a month between every two members (Ansell and Gash 2008)."""
+        idx = np.flatnonzero(members)
+        step = self.p.dialogue_rate * clarity * self.step_up
+        if len(idx) > 1 and step > 0:
+            block = np.ix_(idx, idx)
+            self.T[block] = np.minimum(self.T[block] + step, 1.0)
 
     def mean_between(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust in both directions between two groups (by index arrays)."""
