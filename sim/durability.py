@@ -21,9 +21,10 @@ capacity before jobs). When the partners condition failed first, the cause is th
 most of the partners took who left in the last ``results_window_months`` and are still
 out (so employers who leave and come back do not count): their own trust (partners), a
 foundation's money running out (capacity), or employers walking away over cost and
-social enterprises running out of cash (jobs); ties go to partners. The alive flag is 1 while not collapsed, and returns to 1 if a
-restarted programme makes it function again; survival and the cause still count the
-first collapse. ``functioning_months`` counts the months in which all four held.
+social enterprises running out of cash (jobs); ties go to partners. The alive flag is 1
+while not collapsed, and returns to 1 if a restarted programme makes it function again;
+survival and the cause still count the first collapse. ``functioning_months`` counts the
+months in which all four held.
 """
 
 from __future__ import annotations

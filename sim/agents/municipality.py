@@ -16,7 +16,7 @@ class Municipality(Organisation):
         super().__init__(model, org_index)
         self.account = MUNICIPALITY_ACCOUNT
 
-    def leave(self, reason: str) -> None:
+    def leave(self, reason: str, route: str = "partners") -> None:
         """The municipality never leaves; it ends funding instead."""
 
     def settle_budget(self) -> None:

@@ -92,8 +92,8 @@ class FundingPolicy:
         return self.period_placements * 12.0 / months * 1000.0 / self.p.n_participants
 
     def results_ratio(self) -> float:
-        """Programme placements per 1,000 a year over the last ``results_window_months``, against the
-        evidence target (1: on target). What the council and outsiders judge."""
+        """Programme placements per 1,000 a year over the last ``results_window_months``,
+        against the evidence target (1: on target). What the council and outsiders judge."""
         if not self.recent or self.p.evidence_threshold <= 0:
             return 1.0
         rate = sum(self.recent) * 12.0 / len(self.recent) * 1000.0 / self.p.n_participants
