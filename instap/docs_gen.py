@@ -33,28 +33,12 @@ END_CONSTANTS = "<!-- END GENERATED CONSTANTS -->"
 # Module-level constants of the model that are not parameters: (module, name, meaning).
 CONSTANTS: tuple[tuple[str, str, str], ...] = (
     ("sim.agents.firm", "ENTRY_JOB_WEIGHT", "relative entry-job places per firm of each kind"),
-    ("sim.policies.funding", "CUT_WEIGHT", "broken promises a funding cut counts as"),
-    ("sim.policies.funding", "GAP_WEIGHT", "broken promises each month without money counts as"),
-    ("sim.policies.funding", "RENEWAL_WEIGHT", "kept promises a seamless renewal or restart "
-     "counts as"),
-    ("sim.policies.trust", "FUNDER_WEIGHT", "weight of trust in the municipality in a "
-     "partner's trust in the coalition"),
-    ("sim.policies.trust", "REJOIN_MARGIN", "trust above the exit threshold needed to rejoin"),
-    ("sim.coalition", "WINS_PER_KEPT_PROMISE", "visible placements per kept promise"),
     ("sim.coalition", "REFERENCE_POPULATION", "participants per which visible wins are "
      "counted, so trust follows the success rate, not the programme's size"),
-    ("sim.coalition", "CONFLICT_GROUP_WEIGHT", "broken promise towards each member of the "
-     "other side's kind after a conflict"),
     ("sim.policies.outreach", "REFERENCE_SLOTS_PER_1000", "foundation staffing (slots per "
      "1,000 participants) at which reach equals its door formula"),
-    ("sim.policies.debt", "SCREENING_FACTOR", "detection multiplier for coached people under "
-     "debt help first"),
-    ("sim.policies.finance", "VERIFY_MONTHS", "months a placement must last to be a SIB "
-     "outcome"),
-    ("sim.policies.value", "NET_WAGE_SHARE", "net share of the gross wage (personal value)"),
     ("sim.agents.participant", "MAX_MONTHS", "cap on the months-out-of-work counter (20 "
      "years; beyond it the duration factor is flat anyway)"),
-    ("sim.durability", "WINDOW", "months of look-back of the money and placement conditions"),
 )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from instap.stats import table_row
+from instap.collapse import cause_sentence
 from instap.survival import MEDIAN_KEY
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ def plain_summary(summary: dict[str, Any], name: str, horizon: int) -> str:
                      f"{months // 12} years{_ci(entry, scale=100)}")
             break
     lines.append(text + ".")
+    causes = cause_sentence(summary)
+    if causes:
+        lines.append(causes)
     pl, rw = part.get("placements"), part.get("regular_work")
     if pl and pl.get("mean") is not None:
         lines.append(f"On average {_num(pl['mean'])} people started work{_ci(pl)}, and "

@@ -19,6 +19,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from instap.collapse import LABELS, ROUTES, cause_shares
+
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
              "#000000")
 
@@ -32,6 +34,8 @@ COALITION = {"coalition_foundation": "foundations",
 TRUST = {"trust_municipality_foundation": "municipality - foundations",
          "trust_municipality_firm": "municipality - firms",
          "trust_foundation_firm": "foundations - firms"}
+POLITICS = {"political_support": "council's support (0-1)",
+            "budget_level": "coaching budget (1 = the start)"}
 MONEY = {"municipal_spending": "municipal programme spending",
          "benefit_savings": "benefits saved (people in work)",
          "outcome_payments": "SIB outcome payments"}
@@ -87,10 +91,26 @@ def _panel(data: pd.DataFrame, columns: dict[str, str], title: str, ylabel: str,
     fig.savefig(path)
 
 
-def survival_plot(km_curve: dict[str, list[float]], path: Path, title: str = "") -> None:
-    """The Kaplan-Meier curve of the ecosystem with its 95% band."""
-    fig = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
-    ax = fig.add_subplot()
+def survival_plot(km_curve: dict[str, list[float]], path: Path, title: str = "",
+                  causes: Mapping[str, float] | None = None) -> None:
+    """The Kaplan-Meier curve of the ecosystem with its 95% band and, next to it, the share
+    of runs that collapsed by each route (``causes``: route to share of runs)."""
+    fig = Figure(figsize=(10.5, 4.5) if causes else (8, 4.5), dpi=110, layout="constrained")
+    if causes:
+        ax, bars = fig.subplots(1, 2, width_ratios=[2.3, 1])
+        routes = [r for r in ROUTES if r in causes]
+        shares = [100 * causes[r] for r in routes]
+        colours = [OKABE_ITO[(i + 4) % len(OKABE_ITO)] for i in range(len(routes))]
+        bars.barh([LABELS[r] for r in routes], shares, color=colours)
+        for y, share in enumerate(shares):
+            bars.text(share + 2, y, f"{share:.0f}%", va="center", fontsize=8)
+        bars.set_xlim(0, 115)
+        bars.invert_yaxis()
+        bars.set_xlabel("share of runs (%)")
+        bars.set_title("How the runs ended", fontsize=11)
+        bars.grid(axis="x", alpha=0.3)
+    else:
+        ax = fig.add_subplot()
     m = np.asarray(km_curve["month"])
     ax.fill_between(m, km_curve["low"], km_curve["high"], step="post",
                     color=OKABE_ITO[3], alpha=0.25, linewidth=0, label="95% band")
@@ -173,19 +193,25 @@ def write_plots(timeseries: pd.DataFrame, summary: dict[str, Any], folder: Path,
     """Write all run figures into ``folder`` (created); return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / f"{name}.png" for name in
-             ("pathway", "coalition", "trust", "money", "survival")}
+             ("pathway", "coalition", "trust", "politics", "money", "survival")}
     _panel(timeseries, PATHWAY, f"{scenario}: participants by pathway state",
            "participants (persons)", paths["pathway"])
     _panel(timeseries, COALITION, f"{scenario}: coalition size by actor kind",
            "organisations in the coalition", paths["coalition"])
     _panel(timeseries, TRUST, f"{scenario}: mean trust between organisations",
            "trust (index 0-1)", paths["trust"])
+    if set(POLITICS) <= set(timeseries.columns):
+        _panel(timeseries, POLITICS, f"{scenario}: the council's support and the budget",
+               "index / factor", paths["politics"])
+    else:  # results of an older model
+        paths.pop("politics")
     _panel(timeseries, MONEY, f"{scenario}: money flows per month",
            "thousand EUR per month", paths["money"], scale=1000.0)
     km = summary.get("durability", {}).get("km_curve")
     if km:
         survival_plot(km, paths["survival"], f"{scenario}: survival of the ecosystem "
-                      f"over {summary.get('run', {}).get('replications', '?')} replications")
+                      f"over {summary.get('run', {}).get('replications', '?')} replications",
+                      cause_shares(summary) or None)
     else:
         paths.pop("survival")
     return list(paths.values())

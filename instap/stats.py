@@ -48,17 +48,31 @@ BOOTSTRAP_SALT = 20261125  # equal to DEFAULT_SEED by history, independent of it
 
 
 def mean_interval(values: list[float] | np.ndarray) -> dict[str, Any]:
-    """Mean and 95% t-interval of the mean, ignoring NaN; ``None`` where undefined."""
+    """Mean and 95% interval of the mean, ignoring NaN; ``None`` where undefined.
+
+    A t-interval, except for yes/no outcomes (every value 0 or 1, such as
+    ``durability.cause.<route>``): their mean is a share of runs, and its interval is the
+    Wilson score interval, which stays within 0 and 1 (Brown, Cai and DasGupta 2001)."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     n = int(x.size)
     if n == 0:
         return {"mean": None, "low": None, "high": None, "n": 0}
     mean = float(x.mean())
+    if np.isin(x, (0.0, 1.0)).all():
+        low, high = wilson_interval(int(x.sum()), n)
+        return {"mean": mean, "low": low, "high": high, "n": n}
     if n == 1:
         return {"mean": mean, "low": None, "high": None, "n": 1}
     half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return {"mean": mean, "low": mean - half, "high": mean + half, "n": n}
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a share ``successes / n`` (within 0 and 1), from scipy."""
+    ci = stats.binomtest(successes, n).proportion_ci(confidence_level=confidence,
+                                                     method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def paired_difference(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:

@@ -743,6 +743,13 @@ class Params:
         "start a job after it.",
         "Hogeschool Rotterdam: debts block the route to work.",
         "debt", lever=True)
+    debt_screening_factor: float = define(
+        3.0, "factor",
+        "Under debt help first: how much more often debts of coached people are found (they are "
+        "screened at intake).",
+        "Rationale: screening at intake finds debts that would otherwise surface late "
+        "(Hogeschool Rotterdam).",
+        "debt", 1.0, 20.0)
     debt_help_cost: float = define(
         250.0, "EUR/month",
         "Municipal cost of one debt-help place.",
@@ -853,6 +860,11 @@ class Params:
         "Rationale: with it, work-integration SROI over a year lands in the 1.3-2.2 range of "
         "Mathematica/REDF 2015.",
         "value", 0.0, 5000.0)
+    net_wage_share: float = define(
+        0.8, "share",
+        "Net wage as a share of the gross entry wage (for the personal value of work).",
+        "Rationale: income tax and contributions on a minimum wage.",
+        "value", 0.0, 1.0)
     deadweight_share: float = define(
         0.3, "share",
         "Share of programme placements that would have happened anyway (removed from the social "

@@ -60,3 +60,30 @@ def test_the_model_provides_what_its_agents_need() -> None:
     model = InstapModel(rng=0, n_participants=500, months=12)
     assert isinstance(model, OrganisationModel)
     assert isinstance(model, ParticipantModel)
+
+
+# Module-level numbers that are not decisions: measurement buckets, array bounds and the
+# relative entry-job weights of the kinds (structure of the organisations, not a choice).
+ALLOWED_CONSTANTS = {"DURATION_BUCKETS", "MAX_MONTHS", "ENTRY_JOB_WEIGHT",
+                     "REFERENCE_POPULATION"}
+
+
+def test_no_number_that_shapes_a_decision_hides_in_a_module_constant() -> None:
+    """Every number that shapes a decision is a parameter (sim/parameters.py); a module
+    constant holding a number is refused unless it is listed as structure above."""
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        if path.name == "parameters.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            value = getattr(node, "value", None)
+            if value is None:
+                continue
+            numbers = [n for n in ast.walk(value) if isinstance(n, ast.Constant)
+                       and isinstance(n.value, int | float) and not isinstance(n.value, bool)]
+            for target in targets:
+                name = getattr(target, "id", "")
+                assert not numbers or name in ALLOWED_CONSTANTS, (
+                    f"{path.relative_to(ROOT)}: {name} holds a number; make it a parameter")

@@ -131,6 +131,8 @@ TEXT: dict[str, dict[str, str]] = {
                                     "nl": "Samenwerkingsovereenkomst bij de start"},
     "param.debt_help_first": {"en": "Debt help first", "nl": "Eerst schuldhulp"},
     "param.monitoring": {"en": "Monitoring and evaluation", "nl": "Monitoring en evaluatie"},
+    "param.champion_in_office": {"en": "A champion in the council at the start",
+                                 "nl": "Een trekker in het college bij de start"},
     "choice.renewal_rule.never": {"en": "never renew", "nl": "nooit verlengen"},
     "choice.renewal_rule.political": {"en": "political choice", "nl": "politieke keuze"},
     "choice.renewal_rule.evidence": {"en": "on evidence", "nl": "op bewijs"},

@@ -18,7 +18,6 @@ from sim.agents.participant import ParticipantPool
 from sim.parameters import Params
 from sim.pathway import State
 
-SCREENING_FACTOR = 3.0  # detection multiplier for coached people under debt_help_first
 
 
 class DebtHelp:
@@ -52,7 +51,7 @@ class DebtHelp:
             state == State.ENTRY_JOB)
         rate = np.full(n, p.debt_detection_rate)
         if p.debt_help_first:
-            rate[state == State.IN_TRACK] *= SCREENING_FACTOR
+            rate[state == State.IN_TRACK] *= p.debt_screening_factor
         referred = debt & in_contact & ~in_help & ~waiting & (u[2] < rate)
         waiting |= referred
         waiting &= debt & (state != State.EXITED)

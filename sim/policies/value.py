@@ -15,12 +15,10 @@ import numpy as np
 
 from sim.parameters import Params
 
-NET_WAGE_SHARE = 0.8
-
 
 def monthly_value(p: Params) -> float:
     """Value of one month in work after a programme placement, net of deadweight."""
-    personal = max(NET_WAGE_SHARE * p.entry_wage - p.benefit_month, 0.0)
+    personal = max(p.net_wage_share * p.entry_wage - p.benefit_month, 0.0)
     gross = p.benefit_month + p.execution_cost_month + p.social_value_month + personal
     return gross * (1.0 - p.deadweight_share)
 
