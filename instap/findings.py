@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from instap.stats import table_row
 from instap.collapse import cause_sentence
+from instap.stats import table_row
 from instap.survival import MEDIAN_KEY
 
 if TYPE_CHECKING:

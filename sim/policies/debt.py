@@ -19,7 +19,6 @@ from sim.parameters import Params
 from sim.pathway import State
 
 
-
 class DebtHelp:
     """Referral to, admission to and the end of debt help (draws from the participants'
     stream)."""
