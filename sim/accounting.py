@@ -18,6 +18,7 @@ class Ledger:
         self.balances: dict[str, float] = defaultdict(float)
         self.month_flows: dict[str, float] = defaultdict(float)
         self.month_paid: dict[tuple[str, str], float] = defaultdict(float)
+        self.month_received: dict[tuple[str, str], float] = defaultdict(float)
         self.total_flows_by_payer: dict[tuple[str, str], float] = defaultdict(float)
 
     def transfer(self, payer: str, receiver: str, amount: float, purpose: str) -> float:
@@ -32,6 +33,7 @@ class Ledger:
         self.balances[receiver] += amount
         self.month_flows[purpose] += amount
         self.month_paid[(payer, purpose)] += amount
+        self.month_received[(receiver, purpose)] += amount
         self.total_flows_by_payer[(payer, purpose)] += amount
         return amount
 
@@ -47,6 +49,7 @@ class Ledger:
         """Start a new month of flow totals."""
         self.month_flows.clear()
         self.month_paid.clear()
+        self.month_received.clear()
 
     def imbalance(self) -> float:
         """Sum of all balances; zero up to rounding when money is conserved."""

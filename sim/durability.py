@@ -10,8 +10,9 @@ collapse:
 3. ``capacity``: usable coaching slots are at least ``min_capacity_share`` of the
    founding capacity;
 4. ``jobs``: at least ``min_employers_alive`` coalition employers offer entry jobs and,
-   from the end of the first ``health_window_months`` on, programme placements over that
-   window reach ``min_placement_rate`` per 1,000 participants a year.
+   from month ``startup_months`` on (the programme starts empty), programme placements over
+   the last ``health_window_months`` reach ``min_placement_rate`` per 1,000 participants a
+   year.
 
 It *collapses* when it has not functioned for ``collapse_grace_months`` months in a row;
 the survival month is the month of the first collapse (censored at the horizon when it
@@ -80,7 +81,8 @@ class Durability:
             self.placements.popleft()
         rate = (sum(self.placements) * 12.0 / p.health_window_months * 1000.0
                 / p.n_participants)
-        placing = month < p.health_window_months or rate >= p.min_placement_rate
+        placing = month < max(p.startup_months, p.health_window_months) or (
+            rate >= p.min_placement_rate)
         return {
             "money": seen.money,
             "partners": seen.partners >= p.min_partner_share * self.founding_partners,

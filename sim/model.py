@@ -26,10 +26,10 @@ from sim.agents.organisation import Organisation
 from sim.agents.participant import Participant, ParticipantPool
 from sim.agents.participant_moves import MonthFlows, ParticipantMonth
 from sim.coalition import Coalition
+from sim.counterfactual import Counterfactual
 from sim.durability import Durability, HealthInputs
 from sim.outputs import MonthlyRecord, end_of_run_metrics, observe
 from sim.parameters import Params
-from sim.pathway import State
 from sim.policies.admin import AdminBurden
 from sim.policies.debt import DebtHelp
 from sim.policies.economy import Economy
@@ -38,6 +38,7 @@ from sim.policies.funding import FundingNews, FundingPolicy
 from sim.policies.governance import Governance
 from sim.policies.monitoring import win_visibility
 from sim.policies.politics import PoliticalSupport
+from sim.rounding import largest_remainder
 
 # Monthly columns Mesa's DataCollector reports (read by ``mesa.batch_run``).
 REPORTED = ("unreached", "engaged", "in_track", "entry_job", "regular_work", "placements",
@@ -63,12 +64,16 @@ class InstapModel(Model):
             params = Params.from_dict(params)
         self.p: Params = params.replace(**overrides) if overrides else params
         p = self.p
-        # Separate streams, all seeded from the model's generator: ``self.rng`` for
-        # participants, one for policy and the economy, one for partners' decisions. A
-        # lever that changes how many draws participants use then leaves the funding and
-        # coalition history of a replication alone (common random numbers across
-        # scenarios compared with the same seed).
-        self.rng_policy, self.rng_partners = self.rng.spawn(2)
+        # Separate streams, all seeded from the model's generator: one for policy and the
+        # economy, one for partners' decisions, and four for participants: their moves
+        # (one uniform per person and month), who gets a free place, debt help (four
+        # uniforms per person and month) and who flows in. A lever that changes how many
+        # draws participants use then leaves the funding and coalition history of a
+        # replication alone (common random numbers across scenarios compared with the
+        # same seed), and the counterfactual population draws the same numbers for the
+        # same people as the programme run (sim.counterfactual).
+        (self.rng_policy, self.rng_partners, self.rng_moves, self.rng_places, self.rng_debt,
+         self.rng_inflow) = self.rng.spawn(6)
         self.ledger = Ledger()
         self.events: list[tuple[int, str]] = []
         self.interventions: list[tuple[int, str]] = []
@@ -80,16 +85,21 @@ class InstapModel(Model):
         self.politics = PoliticalSupport(p, self.rng_policy)
         self.funding = FundingPolicy(p, self.politics)
         self.finance = Finance(p, sum(f.full_slots for f in self.foundations if f.in_coalition))
-        self.debt_help = DebtHelp(p, self.rng)
+        self.debt_help = DebtHelp(p, self.rng_debt)
         self.founding_partners = int(self.members().sum()) - 1
-        self.moves = ParticipantMonth(p, self.rng)
+        self.moves = ParticipantMonth(p, self.rng_moves, self.rng_places)
         self.record = MonthlyRecord(p.months)
         self.pool = ParticipantPool(int(p.n_participants * (1 + p.inflow_rate * p.months * 1.1)))
         self._add_participants(p.n_participants, p.initial_duration_mean_months)
         self.inflow_total = 0
         self.inflow_month = 0
         self.funding.start_period(0)
-        self._seed_initial_states()
+        # The programme opens its doors at month 0: nobody is in it yet (an honest start,
+        # docs/ODD.md section 5). Employers put their places on offer.
+        self._offer_entry_jobs(np.ones(len(self.firms)))  # draws of 1: nobody walks away
+        self.counterfactual = (Counterfactual(p, self.pool, self.rng_moves, self.rng_debt)
+                               if p.counterfactual else None)
+        self.cf_flows = MonthFlows()
         self.durability = Durability(p, self.founding_partners,
                                      int(self.coaching_slots_array().sum()))
         self._schedule_events()
@@ -124,6 +134,7 @@ class InstapModel(Model):
                     self.orgs.append(firm)
                     self.firms.append(firm)
         self.org_kind = np.array([o.kind for o in self.orgs])
+        self.account_kind = {o.account: o.kind for o in self.orgs}
         for f in self.foundations:
             if f.in_coalition:
                 self.ledger.transfer("market", f.account, p.foundation_reserve_months
@@ -140,28 +151,12 @@ class InstapModel(Model):
         return int(np.floor(self.p.potential_partner_share * founding + 0.5))
 
     def _add_participants(self, k: int, mean_duration: float) -> None:
-        rows = self.pool.add(k, self.rng, self.p.debt_prevalence, mean_duration)
+        rows = self.pool.add(k, self.rng_inflow, self.p.debt_prevalence, mean_duration)
         for row in rows:
             Participant(self, int(row))
-
-    def _seed_initial_states(self) -> None:
-        """Start with the pilot running: tracks and entry jobs filled to about 80%."""
-        self._offer_entry_jobs(np.ones(len(self.firms)))  # draws of 1: nobody walks away
-        pool, rng, n = self.pool, self.rng, self.pool.n
-        order = rng.permutation(n)
-        slots = np.floor(0.8 * self.coaching_slots_array()).astype(int)
-        places = np.floor(0.8 * self.entry_places_array()).astype(int)
-        n_track, n_job = int(slots.sum()), int(places.sum())
-        track = order[:n_track]
-        job = order[n_track:n_track + n_job]
-        engaged = order[n_track + n_job:n_track + n_job + n_track // 2]
-        pool.state[track] = State.IN_TRACK
-        pool.coach[track] = np.repeat(np.arange(len(slots)), slots)
-        pool.state[job] = State.ENTRY_JOB
-        pool.employer[job] = np.repeat(np.arange(len(places)), places)
-        pool.spell_start[job] = 0
-        pool.programme_spell[job] = True
-        pool.state[engaged] = State.ENGAGED
+        twin: Counterfactual | None = getattr(self, "counterfactual", None)
+        if twin is not None:  # not yet built while the initial population is added
+            twin.arrive(self.pool, rows)
 
     def _schedule_events(self) -> None:
         p = self.p
@@ -196,11 +191,30 @@ class InstapModel(Model):
         return np.array([o.in_coalition for o in self.orgs], dtype=bool)
 
     def coaching_slots_array(self) -> np.ndarray:
-        """Usable coaching slots per organisation index (0 for non-foundations)."""
+        """Usable coaching slots per organisation index (0 for non-foundations): whole slots
+        by largest remainder across foundations."""
+        overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
+        out = np.zeros(len(self.orgs), dtype=np.int64)
+        index = [f.org_index for f in self.foundations]
+        out[index] = largest_remainder(np.array(
+            [f.effective_slots(overhead, factor) for f in self.foundations]))
+        return out
+
+    def coaching_keep_array(self) -> np.ndarray:
+        """Coaching slots per organisation index that foundations keep filled: their
+        fractional usable slots rounded up (rounding never costs anyone a place)."""
         overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
         out = np.zeros(len(self.orgs), dtype=np.int64)
         for f in self.foundations:
-            out[f.org_index] = f.effective_slots(overhead, factor)
+            out[f.org_index] = int(np.ceil(f.effective_slots(overhead, factor) - 1e-9))
+        return out
+
+    def entry_keep_array(self) -> np.ndarray:
+        """Entry workers per organisation index that firms keep: their fractional wish
+        rounded up (0 for a firm outside the coalition or failed)."""
+        out = np.zeros(len(self.orgs), dtype=np.int64)
+        for firm in self.firms:
+            out[firm.org_index] = int(np.ceil(firm.desired - 1e-9))
         return out
 
     def entry_places_array(self) -> np.ndarray:
@@ -285,6 +299,10 @@ class InstapModel(Model):
         flows = self._participants_move(t)
         # 8. Debt help (link 3)
         self.debt_help.month(self.pool)
+        # 8b. The same people without the programme (the counterfactual)
+        if self.counterfactual is not None:
+            self.cf_flows = self.counterfactual.month(t, self.economy.job_factor(),
+                                                      self.economy.job_loss_factor())
         # 9. Running costs (links 7, 8, 9)
         self._pay_running_costs(t)
         # 10. Coalition (links 4, 5, 9, 11): trust events, then partners leave and rejoin
@@ -343,6 +361,7 @@ class InstapModel(Model):
         flows = self.moves.run(
             self.pool, t, coaching_slots=self.coaching_slots_array(),
             entry_places=self.entry_places_array(), job_factor=self.economy.job_factor(),
+            coaching_keep=self.coaching_keep_array(), entry_keep=self.entry_keep_array(),
             job_loss_factor=self.economy.job_loss_factor(),
             sib_active=self.finance.sib_active(self.funding.funded))
         self.funding.count_placements(flows.programme_placements)
@@ -385,7 +404,7 @@ class InstapModel(Model):
             programme_placements=flows.programme_placements, exits=gone))
 
     def _inflow(self) -> None:
-        k = int(self.rng.poisson(self.p.inflow_rate * self.p.n_participants))
+        k = int(self.rng_inflow.poisson(self.p.inflow_rate * self.p.n_participants))
         if k:
             self._add_participants(k, 0.0)
             self.inflow_total += k

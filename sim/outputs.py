@@ -8,9 +8,18 @@ import numpy as np
 
 from sim.durability import CAUSES
 from sim.pathway import STATE_NAMES, State
-from sim.policies.value import present_value, spell_value
+from sim.policies.value import (
+    HORIZONS,
+    STAKEHOLDERS,
+    VALUED,
+    horizon_value,
+    ledger_month,
+    spell_value,
+    valuation_month,
+)
 
 if TYPE_CHECKING:
+    from sim.agents.participant import ParticipantPool
     from sim.agents.participant_moves import MonthFlows
     from sim.model import InstapModel
 
@@ -56,6 +65,17 @@ COLUMNS: dict[str, str] = {
        for c in CAUSES},
     "healthy": "the ecosystem functions: all four health conditions hold (0/1)",
     "alive": "ecosystem alive (0/1)",
+    "employed": "participants in work: entry job or regular work (persons)",
+    "on_assistance": "participants on assistance: unreached, engaged, in a track (persons)",
+    "cf_employed": "the same people without the programme: in work (persons)",
+    "cf_on_assistance": "the same people without the programme: on assistance (persons)",
+    "cf_placements": "the same people without the programme: starts of work this month "
+                     "(persons)",
+    "cf_in_debt_help": "the same people without the programme: in debt help (persons)",
+    **{f"cost_{s}": f"what the programme cost {s.replace('_', ' ')} this month, against the "
+       "counterfactual (EUR)" for s in STAKEHOLDERS},
+    **{f"benefit_{s}": f"what the programme brought {s.replace('_', ' ')} this month, against "
+       "the counterfactual (EUR)" for s in STAKEHOLDERS},
     **{f"trust_{a}_to_{b}": f"mean trust of {a} members in {b} members (index 0-1)"
        for a, b in TRUST_DIRECTIONS},
     **{f"joins_{k}": f"{k.replace('_', ' ')}s that joined the coalition this month "
@@ -102,6 +122,28 @@ class MonthlyRecord:
         return out
 
 
+def _stakeholders(model: InstapModel, counts: np.ndarray) -> dict[str, float]:
+    """This month's cost and benefit per stakeholder, against the counterfactual
+    (:mod:`sim.policies.value`); the valued ones are NaN without a counterfactual."""
+    row: dict[str, float] = {}
+    for name, (cost, benefit) in ledger_month(model.ledger, model.account_kind).items():
+        row[f"cost_{name}"], row[f"benefit_{name}"] = cost, benefit
+    twin = model.counterfactual
+    if twin is None:
+        for name in VALUED:
+            row[f"cost_{name}"] = row[f"benefit_{name}"] = float("nan")
+        return row
+    employed = float(counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK])
+    assisted = float(counts[State.UNREACHED] + counts[State.ENGAGED] + counts[State.IN_TRACK])
+    cf_help = float(twin.pool.in_debt_help[: twin.pool.n].sum())
+    valued = valuation_month(model.p, employed - twin.employed(),
+                             twin.on_assistance() - assisted, cf_help)
+    for name, (cost, benefit) in valued.items():
+        row[f"cost_{name}"] = row.get(f"cost_{name}", 0.0) + cost
+        row[f"benefit_{name}"] = row.get(f"benefit_{name}", 0.0) + benefit
+    return row
+
+
 def _group(model: InstapModel, kind: str) -> np.ndarray:
     if kind == "firm":
         return np.flatnonzero(np.isin(model.org_kind, ACTOR_KINDS[1:]) & model.members())
@@ -135,7 +177,20 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         political_support=model.politics.support, champion=float(model.politics.champion),
         budget_level=model.funding.level if model.funding.funded else 0.0,
         healthy=float(status["healthy"]), alive=float(status["alive"]),
+        employed=float(counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK]),
+        on_assistance=float(counts[State.UNREACHED] + counts[State.ENGAGED]
+                            + counts[State.IN_TRACK]),
     )
+    twin = model.counterfactual
+    if twin is not None:
+        row.update(cf_employed=float(twin.employed()),
+                   cf_on_assistance=float(twin.on_assistance()),
+                   cf_placements=float(model.cf_flows.placements),
+                   cf_in_debt_help=float(twin.pool.in_debt_help[: twin.pool.n].sum()))
+    else:
+        for name in ("cf_employed", "cf_on_assistance", "cf_placements", "cf_in_debt_help"):
+            row[name] = float("nan")
+    row.update(_stakeholders(model, counts))
     for c in CAUSES:
         row[f"health_{c}"] = float(status.get(c, True))
     for k in ACTOR_KINDS:
@@ -161,6 +216,7 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
     ongoing_starts = pool.spell_start[:n][employed].astype(np.int64)
     ongoing_prog = pool.programme_spell[:n][employed]
+    ongoing_debt = pool.spell_debt[:n][employed]
     out: dict[str, float] = {}
     survival = model.durability.collapse_month
     out["durability.survival_months"] = float(survival if survival is not None else now)
@@ -169,21 +225,18 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["durability.functioning_months"] = float(model.durability.functioning_months)
     for cause in (*CAUSES, "none"):
         out[f"durability.cause.{cause}"] = float((model.durability.cause or "none") == cause)
-    placements = ts["placements"][1:].sum()
-    out["participants.placements"] = float(placements)
-    out["participants.programme_placements"] = float(ts["programme_placements"][1:].sum())
-    out["participants.regular_work"] = float(ts["moves_to_regular"][1:].sum())
+    out.update(_participants(model, ts))
     for k in (6, 12, 18):
         share, _ = spells.retention(k, now, ongoing_starts, ongoing_prog)
         out[f"participants.retention_{k}m"] = share
+        for debt, name in ((True, "debt"), (False, "no_debt")):
+            share, _ = spells.retention(k, now, ongoing_starts, ongoing_prog,
+                                        ongoing_debt=ongoing_debt, debt=debt)
+            out[f"participants.retention_{k}m_{name}"] = share
     out.update(_duration_exits(model))
-    ever_debt = pool.ever_debt[:n]
-    out["participants.debt_help_reach"] = float(
-        pool.ever_debt_help[:n][ever_debt].mean()) if ever_debt.any() else float("nan")
     out["participants.final_regular_work"] = float(ts["regular_work"][-1])
     # money
-    investment = present_value(p, ts["programme_investment"])
-    ended = spells.ended[1]
+    ended = spells.ended[1].sum(axis=0)
     starts, lengths = np.nonzero(ended)
     weights = ended[starts, lengths]
     prog_starts = np.concatenate([np.repeat(starts, weights), ongoing_starts[ongoing_prog]])
@@ -191,13 +244,13 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
                                now - ongoing_starts[ongoing_prog]])
     ongoing = np.concatenate([np.zeros(int(weights.sum()), bool),
                               np.ones(int(ongoing_prog.sum()), bool)])
-    for years in (3, 10, 20):
-        value = spell_value(p, prog_starts, prog_len, ongoing, years)
-        out[f"finance.sroi_{years}y"] = value / investment if investment > 0 else float("nan")
+    out.update(_value(model, ts, prog_starts, prog_len, ongoing))
     spending = float(ts["municipal_spending"][1:].sum())
     out["finance.municipal_spending"] = spending
     out["finance.programme_investment"] = float(ts["programme_investment"][1:].sum())
     out["finance.benefit_savings"] = float(ts["benefit_savings"][1:].sum())
+    out["finance.benefit_savings_net"] = float(
+        np.sum(ts["cf_on_assistance"][1:] - ts["on_assistance"][1:]) * p.benefit_month)
     out["finance.outcome_payments"] = float(ts["outcome_payments"][1:].sum())
     ret12, _ = spells.retention(12, now, ongoing_starts, ongoing_prog, programme_only=True)
     lasting = _lasting(prog_starts, prog_len, ongoing, now, ret12)
@@ -205,6 +258,77 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
         spending / lasting if lasting > 0 else float("nan"))
     out["coalition.final_size"] = float(model.members().sum() - 1)
     out.update(_coalition_turnover(model, ts))
+    return out
+
+
+def _participants(model: InstapModel, ts: dict[str, np.ndarray]) -> dict[str, float]:
+    """Placements and months in work, gross (the programme run), counterfactual (the same
+    people without the programme) and net (the difference); the measured deadweight (the
+    share of programme placements that would have happened anyway); debt-help reach."""
+    pool, twin = model.pool, model.counterfactual
+    out: dict[str, float] = {}
+    placements = float(ts["placements"][1:].sum())
+    programme = float(ts["programme_placements"][1:].sum())
+    cf_placements = float(ts["cf_placements"][1:].sum())
+    out["participants.placements"] = placements
+    out["participants.placements_counterfactual"] = cf_placements
+    out["participants.placements_net"] = placements - cf_placements
+    out["participants.programme_placements"] = programme
+    out["participants.regular_work"] = float(ts["moves_to_regular"][1:].sum())
+    work = float(ts["employed"][1:].sum())
+    cf_work = float(ts["cf_employed"][1:].sum())
+    out["participants.work_months"] = work
+    out["participants.work_months_counterfactual"] = cf_work
+    out["participants.work_months_net"] = work - cf_work
+    out["participants.deadweight_share"] = (
+        1.0 - (placements - cf_placements) / programme if programme > 0 else float("nan"))
+    out["participants.debt_help_reach"] = _reach(pool)
+    out["participants.debt_help_reach_counterfactual"] = (
+        _reach(twin.pool) if twin is not None else float("nan"))
+    return out
+
+
+def _reach(pool: ParticipantPool) -> float:
+    """Share of the people with problematic debt at some time in the run who were in debt
+    help at some time in the run."""
+    ever_debt = pool.ever_debt[: pool.n]
+    if not ever_debt.any():
+        return float("nan")
+    return float(pool.ever_debt_help[: pool.n][ever_debt].mean())
+
+
+def _catch_up(model: InstapModel, ts: dict[str, np.ndarray]) -> float:
+    """Monthly factor by which the difference from the counterfactual shrinks past the
+    run: people keep their work at the settled hazard, and the counterfactual's people
+    start work at its rate over the run's last 12 months."""
+    last = slice(max(len(ts["month"]) - 12, 1), None)
+    at_risk = float(ts["cf_on_assistance"][last].sum())
+    rate = float(ts["cf_placements"][last].sum()) / at_risk if at_risk > 0 else 0.0
+    return (1.0 - model.p.job_loss_rate_settled) * (1.0 - min(rate, 1.0))
+
+
+def _value(model: InstapModel, ts: dict[str, np.ndarray], prog_starts: np.ndarray,
+           prog_len: np.ndarray, ongoing: np.ndarray) -> dict[str, float]:
+    """The stakeholder table over 3, 10 and 20 years and the social return, net of the
+    counterfactual, and the gross social return (:mod:`sim.policies.value`)."""
+    p = model.p
+    out: dict[str, float] = {}
+    decay = _catch_up(model, ts) if model.counterfactual is not None else None
+    for years in HORIZONS:
+        h = f"{years}y"
+        investment = horizon_value(p, ts["programme_investment"], years)
+        for name in STAKEHOLDERS:
+            projected = decay if name in VALUED else None
+            cost = horizon_value(p, ts[f"cost_{name}"], years, projected)
+            benefit = horizon_value(p, ts[f"benefit_{name}"], years, projected)
+            out[f"value.{name}.cost_{h}"] = cost
+            out[f"value.{name}.benefit_{h}"] = benefit
+            out[f"value.{name}.net_{h}"] = benefit - cost
+        outcomes = (out[f"value.benefits_budget.net_{h}"] + out[f"value.participants.net_{h}"]
+                    + out[f"value.municipality.benefit_{h}"])
+        out[f"finance.sroi_{h}"] = outcomes / investment if investment > 0 else float("nan")
+        gross = spell_value(p, prog_starts, prog_len, ongoing, years)
+        out[f"finance.sroi_gross_{h}"] = gross / investment if investment > 0 else float("nan")
     return out
 
 

@@ -137,6 +137,13 @@ class Params:
         "Rationale: a 10-year view, beyond the 4-year political cycle (Hogeschool Rotterdam: "
         "problems need 10-20 years).",
         "run", 1, 240)
+    counterfactual: bool = define(
+        True, "flag",
+        "Run the same population without the programme alongside (common random numbers), "
+        "so that every outcome is measured against it (net figures).",
+        "Rationale: impact is the difference from what would have happened anyway; off only "
+        "to save time where net figures are not needed (the twin costs a participant month).",
+        "run")
     inflow_rate: float = define(
         0.012, "1/month",
         "New people entering assistance each month, as a share of the initial population.",
@@ -195,12 +202,21 @@ class Params:
         "re-integration tracks).",
         "pathway", 0.0, 0.5)
     track_to_entry_rate: float = define(
-        0.2, "1/month",
-        "Chance that a person in a track starts an entry job when a vacancy is free (before "
-        "duration and debt factors).",
-        "Rationale: a starter has a small chance of a job, a certified leaver a large one "
-        "(Platform31, Wijkondernemingen); tracks last about a year.",
+        0.3, "1/month",
+        "Chance per month that a person who has been in a track for long (a certified leaver) "
+        "starts an entry job when a vacancy is free (before duration and debt factors; a "
+        "starter's chance is lower, see track_ramp_months).",
+        "Rationale: a certified leaver has a large chance of a contract (Platform31, "
+        "Wijkondernemingen); tracks last about a year.",
         "pathway", 0.0, 1.0)
+    track_ramp_months: float = define(
+        4.0, "months",
+        "e-folding time of the rise of the entry-job chance with months in a track: "
+        "track_to_entry_rate * (1 - exp(-months in track / track_ramp_months)).",
+        "A starter has a small chance of a job, a leaver with a certificate a large one "
+        "(Platform31, Wijkondernemingen); rationale: most of the rise within the first half "
+        "year of a track.",
+        "pathway", 0.1, 36.0)
     coaching_effect: float = define(
         1.3, "factor",
         "Multiplier on the own job-finding chance while coached in a track.",
@@ -737,6 +753,14 @@ class Params:
         "debt help.",
         "Rationale: debts are often found late (Hogeschool Rotterdam).",
         "debt", 0.0, 1.0)
+    debt_self_referral_rate: float = define(
+        0.0015, "1/month",
+        "Chance per month that an indebted person the programme does not reach asks for debt "
+        "help on their own (also in the counterfactual without the programme).",
+        "Rationale: only about one in seven households with problematic debt is in view of debt "
+        "help (CBS); with this rate and the programme's referrals about one in seven "
+        "participants with debt gets debt help within the run (tests/test_patterns.py).",
+        "debt", 0.0, 1.0)
     debt_help_first: bool = define(
         False, "flag",
         "Debt help first: coached people are screened for debt, get priority in debt help, and "
@@ -838,6 +862,16 @@ class Params:
         "Share of entry-job places and job-finding chances lost in a downturn.",
         "Rationale: a downturn cuts jobs (DOMAIN link 10).",
         "economy", 0.0, 1.0)
+    employer_prior_worker_months: float = define(
+        24.0, "worker-months",
+        "How much an employer's expectation of an entry worker's cost (wage minus "
+        "productivity plus the average debt cost) weighs against its own realised costs of "
+        "the last 12 months, counted as worker-months of experience.",
+        "Rationale: an employer judges entry jobs on its expectation until about two years of "
+        "one worker's experience outweighs it; without it a firm with one or two workers "
+        "judged them on a single indebted worker, and places per 1,000 participants fell "
+        "with the population size (tests/test_patterns.py).",
+        "economy", 0.0, 1000.0)
     impact_weight: float = define(
         0.5, "index 0-1",
         "Weight employers give to social impact against cost.",
@@ -864,12 +898,6 @@ class Params:
         0.8, "share",
         "Net wage as a share of the gross entry wage (for the personal value of work).",
         "Rationale: income tax and contributions on a minimum wage.",
-        "value", 0.0, 1.0)
-    deadweight_share: float = define(
-        0.3, "share",
-        "Share of programme placements that would have happened anyway (removed from the social "
-        "return).",
-        "Rationale: usual SROI deadweight for re-integration.",
         "value", 0.0, 1.0)
     discount_rate: float = define(
         0.0225, "1/year",
@@ -898,9 +926,17 @@ class Params:
     min_placement_rate: float = define(
         10.0, "placements per 1,000 per year",
         "Programme placements over the health window needed to count as functioning (from "
-        "the end of the first window on).",
+        "startup_months on).",
         "Rationale: 40% of the evidence target; a programme placing fewer places almost nobody.",
         "durability", 0.0, 500.0)
+    startup_months: int = define(
+        18, "months",
+        "Months after the programme opens before the placements condition of a functioning "
+        "ecosystem applies (the programme starts empty).",
+        "Rationale: people must be reached and coached before anyone moves into an entry job; "
+        "with the default reach and track ramp the first placements come after about half a "
+        "year, and the placement threshold is reached in the second year.",
+        "durability", 0, 60)
     min_employers_alive: int = define(
         2, "organisations",
         "Coalition employers that must offer entry jobs for the ecosystem to count as "

@@ -62,10 +62,12 @@ def test_the_model_provides_what_its_agents_need() -> None:
     assert isinstance(model, ParticipantModel)
 
 
-# Module-level numbers that are not decisions: measurement buckets, array bounds and the
-# relative entry-job weights of the kinds (structure of the organisations, not a choice).
+# Module-level numbers that are not decisions: measurement buckets, array bounds, the
+# relative entry-job weights of the kinds (structure of the organisations, not a choice)
+# and the reporting horizons of the value table (3, 10 and 20 years: what is reported,
+# not what anyone decides).
 ALLOWED_CONSTANTS = {"DURATION_BUCKETS", "MAX_MONTHS", "ENTRY_JOB_WEIGHT",
-                     "REFERENCE_POPULATION"}
+                     "REFERENCE_POPULATION", "HORIZONS"}
 
 
 def test_no_number_that_shapes_a_decision_hides_in_a_module_constant() -> None:

@@ -96,12 +96,22 @@ def test_functioning_needs_all_four_conditions() -> None:
     assert not d.update(5, _inputs(offering_employers=1))["jobs"]
     assert not d.update(6, _inputs(money=False))["money"]
     # 10 per 1,000 a year at 1,000 participants over 6 months = 5 placements in the window
-    d = _durability()
+    d = _durability(startup_months=6)
     for month in range(12):
         status = d.update(month, _inputs(programme_placements=0 if month >= 6 else 1))
     assert not status["jobs"]
     # months 1-6 (month 0 is the start; month 6 still has 5 placements in its window)
     assert d.functioning_months == 6
+
+
+
+def test_placements_are_asked_for_only_after_the_start_up() -> None:
+    """The programme starts empty: before ``startup_months`` no placement is needed, from
+    then on the placement rate is."""
+    d = _durability(startup_months=18)
+    for month in range(18):
+        assert d.update(month, _inputs(programme_placements=0))["jobs"]
+    assert not d.update(18, _inputs(programme_placements=0))["jobs"]
 
 
 def test_cause_is_the_condition_that_failed_first_in_the_spell() -> None:

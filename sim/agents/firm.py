@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.organisation import Organisation, OrganisationModel
+from sim.rounding import largest_remainder
 
 FIRM_KINDS = ("regular_employer", "social_enterprise", "housing_corporation", "bank")
 # Relative number of entry-job places per firm of each kind (social enterprises exist to
@@ -16,15 +17,10 @@ ENTRY_JOB_WEIGHT = {"regular_employer": 1.0, "social_enterprise": 3.0,
 def allocate_whole_places(firms: list[Firm]) -> None:
     """Turn firms' fractional wishes into whole places by largest remainder, so the
     total offered scales with the population even when each firm wants less than one."""
-    wishes = np.array([f.desired for f in firms])
-    if wishes.size == 0:
+    if not firms:
         return
-    whole = np.floor(wishes).astype(int)
-    extra = int(round(wishes.sum())) - int(whole.sum())
-    if extra > 0:
-        order = np.argsort(-(wishes - whole), kind="stable")[:extra]
-        whole[order] += 1
-    for firm, places in zip(firms, whole, strict=True):
+    for firm, places in zip(firms, largest_remainder(np.array([f.desired for f in firms])),
+                            strict=True):
         firm.slots = int(places)
 
 
@@ -56,16 +52,20 @@ class Firm(Organisation):
 
     def net_cost_per_worker(self, subsidy: float) -> float:
         """What an entry worker costs this firm a month, net of revenue and ``subsidy``:
-        wage minus productivity plus debt costs as realised over its last 12 months with
-        entry workers, or as expected (the average debt cost) before it has had any."""
+        wage minus productivity plus debt costs, as expected (the average debt cost,
+        weighted as ``employer_prior_worker_months`` of experience) and as realised over
+        its last 12 months with entry workers. The expectation keeps a firm with one or two
+        workers from judging entry jobs on a single indebted worker: without it, firms in
+        a small population (few workers each) left more often than in a large one, and
+        places per 1,000 participants fell with the population size."""
+        p = self.p
+        expected = p.entry_wage - p.entry_productivity + p.debt_prevalence * p.debt_employer_cost
+        prior = p.employer_prior_worker_months
         workers = sum(w for _, w in self.gross_costs)
-        if workers:
-            gross = sum(c for c, _ in self.gross_costs) / workers
-        else:
-            p = self.p
-            gross = (p.entry_wage - p.entry_productivity
-                     + p.debt_prevalence * p.debt_employer_cost)
-        return gross - subsidy
+        realised = sum(c for c, _ in self.gross_costs)
+        if workers + prior <= 0:
+            return expected - subsidy
+        return (expected * prior + realised) / (prior + workers) - subsidy
 
     def offer_entry_jobs(self, draw: float, subsidy: float, admin_factor: float,
                          economy_factor: float) -> None:

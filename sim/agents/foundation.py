@@ -58,12 +58,13 @@ class Foundation(Organisation):
             self.capacity = 0.0
             self.leave("money ran out", route="capacity")
 
-    def effective_slots(self, overhead_share: float, capacity_factor: float) -> int:
+    def effective_slots(self, overhead_share: float, capacity_factor: float) -> float:
         """Slots left for coaching after coordination overhead (link 4: ``overhead_share``
-        of capacity) and paperwork (link 11: ``capacity_factor`` of it is left)."""
+        of capacity) and paperwork (link 11: ``capacity_factor`` of it is left); the
+        model turns them into whole slots across foundations (largest remainder)."""
         if not self.in_coalition:
-            return 0
-        return int(self.capacity * (1.0 - overhead_share) * capacity_factor)
+            return 0.0
+        return self.capacity * (1.0 - overhead_share) * capacity_factor
 
     def rejoin(self) -> None:
         """Rejoin; a closed foundation is re-founded with a fresh reserve."""

@@ -18,6 +18,9 @@ from sim.pathway import State
 
 DURATION_BUCKETS = (12, 36)  # months out of work: [0,12), [12,36), [36, inf)
 MAX_MONTHS = 241
+COLUMNS = ("state", "months_out", "debt", "ever_debt", "in_debt_help", "debt_waiting",
+           "ever_debt_help", "spell_start", "programme_spell", "spell_debt", "coach", "track_start",
+           "employer")
 
 
 class ParticipantPool:
@@ -35,7 +38,9 @@ class ParticipantPool:
     ever_debt_help: NDArray[np.bool_]
     spell_start: NDArray[np.int16]  # month the current job spell started (-1: none)
     programme_spell: NDArray[np.bool_]  # current spell came through the programme
+    spell_debt: NDArray[np.bool_]  # problematic debt when the current spell started
     coach: NDArray[np.int16]  # foundation slot index while IN_TRACK (-1: none)
+    track_start: NDArray[np.int16]  # month the current track started (-1: none)
     employer: NDArray[np.int16]  # firm slot index while in an ENTRY_JOB (-1: none)
 
     def __init__(self, capacity: int) -> None:
@@ -59,7 +64,9 @@ class ParticipantPool:
         self.ever_debt_help = grow("ever_debt_help", np.bool_, False)
         self.spell_start = grow("spell_start", np.int16, -1)
         self.programme_spell = grow("programme_spell", np.bool_, False)
+        self.spell_debt = grow("spell_debt", np.bool_, False)
         self.coach = grow("coach", np.int16, -1)
+        self.track_start = grow("track_start", np.int16, -1)
         self.employer = grow("employer", np.int16, -1)
         self.capacity = capacity
 
@@ -77,6 +84,24 @@ class ParticipantPool:
             self.months_out[rows] = np.minimum(
                 rng.exponential(mean_duration, k), MAX_MONTHS - 1).astype(np.int16)
         return rows
+
+    def copy(self) -> ParticipantPool:
+        """An independent copy of every column (the counterfactual's population)."""
+        twin = ParticipantPool.__new__(ParticipantPool)
+        twin.n, twin.capacity = self.n, self.capacity
+        for name in COLUMNS:
+            setattr(twin, name, getattr(self, name).copy())
+        return twin
+
+    def copy_rows_from(self, other: ParticipantPool, rows: np.ndarray) -> None:
+        """Append ``other``'s ``rows`` (new people, just added there) as new rows here."""
+        k = len(rows)
+        if self.n + k > self.capacity:
+            self._alloc(max(2 * self.capacity, self.n + k))
+        mine = np.arange(self.n, self.n + k)
+        self.n += k
+        for name in COLUMNS:
+            getattr(self, name)[mine] = getattr(other, name)[rows]
 
     def view(self, name: str) -> NDArray[Any]:
         """The live part of column ``name``."""

@@ -14,7 +14,17 @@ Functional forms (documented in ``docs/ODD.md``, submodel 7.2):
   6 months and 72% at 18 months (CBS 2024);
 - debt multiplies job starts by ``debt_job_start_factor`` and job loss by
   ``debt_job_loss_factor`` (link 3); coaching multiplies own job finding by
-  ``coaching_effect`` (small, as in Dutch experiments).
+  ``coaching_effect`` (small, as in Dutch experiments);
+- the chance of moving from a track into an entry job rises with the months in the
+  track, ``track_to_entry_rate * (1 - exp(-months_in_track / track_ramp_months))``: a
+  starter has a small chance of a job, a certified leaver a large one (Platform31,
+  Wijkondernemingen).
+
+Draws: the moves use one uniform number per row and month from the participants' stream,
+whatever the state, and nothing else from it; who gets a free place is drawn from a
+separate stream (``rng_places``). The counterfactual population without the programme
+(:mod:`sim.counterfactual`) draws the same numbers for the same people, so its difference
+from the programme run is the programme's effect, not noise (common random numbers).
 """
 
 from __future__ import annotations
@@ -48,19 +58,26 @@ def duration_factor(months_out: np.ndarray, p: Params) -> np.ndarray:
     return floor + (1.0 - floor) * np.exp(-months_out / p.duration_scale_months)
 
 
+def track_ramp(months_in_track: np.ndarray, p: Params) -> np.ndarray:
+    """How far the entry-job chance has risen after ``months_in_track`` months (0 to 1)."""
+    return 1.0 - np.exp(-months_in_track / p.track_ramp_months)
+
+
 def job_loss_hazard(tenure: np.ndarray, p: Params) -> np.ndarray:
     """Monthly job-loss hazard by months since placement."""
     a, b = p.job_loss_rate_initial, p.job_loss_rate_settled
     return b + (a - b) * np.exp(-tenure / p.job_tenure_scale_months)
 
 
-def _assign(rng: np.random.Generator, candidates: np.ndarray, free: np.ndarray
+def _assign(rng: np.random.Generator | None, candidates: np.ndarray, free: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
     """Grant places: shuffle candidates and free places, pair them up."""
     free = np.maximum(free, 0)
     total = int(free.sum())
     if total == 0 or len(candidates) == 0:
         return candidates[:0], candidates[:0]
+    if rng is None:
+        raise RuntimeError("places to grant but no stream to grant them with")
     places = np.repeat(np.arange(len(free)), free)
     k = min(total, len(candidates))
     chosen = candidates[rng.permutation(len(candidates))[:k]]
@@ -77,9 +94,11 @@ class ParticipantMonth:
     """One month of moves of the participant pool, and the records they leave: job spells
     (retention) and exits to work by time on assistance (duration dependence)."""
 
-    def __init__(self, p: Params, rng: np.random.Generator) -> None:
+    def __init__(self, p: Params, rng: np.random.Generator,
+                 rng_places: np.random.Generator | None = None) -> None:
         self.p = p
-        self.rng = rng  # the participants' stream
+        self.rng = rng  # the participants' stream: one uniform per row and month
+        self.rng_places = rng_places  # who gets a free place (None: no places ever)
         self.spells = SpellRecord(p.months)
         # person-months at risk and exits to work, by months out of work (DURATION_BUCKETS)
         self.duration_at_risk = np.zeros(3, dtype=np.int64)
@@ -87,18 +106,25 @@ class ParticipantMonth:
 
     def run(self, pool: ParticipantPool, month: int, *, coaching_slots: np.ndarray,
             entry_places: np.ndarray, job_factor: float, job_loss_factor: float,
-            sib_active: bool) -> MonthFlows:
+            sib_active: bool, coaching_keep: np.ndarray | None = None,
+            entry_keep: np.ndarray | None = None) -> MonthFlows:
         """Advance every participant by one month.
 
         ``coaching_slots`` and ``entry_places``: usable coaching slots and entry-job places
         this month per organisation index; ``job_factor`` and ``job_loss_factor``: the
         economy's multipliers on job finding and job loss; ``sib_active``: intake depends
-        on the municipality's referrals under a Social Impact Bond.
+        on the municipality's referrals under a Social Impact Bond. ``coaching_keep`` and
+        ``entry_keep`` (default: the slots and places): how many people each organisation
+        keeps; above it, people lose their track or job before anyone moves. Organisations
+        keep up to their fractional capacity rounded up, so that the month-to-month
+        rounding of whole places (largest remainder) does not cost anyone a place.
         """
         p, rng = self.p, self.rng
         t, n = month, pool.n
         flows = MonthFlows()
-        self._enforce_capacity(pool, t, coaching_slots, entry_places, flows)
+        self._enforce_capacity(
+            pool, t, coaching_slots if coaching_keep is None else coaching_keep,
+            entry_places if entry_keep is None else entry_keep, flows)
         s_all = pool.state[:n].copy()  # states at the start of the month
         u_all = rng.random(n)  # one draw per row, exited or not: the draw sequence
         # Exited people never move again (all their hazards are 0), so only the others
@@ -117,7 +143,8 @@ class ParticipantMonth:
         tenure = t - pool.spell_start[rows]
         loss = job_loss_hazard(tenure, p) * job_loss_factor
         loss = np.where(debt, loss * p.debt_job_loss_factor, loss)
-        entry = p.track_to_entry_rate * duration * np.where(
+        in_track_months = np.maximum(t - pool.track_start[rows], 0)
+        entry = p.track_to_entry_rate * track_ramp(in_track_months, p) * duration * np.where(
             debt, p.debt_job_start_factor, 1.0)
         if p.debt_help_first:
             entry = np.where(pool.in_debt_help[rows], 0.0, entry)
@@ -157,6 +184,7 @@ class ParticipantMonth:
         dropped = rows[in_t & m2]
         pool.state[dropped] = U
         pool.coach[dropped] = -1
+        pool.track_start[dropped] = -1
         # job loss and moving on
         self._lose_job(pool, t, rows[in_j & m0], E, flows)
         up = rows[in_j & m1]
@@ -166,14 +194,15 @@ class ParticipantMonth:
         self._lose_job(pool, t, rows[in_r & m0], U, flows)
         # entry jobs for people in a track, up to free places
         free_jobs = entry_places - _load(pool.employer[:n], len(entry_places))
-        hired, firm = _assign(rng, rows[in_t & m3], free_jobs)
+        hired, firm = _assign(self.rng_places, rows[in_t & m3], free_jobs)
         self._start_job(pool, t, hired, J, flows, s_all, bucket_of)
         pool.employer[hired] = firm
         # tracks for engaged people, up to free coaching slots
         free_slots = coaching_slots - _load(pool.coach[:n], len(coaching_slots))
-        started, coach = _assign(rng, rows[in_e & m3], free_slots)
+        started, coach = _assign(self.rng_places, rows[in_e & m3], free_slots)
         pool.state[started] = T
         pool.coach[started] = coach
+        pool.track_start[started] = t
         # time passes
         waiting = rows[pool.state[rows] <= T]  # exits are for good: rows covers everyone
         pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
@@ -197,8 +226,10 @@ class ParticipantMonth:
         pool.state[rows] = target
         pool.spell_start[rows] = month
         pool.programme_spell[rows] = programme
+        pool.spell_debt[rows] = pool.debt[rows]
         pool.months_out[rows] = 0
         pool.coach[rows] = -1
+        pool.track_start[rows] = -1
         self.duration_exits += np.bincount(bucket_of[rows], minlength=3)
         flows.placements += len(rows)
         flows.programme_placements += int(programme.sum())
@@ -210,7 +241,7 @@ class ParticipantMonth:
         if len(rows) == 0:
             return
         self.spells.end(pool.spell_start[rows], month - pool.spell_start[rows],
-                        pool.programme_spell[rows])
+                        pool.programme_spell[rows], pool.spell_debt[rows])
         pool.state[rows] = target
         pool.spell_start[rows] = -1
         pool.programme_spell[rows] = False
@@ -221,6 +252,7 @@ class ParticipantMonth:
     def _leave_pool(pool: ParticipantPool, rows: np.ndarray) -> None:
         pool.state[rows] = X
         pool.coach[rows] = -1
+        pool.track_start[rows] = -1
         pool.in_debt_help[rows] = False
         pool.debt_waiting[rows] = False
 
@@ -228,16 +260,19 @@ class ParticipantMonth:
                           entry_places: np.ndarray, flows: MonthFlows) -> None:
         """People above a foundation's slots lose coaching; above a firm's places, the job."""
         n = pool.n
-        for over_rows in _over_capacity(self.rng, pool.coach[:n], coaching_slots):
+        for over_rows in _over_capacity(self.rng_places, pool.coach[:n], coaching_slots):
             pool.state[over_rows] = E
             pool.coach[over_rows] = -1
-        for over_rows in _over_capacity(self.rng, pool.employer[:n], entry_places):
+            pool.track_start[over_rows] = -1
+        for over_rows in _over_capacity(self.rng_places, pool.employer[:n], entry_places):
             self._lose_job(pool, month, over_rows, E, flows)
 
 
-def _over_capacity(rng: np.random.Generator, owner: np.ndarray, capacity: np.ndarray):
+def _over_capacity(rng: np.random.Generator | None, owner: np.ndarray, capacity: np.ndarray):
     """Yield, per organisation over capacity, a random choice of the rows above it."""
     load = np.bincount(owner[owner >= 0], minlength=len(capacity))
     for org in np.flatnonzero(load > capacity):
+        if rng is None:
+            raise RuntimeError("places to take back but no stream to choose with")
         rows = np.flatnonzero(owner == org)
         yield rows[rng.permutation(len(rows))[: load[org] - capacity[org]]]

@@ -118,7 +118,8 @@ class Finance:
         other = min(p.foundation_other_income_share, 1.0)
         total = level * (1.0 - other) * self.founding_slots * p.coaching_cost_per_slot
         capacity = sum(f.full_slots for f in members)
-        budget = {f: total * f.full_slots / capacity for f in members}
+        budget = {f: total * f.full_slots / capacity if capacity > 0 else 0.0
+                  for f in members}
         for f in members:
             f.income += ledger.transfer(OTHER_FUNDS, f.account,
                                         other * f.full_slots * p.coaching_cost_per_slot,
