@@ -16,17 +16,23 @@ if TYPE_CHECKING:
     from instap.inputs import ScenarioData
 
 # Metrics that get a sentence in a comparison: (label, unit, scale, higher is better).
+# Absolute outcomes come first and ratios last, so that a lever that spends less and
+# raises a ratio is read with what it did to the outcomes (issue 11).
 HEADLINE: dict[str, tuple[str, str, float, bool]] = {
     "participants.placements": ("people starting work", "", 1.0, True),
     "participants.programme_placements": ("placements through the programme", "", 1.0, True),
+    "participants.work_months_net": ("months in work added by the programme (against the "
+                                     "same people without it)", "", 1.0, True),
     "participants.regular_work": ("moves into regular work", "", 1.0, True),
     "participants.retention_12m": ("still in work 12 months after placement", "points", 100.0,
                                    True),
-    "finance.sroi_10y": ("social return over 10 years", "EUR per EUR", 1.0, True),
+    "finance.outcome_value_10y": ("value of the outcomes over 10 years", "EUR", 1.0, True),
     "finance.municipal_spending": ("municipal programme spending", "EUR", 1.0, False),
+    "finance.sroi_10y": ("social return over 10 years", "EUR per EUR", 1.0, True),
     "finance.public_cost_per_lasting_placement": ("public cost per lasting placement", "EUR",
                                                   1.0, False),
 }
+RATIOS = ("finance.sroi_10y", "finance.public_cost_per_lasting_placement")
 
 
 def _num(x: float | None, fmt: str = ",.0f") -> str:
@@ -68,16 +74,28 @@ def plain_summary(summary: dict[str, Any], name: str, horizon: int) -> str:
     if pl and pl.get("mean") is not None:
         lines.append(f"On average {_num(pl['mean'])} people started work{_ci(pl)}, and "
                      f"{_num((rw or {}).get('mean'))} moved into regular work.")
+    net, dead = part.get("work_months_net"), part.get("deadweight_share")
+    if net and net.get("mean") is not None:
+        text = (f"Against the same people without the programme, it added "
+                f"{_num(net['mean'])} months in work{_ci(net)}")
+        if dead and dead.get("mean") is not None:
+            text += (f"; {_num(dead['mean'] * 100)}% of its placements would have happened "
+                     "anyway")
+        lines.append(text + ".")
     r6, r18 = part.get("retention_6m"), part.get("retention_18m")
     if r6 and r6.get("mean") is not None:
         extra = (f" and {_num(r18['mean'] * 100)}% after 18 months"
                  if r18 and r18.get("mean") is not None else "")
         lines.append(f"Of those placed, {_num(r6['mean'] * 100)}% still worked after 6 months"
                      f"{extra}.")
-    sroi = fin.get("sroi_10y")
+    sroi, gross = fin.get("sroi_10y"), fin.get("sroi_gross_10y")
     if sroi and sroi.get("mean") is not None:
-        lines.append(f"Social return over 10 years: {_num(sroi['mean'], '.2f')} euro per euro "
-                     f"invested{_ci(sroi, '.2f')}.")
+        text = (f"Social return over 10 years: {_num(sroi['mean'], '.2f')} euro per euro "
+                f"invested{_ci(sroi, '.2f')}, counted against the same people without the "
+                "programme")
+        if gross and gross.get("mean") is not None:
+            text += f" ({_num(gross['mean'], '.2f')} if every placement is counted)"
+        lines.append(text + ".")
     return "\n".join(lines)
 
 
@@ -108,12 +126,35 @@ def comparison_findings(scenarios: Sequence[ScenarioData], table: pd.DataFrame
                         f"{p['mean'] * 100:.0f}% ({inner}).")
                 out.append((sc.name, text, _clear(p)))
                 break
+        caveat = _ratio_caveat(table, sc.name, name, base)
         for key, (label, unit, scale, _better) in HEADLINE.items():
             row = table_row(table, key, sc.name)
+            if key in RATIOS and caveat:
+                out.append((sc.name, caveat, True))
+                caveat = None
             if row and row.get("diff") is not None:
                 out.append((sc.name, _headline_sentence(name, base, row, label, unit, scale),
                             _clear(row)))
     return out
+
+
+def _ratio_caveat(table: pd.DataFrame, scenario: str, name: str, base: str) -> str | None:
+    """A warning before the ratios when a scenario spends less and scores a better ratio
+    while its absolute outcomes fall: "cutting pays" is then a misreading."""
+    def diff(key: str) -> float | None:
+        row = table_row(table, key, scenario)
+        return None if row is None else row.get("diff")
+    spend, ratio = diff("finance.municipal_spending"), diff("finance.sroi_10y")
+    work, value = diff("participants.work_months_net"), diff("finance.outcome_value_10y")
+    if spend is None or ratio is None or not (spend < 0 and ratio > 0):
+        return None
+    lost = [text for d, text in ((work, "fewer months in work"),
+                                 (value, "less value in total")) if d is not None and d < 0]
+    if not lost:
+        return None
+    return (f"Read the ratios below with care: {name} spends less than {base} and so scores "
+            f"a higher return per euro, but it brings {' and '.join(lost)}. A higher ratio "
+            "here does not mean more result.")
 
 
 def _median_sentence(name: str, base: str, med: dict[str, Any], med_ref: dict[str, Any],

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from instap import value_table
 from instap.plots import (
     COALITION,
     MONEY,
@@ -189,6 +190,14 @@ def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
     body.append("<pre>" + esc(ranking) + "</pre>")
     body.append(image(survival_figure(curves), "survival curves"))
     body += envelope_section(scenarios)
+    if value_table.has_values(rows):
+        body.append("<h2>Who pays and who gains</h2><p class='small'>Net value over 10 "
+                    "years per stakeholder (benefit minus cost, EUR, discounted to the "
+                    "start; mean over replications), each against the same people without "
+                    "the programme. How each number is computed: docs/value.md.</p>")
+        body.append(table(["stakeholder", *names],
+                          [[label, *(fmt(v, 0) for v in values)] for label, values
+                           in value_table.compare_rows(rows, names)]))
     body.append("<h2>All metrics</h2><p class='small'>Mean (or Kaplan-Meier estimate) with "
                 "95% interval per scenario; difference from the first scenario with its 95% "
                 "interval (paired over common random numbers where the seeds match). The "
@@ -219,6 +228,15 @@ def run_html(sc: ScenarioData, rows: pd.DataFrame, *, summary_text: str, ranking
     body.append("<pre>" + esc(ranking) + "</pre>")
     body.append(image(survival_figure(curves), "survival curve"))
     body += envelope_section([sc])
+    if value_table.has_values(rows):
+        body.append("<h2>Who pays and who gains</h2><p class='small'>Per stakeholder, EUR "
+                    "discounted to the start, mean over replications, each against the same "
+                    "people without the programme (the counterfactual). How each number is "
+                    "computed: docs/value.md.</p>")
+        body.append(table(["stakeholder", "cost, 10 years", "benefit, 10 years",
+                           "net, 10 years", "net, 3 years", "net, 20 years"],
+                          [[label, *(fmt(v, 0) for v in values)] for label, values
+                           in value_table.run_rows(rows, sc.name)]))
     body.append("<h2>All metrics</h2><p class='small'>Mean (or Kaplan-Meier estimate) with "
                 "95% interval over replications.</p>")
     cells = [[r.metric, fmt(r.mean), f"{fmt(r.low)} – {fmt(r.high)}", str(r.n)]

@@ -93,6 +93,9 @@ class InstapModel(Model):
         self._add_participants(p.n_participants, p.initial_duration_mean_months)
         self.inflow_total = 0
         self.inflow_month = 0
+        if p.financing == "sib" and not self.finance.investors_sign(0, 1.0):
+            self._announce(self.funding.investors_decline())
+            self.finance.instrument = self.funding.instrument
         self.funding.start_period(0)
         # The programme opens its doors at month 0: nobody is in it yet (an honest start,
         # docs/ODD.md section 5). Employers put their places on offer.
@@ -338,7 +341,8 @@ class InstapModel(Model):
             t, partner_ratio=self.partner_ratio(),
             trust_in_funder=self.coalition.trust_in_funder(self.members()),
             recession=self.economy.in_recession,
-            investor_return=self.finance.investor_return(t))
+            investors_sign=self.funding.instrument == "sib"
+            and self.finance.investors_sign(t, self.funding.level))
         self.finance.instrument = self.funding.instrument
         self._announce(news)
 
@@ -351,9 +355,12 @@ class InstapModel(Model):
         """Each firm decides on its places (one draw each); whole places by largest
         remainder. The wage subsidy is looked up per firm: co-funders may walk away."""
         admin, economy = self.admin.vacancy_factor(), self.economy.job_factor()
+        cost = sum(c for f in self.firms if f.in_coalition for c, _ in f.gross_costs)
+        worker_months = sum(w for f in self.firms if f.in_coalition for _, w in f.gross_costs)
+        shared = cost / worker_months if worker_months else None
         for firm, draw in zip(self.firms, draws, strict=True):
             subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
-            firm.offer_entry_jobs(float(draw), subsidy, admin, economy)
+            firm.offer_entry_jobs(float(draw), subsidy, admin, economy, shared)
         allocate_whole_places(self.firms)
 
     def _participants_move(self, t: int) -> MonthFlows:
@@ -368,8 +375,9 @@ class InstapModel(Model):
         return flows
 
     def _pay_running_costs(self, t: int) -> None:
+        twin = self.counterfactual.pool if self.counterfactual is not None else None
         self.finance.pay_running_costs(self.ledger, t, self.pool, self.foundations, self.firms,
-                                       self.funding.funded, self._lender())
+                                       self.funding.funded, self._lender(), twin)
 
     def _coalition_month(self, t: int) -> None:
         """Trust events of the month; then partners leave and former partners rejoin."""

@@ -252,6 +252,11 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     out["finance.benefit_savings_net"] = float(
         np.sum(ts["cf_on_assistance"][1:] - ts["on_assistance"][1:]) * p.benefit_month)
     out["finance.outcome_payments"] = float(ts["outcome_payments"][1:].sum())
+    bond = model.finance
+    out["finance.sib_capital"] = bond.sib_capital
+    out["finance.sib_net_outcomes"] = float(bond.sib_outcomes)
+    out["finance.investor_multiple"] = (bond.sib_paid / bond.sib_capital
+                                        if bond.sib_capital > 0 else float("nan"))
     ret12, _ = spells.retention(12, now, ongoing_starts, ongoing_prog, programme_only=True)
     lasting = _lasting(prog_starts, prog_len, ongoing, now, ret12)
     out["finance.public_cost_per_lasting_placement"] = (
@@ -326,6 +331,8 @@ def _value(model: InstapModel, ts: dict[str, np.ndarray], prog_starts: np.ndarra
             out[f"value.{name}.net_{h}"] = benefit - cost
         outcomes = (out[f"value.benefits_budget.net_{h}"] + out[f"value.participants.net_{h}"]
                     + out[f"value.municipality.benefit_{h}"])
+        out[f"finance.outcome_value_{h}"] = outcomes
+        out[f"finance.investment_{h}"] = investment
         out[f"finance.sroi_{h}"] = outcomes / investment if investment > 0 else float("nan")
         gross = spell_value(p, prog_starts, prog_len, ongoing, years)
         out[f"finance.sroi_gross_{h}"] = gross / investment if investment > 0 else float("nan")

@@ -489,15 +489,33 @@ class Params:
         "finance", 12, 120)
     sib_outcome_payment: float = define(
         9000.0, "EUR",
-        "Payment per verified placement above the baseline that lasts 6 months.",
+        "Payment per net verified outcome: a start of work still going after "
+        "sib_verification_months, above the counterfactual baseline.",
         "Rationale: about half a year of public cost per recipient (16,100 + 2,900 EUR/year, "
         "Berenschot 2018).",
         "finance", 0.0, 50000.0)
     sib_baseline_share: float = define(
         0.5, "share",
-        "Share of the outcomes expected without the programme; only outcomes above it are paid.",
+        "Only without a counterfactual run (counterfactual: false): the share of verified "
+        "programme placements taken as the baseline that would have happened anyway; outcomes "
+        "above it are paid. With the counterfactual the baseline is measured.",
         "Rationale: SIB contracts pay above a counterfactual baseline (INDIGO).",
         "finance", 0.0, 1.0)
+    sib_business_case_outcomes_per_1000: float = define(
+        40.0, "outcomes per 1,000 participants per year",
+        "Net verified outcomes a year that the provider's business case promises; investors "
+        "sign the first term of a bond on it.",
+        "Rationale: a Dutch SIB is signed on a business case that repays the capital with the "
+        "capped return (INDIGO impact bond data: 2-8 years, caps of 4-12% a year); at the "
+        "default capital (the coaching budget) and outcome payment that takes about 40. What "
+        "the model then realises is the investors' risk.",
+        "finance", 0.0, 500.0)
+    sib_payment_interval_months: int = define(
+        6, "months",
+        "How often the independent evaluator reports and the municipality pays the outcomes "
+        "verified since the last report.",
+        "INDIGO: outcome payments at contracted milestones; rationale: a half-yearly report.",
+        "finance", 1, 24)
     sib_return_cap: float = define(
         0.08, "1/year",
         "Cap on the investor's yearly return.",
@@ -540,10 +558,19 @@ class Params:
         "finance", 0.0, 1.0)
     investor_min_return: float = define(
         0.0, "1/year",
-        "Yearly return a SIB investor must have earned on the bond so far to put money into a "
-        "next term; otherwise the next period, if renewed, is paid as a subsidy.",
+        "Yearly return SIB investors must expect (from the business case for a first term, "
+        "from the outcomes realised so far for a next one) to put money into a term; "
+        "otherwise the programme, if funded, is paid as a subsidy.",
         "INDIGO impact bond data (investors price the risk of missed outcomes).",
         "finance", -1.0, 0.3)
+    lending_window_months: int = define(
+        12, "months",
+        "Months of a social enterprise's cash flow a bank looks at before it lends: it lends "
+        "when their sum is not negative.",
+        "Banks lend on cash-flow grounds, not on social return (Hogeschool Rotterdam); "
+        "rationale: a year of accounts, so that one month with an indebted worker does not "
+        "decide.",
+        "finance", 1, 60)
     bank_loss_tolerance: float = define(
         50000.0, "EUR",
         "Written-off loans after which the bank stops lending to social enterprises.",
@@ -863,14 +890,16 @@ class Params:
         "Rationale: a downturn cuts jobs (DOMAIN link 10).",
         "economy", 0.0, 1.0)
     employer_prior_worker_months: float = define(
-        24.0, "worker-months",
-        "How much an employer's expectation of an entry worker's cost (wage minus "
-        "productivity plus the average debt cost) weighs against its own realised costs of "
-        "the last 12 months, counted as worker-months of experience.",
-        "Rationale: an employer judges entry jobs on its expectation until about two years of "
-        "one worker's experience outweighs it; without it a firm with one or two workers "
-        "judged them on a single indebted worker, and places per 1,000 participants fell "
-        "with the population size (tests/test_patterns.py).",
+        120.0, "worker-months",
+        "How much what entry workers cost the coalition's employers together (or, before "
+        "anyone had one, the expected cost with the average debt) weighs against an "
+        "employer's own realised costs of the last 12 months, counted as worker-months of "
+        "its own experience.",
+        "Rationale: employers in the coalition hear what entry workers cost the others "
+        "(networks, learning communities: Hogeschool Rotterdam) and follow their own books "
+        "only once they have many workers; judged on its own one or two workers, a firm "
+        "left over a single indebted worker, and places per 1,000 participants fell with "
+        "the population size (tests/test_patterns.py).",
         "economy", 0.0, 1000.0)
     impact_weight: float = define(
         0.5, "index 0-1",

@@ -82,16 +82,42 @@ def test_a_champion_keeps_the_programme_alive_longer() -> None:
 
 
 def test_investors_who_lost_money_do_not_reinvest() -> None:
-    """A SIB whose investors earned less than investor_min_return is not reinvested: the
-    programme continues as a subsidy (if the council renews); with a very low required
-    return they stay."""
+    """SIB investors sign the first term on the business case and renew on the outcomes
+    realised: at the defaults they get back less than their capital, so they do not
+    reinvest and the programme continues as a subsidy (if the council renews); with a
+    very low required return they stay."""
     m = run(0, **SMALL, financing="sib", sib_term_months=36, months=48)
-    assert m.finance.investor_return(36) is not None and m.finance.investor_return(36) < 0
+    assert m.finance.sib_capital > 0 and m.finance.sib_paid < m.finance.sib_capital
+    assert not m.finance.investors_sign(36, 1.0)
     assert m.funding.instrument == "subsidy"
     assert any("investors do not reinvest" in text for _, text in m.events)
     m = run(0, **SMALL, financing="sib", sib_term_months=36, months=48,
             investor_min_return=-1.0)
     assert m.funding.instrument == "sib"
+
+
+def test_investors_do_not_sign_a_business_case_that_loses() -> None:
+    """Investors who expect to lose on the business case do not sign at all: the
+    programme runs as a subsidy from month 0 and no SIB capital is raised."""
+    m = run(0, **SMALL, financing="sib", months=24, sib_business_case_outcomes_per_1000=5.0)
+    assert m.funding.instrument == "subsidy" and m.finance.sib_capital == 0
+    assert any("investors do not sign" in text for _, text in m.events)
+    m = run(0, **SMALL, financing="sib", months=24)
+    assert m.funding.instrument == "sib" and m.finance.sib_capital > 0
+
+
+def test_sib_pays_only_above_the_counterfactual_baseline() -> None:
+    """Outcomes are starts of work still going at verification, above the same count
+    without the programme: some, but fewer than the programme's placements; the
+    municipality pays for exactly those (within the cap), at the evaluator's reports."""
+    m = run(1, **SMALL, financing="sib", months=60)
+    assert 0 < m.finance.sib_outcomes < m.end_metrics()["participants.programme_placements"]
+    paid = m.timeseries()["outcome_payments"]
+    assert m.finance.sib_paid <= m.finance.sib_outcomes * m.p.sib_outcome_payment
+    first = int(np.argmax(m.finance.sib_months))
+    months_paid = np.flatnonzero(paid > 0)
+    assert len(months_paid) and all((t - first) % m.p.sib_payment_interval_months == 0
+                                    for t in months_paid)
 
 
 def test_the_bank_stops_lending_after_losses() -> None:

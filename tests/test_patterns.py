@@ -227,16 +227,100 @@ def test_low_reach_without_many_doors() -> None:
 
     Baseline (one door, the municipality's counter) vs outreach_doors=4 (as in the
     outreach_many_doors scenario), 16 common-seed replications each. Tolerance: with one
-    door, a minority (< 50%, the brief's "only a minority") of participants who ever had
-    problematic debt were ever in debt help; with many doors the share is higher, beyond
+    door, 11-17% of the participants who had problematic debt during the run were in debt
+    help during the run (one in seven is 14%; the CBS figure is a rounded national share
+    of households, so +/- 3 points, about a fifth of its value; the replication mean is
+    known to about +/- 0.3 points); with many doors the share is higher, beyond
     replication noise (the 95% interval of the paired difference lies above 0).
     """
     one = metric("participants.debt_help_reach", **BASE)
     many = metric("participants.debt_help_reach", **BASE, outreach_doors=4)
     gain, low, high = paired_interval(many, one)
-    assert one.mean() < 0.5, f"debt-help reach {one.mean():.2f} with one door"
+    assert 0.11 <= one.mean() <= 0.17, (
+        f"debt-help reach {one.mean():.3f} with one door, expected 0.11-0.17")
     assert low > 0, (f"many doors raise debt-help reach by {gain:.3f} [{low:.3f}, {high:.3f}]"
                      f" from {one.mean():.3f}; expected an interval above 0")
+
+
+def test_debt_lowers_retention() -> None:
+    """Link 3: problematic debt makes a job harder to keep (Nibud 2017; the employer's
+    cost of an indebted worker). Retention 12 months after a placement, split by debt at
+    the start of the spell, 16 baseline replications: lower with debt in every
+    replication's mean and on average by more than 5 points (the job-loss hazard is
+    ``debt_job_loss_factor`` = 1.8 times higher; a gap of a few points would mean the
+    split is wrong)."""
+    debt = metric("participants.retention_12m_debt", **BASE)
+    no_debt = metric("participants.retention_12m_no_debt", **BASE)
+    assert (debt < no_debt).all()
+    assert no_debt.mean() - debt.mean() > 0.05, (debt.mean(), no_debt.mean())
+
+
+def test_entry_chance_rises_with_time_in_a_track() -> None:
+    """Pattern: a starter has a small chance of a job, a certified leaver a large one
+    (Platform31, Wijkondernemingen). Counted in the model, not read off a parameter: over
+    60 months of two baseline replications (funded, 4,000 participants), the monthly share
+    of people in a track who start an entry job the next month, by months in the track.
+    Places go to candidates in random order, so a shortage of places lowers both shares
+    alike. Tolerance: people in their 7th to 12th month start at least 1.5 times as often
+    as those in their 1st or 2nd. The ramp alone gives about 3 times; what is seen is
+    less (about 1.65 at the defaults) because months out of work keep growing in a track
+    and those still in a track after half a year are the harder cases (more debt, longer
+    out of work): the dynamic selection of any duration pattern."""
+    starts = {"early": 0, "late": 0}
+    at_risk = {"early": 0, "late": 0}
+    for seed in seeds(2):
+        model = InstapModel(rng=seed, **BASE, multi_year_commitment_years=10)
+        for _ in range(60):
+            pool, t = model.pool, model.steps
+            n = pool.n
+            in_track = pool.state[:n] == 2
+            months = t - pool.track_start[:n]
+            groups = {"early": in_track & (months >= 1) & (months <= 2),
+                      "late": in_track & (months >= 7) & (months <= 12)}
+            model.step()
+            for name, rows in groups.items():
+                at_risk[name] += int(rows.sum())
+                starts[name] += int((rows & (model.pool.state[:n] == 3)).sum())
+    early = starts["early"] / at_risk["early"]
+    late = starts["late"] / at_risk["late"]
+    assert at_risk["late"] > 500 and at_risk["early"] > 500, at_risk
+    assert late >= 1.5 * early, f"entry chance {early:.3f} early vs {late:.3f} late"
+
+
+@functools.cache
+def _secure_runs(n: int) -> tuple[tuple[dict[str, float], dict[str, np.ndarray]], ...]:
+    """8 replications of a securely funded programme without downturns at ``n``
+    participants."""
+    out = []
+    for seed in seeds(8):
+        model = InstapModel(rng=seed, n_participants=n, multi_year_commitment_years=10,
+                            recession_probability=0.0).run()
+        out.append((model.end_metrics(), model.timeseries()))
+    return tuple(out)
+
+
+@pytest.mark.parametrize("name", ["participants.programme_placements", "entry_places",
+                                  "coaching_capacity", "finance.sroi_10y"])
+def test_rates_per_1000_do_not_drift_with_population_size(name: str) -> None:
+    """Rates per 1,000 participants are the same at 1,000 and 8,000 participants: within
+    5% (the issue's tolerance) of each other, mean over 8 common-seed replications of a
+    securely funded programme (so that collapse timing does not enter). Truncating whole
+    places per organisation, and employers judging entry jobs on their own one or two
+    workers, used to make them drift by up to 20%. (The stock of filled entry jobs still
+    differs by about 5%: social enterprises with a handful of workers fail on cash more
+    often in a small population; docs/value.md.)"""
+    def rate(n: int) -> float:
+        values = []
+        for metrics, ts in _secure_runs(n):
+            if name.startswith("participants."):
+                values.append(metrics[name] * 1000 / n)
+            elif name.startswith("finance."):
+                values.append(metrics[name])
+            else:
+                values.append(float(ts[name][1:].mean() * 1000 / n))
+        return float(np.mean(values))
+    small, large = rate(1000), rate(8000)
+    assert abs(small / large - 1) <= 0.05, f"{name}: {small:.3f} at 1,000 vs {large:.3f} at 8,000"
 
 
 # --- small coaching effects ------------------------------------------------------------

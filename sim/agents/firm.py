@@ -40,7 +40,7 @@ class Firm(Organisation):
         # an outside social enterprise starts (with a reserve) when it joins
         self.failed = not founding and kind == "social_enterprise"
         self.loan = 0.0
-        self.cash_flow = [0.0, 0.0, 0.0]  # last three months
+        self.cash_flow: list[float] = []  # the last lending_window_months months
         self.written_off = 0.0  # a bank's loans to social enterprises that failed (EUR)
         # what entry workers cost the firm before subsidy (EUR), and worker-months, for
         # each of the last 12 months with entry workers
@@ -50,25 +50,29 @@ class Firm(Organisation):
         """A bank lends while its written-off loans stay within ``bank_loss_tolerance``."""
         return self.kind == "bank" and self.written_off <= self.p.bank_loss_tolerance
 
-    def net_cost_per_worker(self, subsidy: float) -> float:
+    def net_cost_per_worker(self, subsidy: float, shared: float | None = None) -> float:
         """What an entry worker costs this firm a month, net of revenue and ``subsidy``:
-        wage minus productivity plus debt costs, as expected (the average debt cost,
-        weighted as ``employer_prior_worker_months`` of experience) and as realised over
-        its last 12 months with entry workers. The expectation keeps a firm with one or two
-        workers from judging entry jobs on a single indebted worker: without it, firms in
-        a small population (few workers each) left more often than in a large one, and
-        places per 1,000 participants fell with the population size."""
+        wage minus productivity plus debt costs, as realised over its last 12 months with
+        entry workers, weighed against what the coalition's employers together have seen
+        (``shared``: their realised cost per worker-month, or the expectation with the
+        average debt cost before anyone has had an entry worker), which counts as
+        ``employer_prior_worker_months`` of the firm's own experience. Employers in the
+        coalition hear what entry workers cost the others; without that, a firm with one
+        or two workers judged entry jobs on a single indebted worker, and places per
+        1,000 participants fell with the population size."""
         p = self.p
-        expected = p.entry_wage - p.entry_productivity + p.debt_prevalence * p.debt_employer_cost
+        if shared is None:
+            shared = (p.entry_wage - p.entry_productivity
+                      + p.debt_prevalence * p.debt_employer_cost)
         prior = p.employer_prior_worker_months
         workers = sum(w for _, w in self.gross_costs)
         realised = sum(c for c, _ in self.gross_costs)
         if workers + prior <= 0:
-            return expected - subsidy
-        return (expected * prior + realised) / (prior + workers) - subsidy
+            return shared - subsidy
+        return (shared * prior + realised) / (prior + workers) - subsidy
 
     def offer_entry_jobs(self, draw: float, subsidy: float, admin_factor: float,
-                         economy_factor: float) -> None:
+                         economy_factor: float, shared_cost: float | None = None) -> None:
         """Decide how many entry-job places to offer this month.
 
         Link 10: an employer weighs what an entry worker has cost it over the last year
@@ -82,13 +86,15 @@ class Firm(Organisation):
 
         ``draw``: this firm's uniform draw of the month; ``subsidy``: wage subsidy per
         entry worker; ``admin_factor``: share of places offered under the burden;
-        ``economy_factor``: share of places left in the economy (lower in a downturn).
+        ``economy_factor``: share of places left in the economy (lower in a downturn);
+        ``shared_cost``: what an entry worker has cost the coalition's employers per
+        worker-month over the last 12 months (None: nobody has had one yet).
         """
         p = self.p
         self.desired = 0.0
         if not self.in_coalition or self.failed or self.base_slots <= 0:
             return
-        net_cost = self.net_cost_per_worker(subsidy)
+        net_cost = self.net_cost_per_worker(subsidy, shared_cost)
         if self.kind == "social_enterprise":
             cost_factor = 1.0  # impact-first: limited by cash, not by willingness
         else:
@@ -131,7 +137,7 @@ class Firm(Organisation):
         if self.kind == "social_enterprise" and workers:
             flow = workers * (p.entry_productivity - p.entry_wage) - indebted * p.debt_employer_cost
             flow += workers * subsidy
-        self.cash_flow = [*self.cash_flow[1:], flow]
+        self.cash_flow = [*self.cash_flow, flow][-self.p.lending_window_months:]
         if self.kind != "social_enterprise" or self.failed:
             if self.cash < 0:  # the firm's own business pays (and it weighs this cost)
                 ledger.transfer("market", self.account, -self.cash, "own_funds")
@@ -144,8 +150,8 @@ class Firm(Organisation):
         p, ledger = self.p, self.model.ledger
         reserve = p.se_reserve_months * self.base_slots * p.entry_wage
         if self.cash < 0:
-            # Banks lend on cash flow, not on social return: only when recent cash flow
-            # is not structurally negative.
+            # Banks lend on cash flow, not on social return: only when the cash flow of
+            # the last lending_window_months is not structurally negative.
             if lender is not None and lender.will_lend() and sum(self.cash_flow) >= 0:
                 amount = -self.cash + 0.5 * reserve
                 ledger.transfer(lender.account, self.account, amount, "loan")
@@ -170,5 +176,5 @@ class Firm(Organisation):
             self.model.ledger.transfer("market", self.account, max(reserve - self.cash, 0.0),
                                        "startup_capital")
             self.failed = False
-            self.cash_flow = [0.0, 0.0, 0.0]
+            self.cash_flow = []
         super().rejoin()

@@ -19,8 +19,8 @@ from sim.pathway import State
 DURATION_BUCKETS = (12, 36)  # months out of work: [0,12), [12,36), [36, inf)
 MAX_MONTHS = 241
 COLUMNS = ("state", "months_out", "debt", "ever_debt", "in_debt_help", "debt_waiting",
-           "ever_debt_help", "spell_start", "programme_spell", "spell_debt", "coach", "track_start",
-           "employer")
+           "ever_debt_help", "spell_start", "programme_spell", "spell_debt", "coach",
+           "track_start", "ready", "employer")
 
 
 class ParticipantPool:
@@ -41,6 +41,7 @@ class ParticipantPool:
     spell_debt: NDArray[np.bool_]  # problematic debt when the current spell started
     coach: NDArray[np.int16]  # foundation slot index while IN_TRACK (-1: none)
     track_start: NDArray[np.int16]  # month the current track started (-1: none)
+    ready: NDArray[np.bool_]  # in a track, ready for an entry job, waiting for a place
     employer: NDArray[np.int16]  # firm slot index while in an ENTRY_JOB (-1: none)
 
     def __init__(self, capacity: int) -> None:
@@ -67,6 +68,7 @@ class ParticipantPool:
         self.spell_debt = grow("spell_debt", np.bool_, False)
         self.coach = grow("coach", np.int16, -1)
         self.track_start = grow("track_start", np.int16, -1)
+        self.ready = grow("ready", np.bool_, False)
         self.employer = grow("employer", np.int16, -1)
         self.capacity = capacity
 

@@ -18,7 +18,10 @@ Functional forms (documented in ``docs/ODD.md``, submodel 7.2):
 - the chance of moving from a track into an entry job rises with the months in the
   track, ``track_to_entry_rate * (1 - exp(-months_in_track / track_ramp_months))``: a
   starter has a small chance of a job, a certified leaver a large one (Platform31,
-  Wijkondernemingen).
+  Wijkondernemingen). Someone who is ready for an entry job when no place is free stays
+  ready and is a candidate every month until a place is found or they leave the track
+  (a leaver with a certificate waits for a vacancy; otherwise the chance of a match in a
+  month with few free places would be lost, which weighs more in a small population).
 
 Draws: the moves use one uniform number per row and month from the participants' stream,
 whatever the state, and nothing else from it; who gets a free place is drawn from a
@@ -185,6 +188,7 @@ class ParticipantMonth:
         pool.state[dropped] = U
         pool.coach[dropped] = -1
         pool.track_start[dropped] = -1
+        pool.ready[dropped] = False
         # job loss and moving on
         self._lose_job(pool, t, rows[in_j & m0], E, flows)
         up = rows[in_j & m1]
@@ -194,7 +198,12 @@ class ParticipantMonth:
         self._lose_job(pool, t, rows[in_r & m0], U, flows)
         # entry jobs for people in a track, up to free places
         free_jobs = entry_places - _load(pool.employer[:n], len(entry_places))
-        hired, firm = _assign(self.rng_places, rows[in_t & m3], free_jobs)
+        waiting = pool.ready[rows] & (move == 4)
+        if p.debt_help_first:
+            waiting &= ~pool.in_debt_help[rows]
+        candidates = rows[in_t & (m3 | waiting)]
+        hired, firm = _assign(self.rng_places, candidates, free_jobs)
+        pool.ready[candidates] = True
         self._start_job(pool, t, hired, J, flows, s_all, bucket_of)
         pool.employer[hired] = firm
         # tracks for engaged people, up to free coaching slots
@@ -230,6 +239,7 @@ class ParticipantMonth:
         pool.months_out[rows] = 0
         pool.coach[rows] = -1
         pool.track_start[rows] = -1
+        pool.ready[rows] = False
         self.duration_exits += np.bincount(bucket_of[rows], minlength=3)
         flows.placements += len(rows)
         flows.programme_placements += int(programme.sum())
@@ -253,6 +263,7 @@ class ParticipantMonth:
         pool.state[rows] = X
         pool.coach[rows] = -1
         pool.track_start[rows] = -1
+        pool.ready[rows] = False
         pool.in_debt_help[rows] = False
         pool.debt_waiting[rows] = False
 
@@ -264,6 +275,7 @@ class ParticipantMonth:
             pool.state[over_rows] = E
             pool.coach[over_rows] = -1
             pool.track_start[over_rows] = -1
+            pool.ready[over_rows] = False
         for over_rows in _over_capacity(self.rng_places, pool.employer[:n], entry_places):
             self._lose_job(pool, month, over_rows, E, flows)
 

@@ -15,13 +15,22 @@ others, and one that joins takes part of it.
   they keep paying their share when the municipality stops (less dependence on
   politics) for as long as they stay.
 - ``sib``: an investor (the bank, or outside investors when there is none) pre-finances
-  the coaching budget for the bond's term; the municipality pays ``sib_outcome_payment``
-  for ``1 - sib_baseline_share`` of the placements that last 6 months (the baseline share
-  would have happened anyway), with total payments capped at the capital plus
-  ``sib_return_cap`` a year since the capital was first paid in; an outcome is verified
-  when the placement has lasted ``sib_verification_months``. Intake depends on referrals.
-  Investors who earned less than ``investor_min_return`` do not fund a next term
-  (:mod:`sim.policies.funding`), and the programme goes on as a subsidy.
+  the coaching budget for the bond's term, as contracted (link 8; INDIGO impact bond
+  data, Hogeschool Rotterdam): the outcome is a start of work that has lasted
+  ``sib_verification_months``, and the target is *above the counterfactual baseline*: for
+  each start month, the people of the programme run who started work that month and are
+  still in work at verification, less the same count in the counterfactual (the same
+  people without the programme, :mod:`sim.counterfactual`; without a counterfactual the
+  contract falls back to paying ``1 - sib_baseline_share`` of the verified programme
+  placements). The evaluator reports every ``sib_payment_interval_months``; the
+  municipality then pays ``sib_outcome_payment`` per net verified outcome since the last
+  report, with total payments capped at the capital plus ``sib_return_cap`` a year since
+  the capital was first paid in. Intake depends on referrals.
+  Investors sign a term only when they expect to get at least their capital back with
+  ``investor_min_return`` a year (:meth:`Finance.investors_sign`): on the provider's
+  business case (``sib_business_case_outcomes_per_1000``) for the first term, on the net
+  outcomes realised per euro of capital for a next one. Otherwise the programme goes on as
+  a subsidy (:mod:`sim.policies.funding`).
 
 Otherwise the municipality pays entry-job wage subsidies while funded, and always
 benefits to everyone on assistance, debt-help places and, if on, monitoring. Banks lend
@@ -62,14 +71,32 @@ class Finance:
         self.sib_capital = 0.0
         self.sib_paid = 0.0
         self.sib_months = np.zeros(p.months + 2, dtype=bool)
+        self.sib_outcomes = 0  # net verified outcomes so far
+        self.sib_due = 0.0  # verified since the evaluator's last report (EUR)
 
-    def investor_return(self, month: int) -> float | None:
-        """A SIB investor's yearly return on the bond so far (None before any capital):
-        ``(paid / capital) ** (12 / months since the first pay-in) - 1``."""
+    def investors_sign(self, month: int, level: float) -> bool:
+        """Whether investors put capital into a (next) term: when the outcome payments they
+        expect per euro of capital, within the return cap, give at least
+        ``investor_min_return`` a year over the term. Expected net outcomes a month: the
+        business case before any capital, then those realised per month of verification
+        so far (past results)."""
+        p = self.p
+        capital = level * (1.0 - min(p.foundation_other_income_share, 1.0)) * (
+            self.founding_slots * p.coaching_cost_per_slot)
+        if capital <= 0:
+            return False
         if self.sib_capital <= 0:
-            return None
-        months = max(month - int(np.argmax(self.sib_months)), 1)
-        return float((self.sib_paid / self.sib_capital) ** (12.0 / months) - 1.0)
+            outcomes = p.sib_business_case_outcomes_per_1000 * p.n_participants / 1000.0 / 12.0
+        else:
+            first = int(np.argmax(self.sib_months))
+            verified_months = month - first - p.sib_verification_months
+            if verified_months <= 0:
+                return False  # nothing verified yet: no evidence to reinvest on
+            outcomes = self.sib_outcomes / verified_months
+        years = p.sib_term_months / 12.0
+        multiple = min(outcomes * p.sib_outcome_payment / capital,
+                       (1.0 + p.sib_return_cap) ** years)
+        return multiple >= (1.0 + p.investor_min_return) ** years
 
     @staticmethod
     def investor_account(lender: str | None) -> str:
@@ -143,7 +170,8 @@ class Finance:
 
     def pay_running_costs(self, ledger: Ledger, month: int, pool: ParticipantPool,
                           foundations: Sequence[Foundation], firms: Sequence[Firm],
-                          funded: bool, lender: Firm | None) -> None:
+                          funded: bool, lender: Firm | None,
+                          counterfactual: ParticipantPool | None = None) -> None:
         """Benefits, wage subsidies, wages, debt help, monitoring and outcome payments."""
         p = self.p
         n = pool.n
@@ -172,26 +200,42 @@ class Finance:
         ledger.transfer(MUN, "debt_help_service", in_help * p.debt_help_cost, "debt_help")
         if monitored(p) and funded:
             ledger.transfer(MUN, "evaluator", p.monitoring_cost, "monitoring")
-        self._pay_outcomes(ledger, month, pool,
+        self._pay_outcomes(ledger, month, pool, counterfactual,
                            lender.account if lender is not None else None)
 
     def _pay_outcomes(self, ledger: Ledger, month: int, pool: ParticipantPool,
-                      lender: str | None) -> None:
-        """SIB: pay verified outcomes above the baseline, within the return cap."""
+                      counterfactual: ParticipantPool | None, lender: str | None) -> None:
+        """SIB: verify the outcomes of the start month ``sib_verification_months`` ago
+        above the counterfactual baseline; pay what is due at the evaluator's report,
+        within the return cap."""
         p = self.p
-        if month < p.sib_verification_months:
-            return
-        n = pool.n
         start = month - p.sib_verification_months
-        if not self.sib_months[start]:
+        if start >= 0 and self.sib_months[start]:
+            verified = _still_working(pool, start, programme_only=counterfactual is None)
+            if counterfactual is not None:
+                net = max(verified - _still_working(counterfactual, start), 0)
+            else:
+                net = int(np.floor(verified * (1.0 - p.sib_baseline_share) + 0.5))
+            self.sib_outcomes += net
+            self.sib_due += net * p.sib_outcome_payment
+        if self.sib_capital <= 0 or self.sib_due <= 0:
             return
-        employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
-        verified = int((employed & pool.programme_spell[:n]
-                        & (pool.spell_start[:n] == start)).sum())
-        due = verified * (1.0 - p.sib_baseline_share) * p.sib_outcome_payment
         first = int(np.argmax(self.sib_months))  # the month the investor first paid in
+        if (month - first) % p.sib_payment_interval_months:
+            return
         cap = self.sib_capital * (1.0 + p.sib_return_cap) ** ((month - first) / 12.0)
-        due = max(0.0, min(due, cap - self.sib_paid))
+        due = max(0.0, min(self.sib_due, cap - self.sib_paid))
+        self.sib_due = 0.0  # what the cap does not allow is not paid later either
         if due > 0:
             ledger.transfer(MUN, self.investor_account(lender), due, "outcome_payment")
             self.sib_paid += due
+
+
+def _still_working(pool: ParticipantPool, start: int, programme_only: bool = False) -> int:
+    """People who started work in month ``start`` and are still in it."""
+    n = pool.n
+    employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
+    mask = employed & (pool.spell_start[:n] == start)
+    if programme_only:
+        mask &= pool.programme_spell[:n]
+    return int(mask.sum())

@@ -20,10 +20,11 @@ the renewal rule decides:
   support; short of it, or without monitoring (there is no evidence, link 9), the
   political rule decides.
 
-A Social Impact Bond's next term needs investors: if their yearly return on the bond so
-far is below ``investor_min_return`` they do not reinvest and a renewed programme is paid
-as a subsidy from then on. A renewed pilot starts after a gap of ``renewal_gap_months``
-without money; multi-year commitments and SIBs renew without a gap.
+A Social Impact Bond's next term needs investors: if the return they expect from the
+outcomes realised so far is below ``investor_min_return`` a year
+(:meth:`sim.policies.finance.Finance.investors_sign`) they do not reinvest and a renewed
+programme is paid as a subsidy from then on. A renewed pilot starts after a gap of
+``renewal_gap_months`` without money; multi-year commitments and SIBs renew without a gap.
 
 What the partners hear (link 5) is announced as :class:`FundingNews`: an on-time renewal
 is ``trust_weight_renewal`` kept promises, a renewal after a gap ``trust_weight_late_renewal``
@@ -100,6 +101,11 @@ class FundingPolicy:
         return rate / self.p.evidence_threshold
 
     # ------------------------------------------------------------------ events
+    def investors_decline(self) -> FundingNews:
+        """SIB investors do not sign: the programme is paid as a subsidy from now on."""
+        self.instrument = "subsidy"
+        return FundingNews(logs=("investors do not sign: the programme runs as a subsidy",))
+
     def start_period(self, month: int) -> FundingNews:
         """Money flows for one more period (the first one, at month 0, is not news)."""
         self.funded = True
@@ -131,19 +137,19 @@ class FundingPolicy:
         return FundingNews((Promise(self.p.trust_weight_cut, kept=False),), ("funding ended",))
 
     def update(self, month: int, *, partner_ratio: float, trust_in_funder: float,
-               recession: bool, investor_return: float | None) -> FundingNews:
+               recession: bool, investors_sign: bool) -> FundingNews:
         """Monthly: support moves; at the end of a period the council decides; a renewal
         after a gap starts; a scheduled restart happens; every month without money is a
         broken promise. ``partner_ratio``: partners now against the founding number;
-        ``trust_in_funder``: their mean trust in the municipality; ``investor_return``:
-        a SIB investor's yearly return so far (None without a bond)."""
+        ``trust_in_funder``: their mean trust in the municipality; ``investors_sign``:
+        whether SIB investors would fund a next term (read only under a SIB)."""
         p = self.p
         visibility = 1.0 if monitored(p) else p.win_visibility_unmonitored
         self.politics.month(self.results_ratio(), visibility, partner_ratio, trust_in_funder,
                             recession)
         news = FundingNews()
         if self.funded and month >= self.period_end:
-            news = self._decide(month, investor_return)
+            news = self._decide(month, investors_sign)
         elif not self.funded and self.gap_until is not None and month >= self.gap_until:
             news = self.start_period(month)
         elif self.ended and p.restart_month > 0 and month == p.restart_month:
@@ -179,7 +185,7 @@ class FundingPolicy:
         short = (p.renewal_support_threshold - self.politics.support) / span
         return p.max_cut_share * min(max(short, 0.0), 1.0)
 
-    def _decide(self, month: int, investor_return: float | None) -> FundingNews:
+    def _decide(self, month: int, investors_sign: bool) -> FundingNews:
         p = self.p
         choice = self.decision(month)
         if choice == "end":
@@ -200,8 +206,7 @@ class FundingPolicy:
             self.level *= 1.0 - share
             news += FundingNews((Promise(p.trust_weight_cut * share, kept=False),),
                                 (f"budget cut by {share:.0%}",))
-        if self.instrument == "sib" and (investor_return is None
-                                         or investor_return < p.investor_min_return):
+        if self.instrument == "sib" and not investors_sign:
             self.instrument = "subsidy"
             news += FundingNews(logs=("investors do not reinvest: the programme continues "
                                       "as a subsidy",))

@@ -1,0 +1,51 @@
+"""The "who pays and who gains" table of a run or a comparison (docs/value.md), from the
+rows of :func:`instap.stats.comparison_table`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from instap.stats import table_row
+from sim.policies.value import HORIZONS, STAKEHOLDERS
+
+LABELS = {
+    "municipality": "municipality",
+    "benefits_budget": "national benefits budget",
+    "participants": "participants",
+    "employers": "employers",
+    "banks": "banks",
+    "investors": "outside investors",
+    "foundations": "foundations",
+}
+
+
+def _mean(table: pd.DataFrame, metric: str, scenario: str) -> float | None:
+    row = table_row(table, metric, scenario)
+    return None if row is None else row.get("mean")
+
+
+def run_rows(table: pd.DataFrame, scenario: str) -> list[tuple[str, list[float | None]]]:
+    """Per stakeholder: cost, benefit and net over 10 years, and net over 3 and 20 years
+    (means over replications, EUR, discounted to month 0)."""
+    rows = []
+    for name in STAKEHOLDERS:
+        cells = [_mean(table, f"value.{name}.{part}_10y", scenario)
+                 for part in ("cost", "benefit", "net")]
+        cells += [_mean(table, f"value.{name}.net_{h}y", scenario) for h in HORIZONS
+                  if h != 10]
+        rows.append((LABELS[name], cells))
+    return rows
+
+
+def compare_rows(table: pd.DataFrame, scenarios: Sequence[str], years: int = 10
+                 ) -> list[tuple[str, list[float | None]]]:
+    """Per stakeholder: net over ``years`` years in each scenario (means, EUR)."""
+    return [(LABELS[name], [_mean(table, f"value.{name}.net_{years}y", sc)
+                            for sc in scenarios]) for name in STAKEHOLDERS]
+
+
+def has_values(table: pd.DataFrame) -> bool:
+    """Whether the table has the stakeholder metrics (older run folders do not)."""
+    return bool((table["metric"] == "value.municipality.net_10y").any())
