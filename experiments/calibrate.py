@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -368,4 +369,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as the importable module ``calibrate`` so that the worker processes find
+    # ``simulate`` by name: they do not import the script as ``__main__`` (instap's
+    # WorkerPool hides it, so that scripts without a __main__ guard work).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import calibrate
+
+    calibrate.main()

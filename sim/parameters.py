@@ -166,21 +166,21 @@ class Params:
         "run", 0.0, 240.0)
     # --- pathway (calibrated) --------------------------------------------------------
     direct_job_rate: float = define(
-        0.0273, "1/month",
+        0.0271, "1/month",
         "Monthly chance of finding regular work on one's own at zero months out of work (before "
         "duration, debt and economy factors).",
         "Calibrated to yearly exit to work of about 22% in the first year (CBS 2008; Divosa "
         "2022).",
         "pathway", 0.0, 0.2, calibrated=True)
     duration_floor: float = define(
-        0.243, "factor",
+        0.229, "factor",
         "Job-finding multiplier reached after very long unemployment (negative duration "
         "dependence).",
         "Calibrated to yearly exit to work of about 8% after more than three years (CBS 2008; "
         "Divosa 2022).",
         "pathway", 0.0, 1.0, calibrated=True)
     duration_scale_months: float = define(
-        23.2, "months",
+        23.9, "months",
         "e-folding time of the decline of the job-finding chance with months out of work.",
         "Calibrated with duration_floor.",
         "pathway", 1.0, 120.0, calibrated=True)
@@ -229,18 +229,18 @@ class Params:
         "Rationale: entry jobs are transition places of one to two years (Start Foundation).",
         "pathway", 0.0, 0.5)
     job_loss_rate_initial: float = define(
-        0.056, "1/month",
+        0.0554, "1/month",
         "Job-loss hazard in the first months after placement.",
         "Calibrated to 82% still employed 6 months after leaving assistance for work (CBS 2024).",
         "pathway", 0.0, 0.3, calibrated=True)
     job_loss_rate_settled: float = define(
-        0.00629, "1/month",
+        0.0063, "1/month",
         "Job-loss hazard once settled in a job.",
         "Calibrated to 72% still employed after 18 months (CBS 2024) and re-entry into assistance "
         "of about 22% within a year (Divosa 2015).",
         "pathway", 0.0, 0.3, calibrated=True)
     job_tenure_scale_months: float = define(
-        3.08, "months",
+        3.01, "months",
         "Tenure over which the job-loss hazard falls from its initial to its settled value.",
         "Calibrated with the job-loss rates.",
         "pathway", 0.5, 60.0, calibrated=True)
