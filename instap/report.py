@@ -195,8 +195,8 @@ def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
                     "years per stakeholder (benefit minus cost, EUR, discounted to the "
                     "start; mean over replications), each against the same people without "
                     "the programme. How each number is computed: docs/value.md.</p>")
-        body.append(table(["stakeholder", *names],
-                          [[label, *(fmt(v, 0) for v in values)] for label, values
+        body.append(table(["scenario", *value_table.stakeholder_labels()],
+                          [[sc, *(fmt(v, 0) for v in values)] for sc, values
                            in value_table.compare_rows(rows, names)]))
     body.append("<h2>All metrics</h2><p class='small'>Mean (or Kaplan-Meier estimate) with "
                 "95% interval per scenario; difference from the first scenario with its 95% "

@@ -41,9 +41,15 @@ def run_rows(table: pd.DataFrame, scenario: str) -> list[tuple[str, list[float |
 
 def compare_rows(table: pd.DataFrame, scenarios: Sequence[str], years: int = 10
                  ) -> list[tuple[str, list[float | None]]]:
-    """Per stakeholder: net over ``years`` years in each scenario (means, EUR)."""
-    return [(LABELS[name], [_mean(table, f"value.{name}.net_{years}y", sc)
-                            for sc in scenarios]) for name in STAKEHOLDERS]
+    """Per scenario: each stakeholder's net over ``years`` years (means, EUR), in the
+    order of :data:`sim.policies.value.STAKEHOLDERS`."""
+    return [(sc, [_mean(table, f"value.{name}.net_{years}y", sc) for name in STAKEHOLDERS])
+            for sc in scenarios]
+
+
+def stakeholder_labels() -> list[str]:
+    """The stakeholders' names in words, in table order."""
+    return [LABELS[name] for name in STAKEHOLDERS]
 
 
 def has_values(table: pd.DataFrame) -> bool:
