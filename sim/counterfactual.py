@@ -25,7 +25,6 @@ import numpy as np
 from sim.agents.participant import ParticipantPool
 from sim.agents.participant_moves import MonthFlows, ParticipantMonth
 from sim.parameters import Params
-from sim.pathway import State
 from sim.policies.debt import DebtHelp
 
 
@@ -51,13 +50,3 @@ class Counterfactual:
     def arrive(self, source: ParticipantPool, rows: np.ndarray) -> None:
         """The people who just flowed into the programme run flow in here too."""
         self.pool.copy_rows_from(source, rows)
-
-    def on_assistance(self) -> int:
-        """People on assistance now (paid a benefit)."""
-        counts = self.pool.counts()
-        return int(counts[State.UNREACHED] + counts[State.ENGAGED] + counts[State.IN_TRACK])
-
-    def employed(self) -> int:
-        """People in work now."""
-        counts = self.pool.counts()
-        return int(counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK])

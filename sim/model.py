@@ -10,7 +10,7 @@ economy's and the burden's factors to the employers, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -90,6 +90,7 @@ class InstapModel(Model):
         self.moves = ParticipantMonth(p, self.rng_moves, self.rng_places)
         self.record = MonthlyRecord(p.months)
         self.pool = ParticipantPool(int(p.n_participants * (1 + p.inflow_rate * p.months * 1.1)))
+        self.counterfactual: Counterfactual | None = None  # built once the population is in
         self._add_participants(p.n_participants, p.initial_duration_mean_months)
         self.inflow_total = 0
         self.inflow_month = 0
@@ -157,9 +158,8 @@ class InstapModel(Model):
         rows = self.pool.add(k, self.rng_inflow, self.p.debt_prevalence, mean_duration)
         for row in rows:
             Participant(self, int(row))
-        twin: Counterfactual | None = getattr(self, "counterfactual", None)
-        if twin is not None:  # not yet built while the initial population is added
-            twin.arrive(self.pool, rows)
+        if self.counterfactual is not None:
+            self.counterfactual.arrive(self.pool, rows)
 
     def _schedule_events(self) -> None:
         p = self.p
@@ -193,39 +193,37 @@ class InstapModel(Model):
         """Boolean mask over organisations currently in the coalition."""
         return np.array([o.in_coalition for o in self.orgs], dtype=bool)
 
+    def _usable_slots(self) -> np.ndarray:
+        """Fractional usable coaching slots of each foundation (in ``self.foundations``
+        order)."""
+        overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
+        return np.array([f.effective_slots(overhead, factor) for f in self.foundations])
+
+    def _by_org(self, values: np.ndarray, orgs: Sequence[Organisation]) -> np.ndarray:
+        """``values`` of ``orgs`` spread over all organisation indices (0 elsewhere)."""
+        out = np.zeros(len(self.orgs), dtype=np.int64)
+        out[[o.org_index for o in orgs]] = values
+        return out
+
     def coaching_slots_array(self) -> np.ndarray:
         """Usable coaching slots per organisation index (0 for non-foundations): whole slots
         by largest remainder across foundations."""
-        overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
-        out = np.zeros(len(self.orgs), dtype=np.int64)
-        index = [f.org_index for f in self.foundations]
-        out[index] = largest_remainder(np.array(
-            [f.effective_slots(overhead, factor) for f in self.foundations]))
-        return out
+        return self._by_org(largest_remainder(self._usable_slots()), self.foundations)
 
     def coaching_keep_array(self) -> np.ndarray:
         """Coaching slots per organisation index that foundations keep filled: their
         fractional usable slots rounded up (rounding never costs anyone a place)."""
-        overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
-        out = np.zeros(len(self.orgs), dtype=np.int64)
-        for f in self.foundations:
-            out[f.org_index] = int(np.ceil(f.effective_slots(overhead, factor) - 1e-9))
-        return out
+        return self._by_org(np.ceil(self._usable_slots() - 1e-9), self.foundations)
 
     def entry_keep_array(self) -> np.ndarray:
         """Entry workers per organisation index that firms keep: their fractional wish
         rounded up (0 for a firm outside the coalition or failed)."""
-        out = np.zeros(len(self.orgs), dtype=np.int64)
-        for firm in self.firms:
-            out[firm.org_index] = int(np.ceil(firm.desired - 1e-9))
-        return out
+        return self._by_org(np.ceil(np.array([f.desired for f in self.firms]) - 1e-9),
+                            self.firms)
 
     def entry_places_array(self) -> np.ndarray:
         """Entry-job places offered per organisation index."""
-        out = np.zeros(len(self.orgs), dtype=np.int64)
-        for firm in self.firms:
-            out[firm.org_index] = firm.slots
-        return out
+        return self._by_org(np.array([f.slots for f in self.firms]), self.firms)
 
     def _lender(self) -> Firm | None:
         """The first bank in the coalition: it lends, and pre-finances a SIB."""

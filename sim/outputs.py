@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.participant import employed, on_assistance
 from sim.durability import CAUSES
 from sim.pathway import STATE_NAMES, State
 from sim.policies.value import (
@@ -122,9 +123,11 @@ class MonthlyRecord:
         return out
 
 
-def _stakeholders(model: InstapModel, counts: np.ndarray) -> dict[str, float]:
+def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: float
+                  ) -> dict[str, float]:
     """This month's cost and benefit per stakeholder, against the counterfactual
-    (:mod:`sim.policies.value`); the valued ones are NaN without a counterfactual."""
+    (:mod:`sim.policies.value`): ``more_in_work`` and ``fewer_on_assistance`` people than
+    in it (NaN without a counterfactual, and then the valued stakeholders are NaN)."""
     row: dict[str, float] = {}
     for name, (cost, benefit) in ledger_month(model.ledger, model.account_kind).items():
         row[f"cost_{name}"], row[f"benefit_{name}"] = cost, benefit
@@ -133,11 +136,8 @@ def _stakeholders(model: InstapModel, counts: np.ndarray) -> dict[str, float]:
         for name in VALUED:
             row[f"cost_{name}"] = row[f"benefit_{name}"] = float("nan")
         return row
-    employed = float(counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK])
-    assisted = float(counts[State.UNREACHED] + counts[State.ENGAGED] + counts[State.IN_TRACK])
     cf_help = float(twin.pool.in_debt_help[: twin.pool.n].sum())
-    valued = valuation_month(model.p, employed - twin.employed(),
-                             twin.on_assistance() - assisted, cf_help)
+    valued = valuation_month(model.p, more_in_work, fewer_on_assistance, cf_help)
     for name, (cost, benefit) in valued.items():
         row[f"cost_{name}"] = row.get(f"cost_{name}", 0.0) + cost
         row[f"benefit_{name}"] = row.get(f"benefit_{name}", 0.0) + benefit
@@ -177,20 +177,20 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         political_support=model.politics.support, champion=float(model.politics.champion),
         budget_level=model.funding.level if model.funding.funded else 0.0,
         healthy=float(status["healthy"]), alive=float(status["alive"]),
-        employed=float(counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK]),
-        on_assistance=float(counts[State.UNREACHED] + counts[State.ENGAGED]
-                            + counts[State.IN_TRACK]),
+        employed=float(employed(counts)), on_assistance=float(on_assistance(counts)),
     )
     twin = model.counterfactual
     if twin is not None:
-        row.update(cf_employed=float(twin.employed()),
-                   cf_on_assistance=float(twin.on_assistance()),
+        cf_counts = twin.pool.counts()
+        row.update(cf_employed=float(employed(cf_counts)),
+                   cf_on_assistance=float(on_assistance(cf_counts)),
                    cf_placements=float(model.cf_flows.placements),
                    cf_in_debt_help=float(twin.pool.in_debt_help[: twin.pool.n].sum()))
     else:
         for name in ("cf_employed", "cf_on_assistance", "cf_placements", "cf_in_debt_help"):
             row[name] = float("nan")
-    row.update(_stakeholders(model, counts))
+    row.update(_stakeholders(model, row["employed"] - row["cf_employed"],
+                             row["cf_on_assistance"] - row["on_assistance"]))
     for c in CAUSES:
         row[f"health_{c}"] = float(status.get(c, True))
     for k in ACTOR_KINDS:
@@ -213,10 +213,10 @@ def end_of_run_metrics(model: InstapModel) -> dict[str, float]:
     p, pool, now, spells = model.p, model.pool, model.steps, model.moves.spells
     n = pool.n
     ts = model.record.as_dict(now)
-    employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
-    ongoing_starts = pool.spell_start[:n][employed].astype(np.int64)
-    ongoing_prog = pool.programme_spell[:n][employed]
-    ongoing_debt = pool.spell_debt[:n][employed]
+    working = pool.in_work()
+    ongoing_starts = pool.spell_start[:n][working].astype(np.int64)
+    ongoing_prog = pool.programme_spell[:n][working]
+    ongoing_debt = pool.spell_debt[:n][working]
     out: dict[str, float] = {}
     survival = model.durability.collapse_month
     out["durability.survival_months"] = float(survival if survival is not None else now)

@@ -114,6 +114,22 @@ class ParticipantPool:
         """Number of participants per pathway state."""
         return np.bincount(self.view("state"), minlength=len(State))
 
+    def in_work(self) -> NDArray[np.bool_]:
+        """Who is in work now (an entry job or regular work), over the live rows."""
+        state = self.view("state")
+        return (state == State.ENTRY_JOB) | (state == State.REGULAR_WORK)
+
+
+def employed(counts: np.ndarray) -> int:
+    """People in work (entry job or regular work), from :meth:`ParticipantPool.counts`."""
+    return int(counts[State.ENTRY_JOB] + counts[State.REGULAR_WORK])
+
+
+def on_assistance(counts: np.ndarray) -> int:
+    """People paid a benefit (unreached, engaged, in a track), from
+    :meth:`ParticipantPool.counts`."""
+    return int(counts[State.UNREACHED] + counts[State.ENGAGED] + counts[State.IN_TRACK])
+
 
 @runtime_checkable
 class ParticipantModel(Protocol):

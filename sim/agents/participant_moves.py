@@ -186,9 +186,7 @@ class ParticipantMonth:
         pool.state[rows[in_e & m2]] = U
         dropped = rows[in_t & m2]
         pool.state[dropped] = U
-        pool.coach[dropped] = -1
-        pool.track_start[dropped] = -1
-        pool.ready[dropped] = False
+        _end_track(pool, dropped)
         # job loss and moving on
         self._lose_job(pool, t, rows[in_j & m0], E, flows)
         up = rows[in_j & m1]
@@ -198,10 +196,10 @@ class ParticipantMonth:
         self._lose_job(pool, t, rows[in_r & m0], U, flows)
         # entry jobs for people in a track, up to free places
         free_jobs = entry_places - _load(pool.employer[:n], len(entry_places))
-        waiting = pool.ready[rows] & (move == 4)
+        still_ready = pool.ready[rows] & (move == 4)
         if p.debt_help_first:
-            waiting &= ~pool.in_debt_help[rows]
-        candidates = rows[in_t & (m3 | waiting)]
+            still_ready &= ~pool.in_debt_help[rows]
+        candidates = rows[in_t & (m3 | still_ready)]
         hired, firm = _assign(self.rng_places, candidates, free_jobs)
         pool.ready[candidates] = True
         self._start_job(pool, t, hired, J, flows, s_all, bucket_of)
@@ -237,9 +235,7 @@ class ParticipantMonth:
         pool.programme_spell[rows] = programme
         pool.spell_debt[rows] = pool.debt[rows]
         pool.months_out[rows] = 0
-        pool.coach[rows] = -1
-        pool.track_start[rows] = -1
-        pool.ready[rows] = False
+        _end_track(pool, rows)
         self.duration_exits += np.bincount(bucket_of[rows], minlength=3)
         flows.placements += len(rows)
         flows.programme_placements += int(programme.sum())
@@ -261,9 +257,7 @@ class ParticipantMonth:
     @staticmethod
     def _leave_pool(pool: ParticipantPool, rows: np.ndarray) -> None:
         pool.state[rows] = X
-        pool.coach[rows] = -1
-        pool.track_start[rows] = -1
-        pool.ready[rows] = False
+        _end_track(pool, rows)
         pool.in_debt_help[rows] = False
         pool.debt_waiting[rows] = False
 
@@ -273,11 +267,17 @@ class ParticipantMonth:
         n = pool.n
         for over_rows in _over_capacity(self.rng_places, pool.coach[:n], coaching_slots):
             pool.state[over_rows] = E
-            pool.coach[over_rows] = -1
-            pool.track_start[over_rows] = -1
-            pool.ready[over_rows] = False
+            _end_track(pool, over_rows)
         for over_rows in _over_capacity(self.rng_places, pool.employer[:n], entry_places):
             self._lose_job(pool, month, over_rows, E, flows)
+
+
+def _end_track(pool: ParticipantPool, rows: np.ndarray) -> None:
+    """``rows`` are no longer in a track: no coach, no track start, not waiting for a
+    place (their new state is set by the caller)."""
+    pool.coach[rows] = -1
+    pool.track_start[rows] = -1
+    pool.ready[rows] = False
 
 
 def _over_capacity(rng: np.random.Generator | None, owner: np.ndarray, capacity: np.ndarray):

@@ -52,9 +52,8 @@ from sim.accounting import Ledger
 from sim.agents.firm import Firm
 from sim.agents.foundation import Foundation
 from sim.agents.municipality import MUNICIPALITY_ACCOUNT as MUN
-from sim.agents.participant import ParticipantPool
+from sim.agents.participant import ParticipantPool, on_assistance
 from sim.parameters import Params
-from sim.pathway import State
 from sim.policies.monitoring import monitored
 
 OUTSIDE_INVESTORS = "investors"
@@ -175,10 +174,8 @@ class Finance:
         """Benefits, wage subsidies, wages, debt help, monitoring and outcome payments."""
         p = self.p
         n = pool.n
-        counts = pool.counts()
-        on_assistance = int(counts[State.UNREACHED] + counts[State.ENGAGED]
-                            + counts[State.IN_TRACK])
-        ledger.transfer(MUN, "participants", on_assistance * p.benefit_month, "benefits")
+        ledger.transfer(MUN, "participants", on_assistance(pool.counts()) * p.benefit_month,
+                        "benefits")
         employer = pool.employer[:n]
         working = employer >= 0
         size = max((firm.org_index for firm in firms), default=-1) + 1
@@ -234,8 +231,7 @@ class Finance:
 def _still_working(pool: ParticipantPool, start: int, programme_only: bool = False) -> int:
     """People who started work in month ``start`` and are still in it."""
     n = pool.n
-    employed = (pool.state[:n] == State.ENTRY_JOB) | (pool.state[:n] == State.REGULAR_WORK)
-    mask = employed & (pool.spell_start[:n] == start)
+    mask = pool.in_work() & (pool.spell_start[:n] == start)
     if programme_only:
         mask &= pool.programme_spell[:n]
     return int(mask.sum())

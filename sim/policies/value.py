@@ -111,10 +111,14 @@ def valuation_month(p: Params, more_in_work: float, fewer_on_assistance: float,
     }
 
 
+def monthly_discount(p: Params) -> float:
+    """What a euro a month later is worth now, at ``discount_rate`` a year."""
+    return float((1.0 + p.discount_rate) ** (-1.0 / 12.0))
+
+
 def discount_factors(p: Params, months: int) -> np.ndarray:
     """Discount factor of months 0 .. ``months`` - 1 to month 0."""
-    d = (1.0 + p.discount_rate) ** (-1.0 / 12.0)
-    return d ** np.arange(months)
+    return monthly_discount(p) ** np.arange(months)
 
 
 def horizon_value(p: Params, monthly: np.ndarray, years: int, decay: float | None = None
@@ -131,11 +135,6 @@ def horizon_value(p: Params, monthly: np.ndarray, years: int, decay: float | Non
         months = np.arange(1, left + 1)
         value += float(np.sum(run[-1] * decay ** months * d[len(run) + months]))
     return value
-
-
-def present_value(p: Params, monthly: np.ndarray) -> float:
-    """Present value at month 0 of a monthly series starting at month 0."""
-    return float(np.sum(monthly * discount_factors(p, len(monthly))))
 
 
 def gross_monthly_value(p: Params) -> float:
@@ -155,7 +154,7 @@ def spell_value(p: Params, starts: np.ndarray, lengths: np.ndarray,
     starts, lengths, ongoing = starts[inside], lengths[inside], ongoing[inside]
     if len(starts) == 0:
         return 0.0
-    d = (1.0 + p.discount_rate) ** (-1.0 / 12.0)
+    d = monthly_discount(p)
     months = np.minimum(lengths, horizon - starts)
     observed = (1.0 - d ** months) / (1.0 - d) if d < 1 else months.astype(float)
     survive = d * (1.0 - p.job_loss_rate_settled)
