@@ -34,6 +34,7 @@ from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_
 from instap.findings import comparison_findings
 from instap.inputs import ScenarioData, load_inputs
 from instap.overrides import apply_overrides, with_values
+from instap.scenario import check_timeline_run
 from instap.plots import (
     COALITION,
     MONEY,
@@ -177,6 +178,9 @@ def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAUL
     if months is not None:
         params = with_values(params, {"months": months}, _option("months", months, cli))
         months = params["months"]
+    if loaded.timeline and (months is not None or items):
+        check_timeline_run(loaded, params, _option("months", months, cli) if months
+                           is not None else "--set" if cli else "set")
     call = (f"instap.run({str(loaded.path)!r}, reps={reps}, seed={seed}, months={months!r}, "
             f"set={dict(set or {})!r}, jobs={jobs!r})")
     return RunPlan(scenario=loaded, params=params, reps=reps, seed=seed, months=months,

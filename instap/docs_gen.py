@@ -39,6 +39,8 @@ CONSTANTS: tuple[tuple[str, str, str], ...] = (
      "1,000 participants) at which reach equals its door formula"),
     ("sim.agents.participant", "MAX_MONTHS", "cap on the months-out-of-work counter (20 "
      "years; beyond it the duration factor is flat anyway)"),
+    ("sim.timeline", "MAX_LABEL", "longest label of a timeline entry, in characters (a "
+     "label names the entry on plots and in reports; it shapes no decision)"),
 )
 
 
@@ -99,6 +101,9 @@ def render_parameters() -> str:
         "[calibration.md](calibration.md) and [ODD.md](ODD.md), section 7).",
         f"- **(lever)**: a policy lever, shown as a workshop slider and swept in experiments "
         f"({n_lever} parameters).",
+        f"- **(timeline)**: may change during a run, with `set` in a scenario's timeline "
+        f"({sum(p.mid_run for p in PARAMETERS.values())} parameters; see "
+        "[scenarios.md](scenarios.md#timeline)).",
         "- Defaults marked *Rationale* are modelling choices, not measured figures; they are "
         "the first candidates for sensitivity analysis.",
         "",
@@ -116,7 +121,8 @@ def render_parameters() -> str:
         ]
         for p in params:
             marks = "".join([" **(calibrated)**" if p.calibrated else "",
-                             " **(lever)**" if p.lever else ""])
+                             " **(lever)**" if p.lever else "",
+                             " **(timeline)**" if p.mid_run else ""])
             lines.append("| " + " | ".join([
                 f"`{p.name}`{marks}", _cell(p.description), _cell(p.unit),
                 f"`{format_value(p.default)}`", _cell(format_range(p)), _cell(p.source),

@@ -17,6 +17,7 @@ from typing import Any
 from instap.errors import InstapError, shown, suggest
 from instap.yaml_input import parse_scalar
 from sim.parameters import PARAMETERS, Parameter
+from sim.timeline import TimelineError, parse
 
 
 def unknown_parameter(name: str) -> str:
@@ -60,8 +61,20 @@ def with_values(params: Mapping[str, Any], values: Mapping[str, Any], where: str
     """A copy of ``params`` with ``values`` checked and applied (``params`` is unchanged)."""
     out = dict(params)
     for name, value in values.items():
-        out[name] = check_value(name, value, where)
+        out[name] = (checked_timeline(value, where) if name == "timeline"
+                     else check_value(name, value, where))
     return out
+
+
+def checked_timeline(value: Any, where: str) -> list[dict[str, Any]]:
+    """A timeline given in a mapping of parameters (``params["timeline"]``), checked
+    entry by entry (:mod:`sim.timeline`) and returned as plain mappings."""
+    try:
+        if not isinstance(value, list | tuple):
+            raise TimelineError(0, (), value, "a list of timeline entries")
+        return [entry.as_mapping() for entry in parse(value)]
+    except TimelineError as err:
+        raise InstapError(f"{where}: {err}") from None
 
 
 def apply_overrides(params: Mapping[str, Any], items: list[str], source: str = "--set"

@@ -38,7 +38,19 @@ from pydantic_core import ErrorDetails
 from instap.errors import InstapError, one_line, shown, suggest
 from instap.overrides import check_value
 from instap.yaml_input import line_of, plain, read_yaml
-from sim.parameters import DEFAULTS, PARAMETERS, SECTIONS, Parameter
+from sim.parameters import DEFAULTS, PARAMETERS, SECTIONS, Parameter, Params
+from sim.timeline import (
+    ACTIONS,
+    BUDGET_RANGE,
+    INTERVENTIONS,
+    KEYS,
+    MAX_LABEL,
+    MID_RUN,
+    PARTNER_KINDS,
+    Entry,
+    TimelineError,
+    problems,
+)
 
 META_KEYS: dict[str, str] = {
     "extends": "Parent scenario file (.yaml), relative to this file, in this file's folder "
@@ -46,7 +58,14 @@ META_KEYS: dict[str, str] = {
                "states only what differs.",
     "name": "Short scenario name (default: the file name without .yaml).",
     "description": "What the scenario represents (default: the file's opening comment).",
+    "timeline": "Dated changes during the run: a list of entries, each with 'month' (the "
+                "month from which it holds) and one of set, budget, partner_leaves, "
+                "partner_joins, intervention (docs/scenarios.md). Added to the parent's "
+                "timeline; an empty list [] drops the parent's.",
 }
+# keys people write for a timeline, pointed to it rather than to the closest spelling
+TIMELINE_ALIASES = ("events", "event", "schedule", "interventions", "tijdlijn",
+                    "gebeurtenissen", "ingrepen", "changes")
 # A name labels folders, tables, figures and one-line messages: it must fit on one line.
 MAX_NAME_LENGTH = 100
 _NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"  # no control characters (newline, tab, escape)
@@ -54,6 +73,7 @@ META_ALLOWED: dict[str, str] = {
     "extends": "the file name of a scenario (.yaml or .yml)",
     "name": f"text on one line, at most {MAX_NAME_LENGTH} characters, no control characters",
     "description": "text",
+    "timeline": "a list of entries (mappings with month and one action)",
 }
 # The folder the project's own scenarios live in: any scenario may extend them.
 SHIPPED_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -74,8 +94,10 @@ class LoadedScenario:
     path: Path
     description: str
     overrides: dict[str, Any]  # what the file chain sets, flat by parameter name
-    params: dict[str, Any]  # every parameter, defaults filled in
+    params: dict[str, Any]  # every parameter, defaults filled in; "timeline" if any
     chain: list[Path] = field(default_factory=list)  # this file first, then its parents
+    timeline: list[dict[str, Any]] = field(default_factory=list)  # merged, checked entries
+    timeline_where: list[str] = field(default_factory=list)  # "file, line N" per entry
 
 
 # ----------------------------------------------------------------------------- schema
@@ -99,6 +121,37 @@ def _field(p: Parameter) -> Any:
                         json_schema_extra=extra))
 
 
+def timeline_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario's ``timeline`` (for editors; entries are checked by
+    :func:`_check_timeline`)."""
+    partners = {"anyOf": [{"enum": list(PARTNER_KINDS)}, {
+        "type": "object", "additionalProperties": False, "required": ["kind"],
+        "properties": {"kind": {"enum": list(PARTNER_KINDS)},
+                       "count": {"type": "integer", "minimum": 1}}}]}
+    low, high = BUDGET_RANGE
+    entry = {
+        "type": "object", "additionalProperties": False, "required": ["month"],
+        "oneOf": [{"required": [a]} for a in ACTIONS],
+        "properties": {
+            "month": {"type": "integer", "minimum": 1,
+                      "description": "The month from which the change holds."},
+            "until": {"type": "integer", "minimum": 2,
+                      "description": "set and budget only: from this month on it no longer "
+                                     "holds."},
+            "label": {"type": "string", "maxLength": MAX_LABEL},
+            "set": {"type": "object", "additionalProperties": False,
+                    "properties": {n: _value_schema(PARAMETERS[n]) for n in MID_RUN}},
+            "budget": {"anyOf": [{"type": "number", "minimum": low, "maximum": high},
+                                 {"type": "string",
+                                  "pattern": r"^\s*[-+]?[0-9]+(\.[0-9]+)?\s*%\s*$"}],
+                       "description": "Change of the programme budget: -0.3 or '-30%' "
+                                      "cuts it by 30%."},
+            "partner_leaves": partners, "partner_joins": partners,
+            "intervention": {"enum": list(INTERVENTIONS)},
+        }}
+    return {"type": "array", "items": entry, "description": META_KEYS["timeline"]}
+
+
 @cache
 def scenario_model() -> type[BaseModel]:
     """The pydantic model of a scenario file, generated from ``PARAMETERS``."""
@@ -114,6 +167,8 @@ def scenario_model() -> type[BaseModel]:
     name = Annotated[StrictStr, StringConstraints(max_length=MAX_NAME_LENGTH,
                                                   pattern=_NAME_PATTERN)]
     meta["name"] = (name | None, Field(None, description=META_KEYS["name"]))
+    meta["timeline"] = (Annotated[Any, WithJsonSchema(timeline_schema())],
+                        Field(None, description=META_KEYS["timeline"]))
     # mypy checks the unpacked field definitions against every keyword of create_model
     # (__base__: None, __module__: str, ...), so no dict of (type, field) pairs fits
     scenario = create_model(  # type: ignore[call-overload]
@@ -156,6 +211,9 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
             return (f"unknown top-level key {key!r}; parameters go under their section: "
                     f"write it under '{section}:'")
         tops = list(META_KEYS) + list(SECTIONS)
+        if key.lower() in TIMELINE_ALIASES:
+            return (f"unknown key {shown(key)}; dated changes go in 'timeline:' "
+                    "(docs/scenarios.md)")
         hint = suggest(key, tops) or "; allowed keys are " + ", ".join(tops)
         return f"unknown key {shown(key)}{hint}"
     section = str(loc[0])
@@ -189,7 +247,7 @@ def _describe(err: ErrorDetails) -> str:
     if len(loc) == 1 and loc[0] in SECTIONS:
         return (f"section {dotted!r} must be a mapping of parameter names to values, "
                 f"not {_kind_of(value)}")
-    if len(loc) == 1 and loc[0] in META_KEYS:
+    if len(loc) == 1 and loc[0] in META_KEYS and loc[0] != "timeline":
         allowed = META_ALLOWED.get(str(loc[0]), "text")
         return f"{dotted} = {shown(value)} is not allowed; allowed: {allowed}"
     return f"{dotted} = {shown(value)} is not allowed ({one_line(err['msg'], 100)})"
@@ -230,6 +288,7 @@ def _check_one(path: Path, parent: bool = False) -> tuple[dict[str, Any], dict[s
                                               f"{section}.{name}")
             except InstapError as err:
                 found.append((line, str(err)))
+    timeline = _check_timeline(path, tree, data.get("timeline"), found)
     if found:
         found.sort(key=lambda item: item[0])
         texts = [(line, p if isinstance(p, str) else _describe(p))
@@ -240,9 +299,91 @@ def _check_one(path: Path, parent: bool = False) -> tuple[dict[str, Any], dict[s
             lines.append(f"{path}: {len(found) - MAX_PROBLEMS:,} more problems not listed")
         raise InstapError("\n".join(lines))
     meta = {k: data.get(k) for k in META_KEYS}
+    meta["timeline"] = timeline
     if meta["extends"] is not None:
         meta["extends_line"] = line_of(tree, ("extends",))
     return meta, overrides, text
+
+
+def _check_timeline(path: Path, tree: Any, items: Any,
+                    found: list[tuple[int, str | ErrorDetails]]
+                    ) -> list[tuple[Entry, str]] | None:
+    """The file's own timeline entries, each with its file and line (``None`` when the
+    file has no ``timeline:``); problems are added to ``found``."""
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        line = line_of(tree, ("timeline",))
+        found.append((line, f"timeline = {shown(items)} is not allowed; allowed: "
+                            f"{META_ALLOWED['timeline']}"))
+        return None
+    out = []
+    for i, item in enumerate(items):
+        where = f"{path}, line {line_of(tree, ('timeline', i))}"
+        try:
+            settings = item.get("set") if isinstance(item, dict) else None
+            for name, value in (settings.items() if isinstance(settings, dict) else ()):
+                if name in PARAMETERS:  # a value of a known parameter, as in a section
+                    check_value(name, value, f"{path}, line "
+                                f"{line_of(tree, ('timeline', i, 'set', name))}",
+                                f"timeline entry {i + 1}: set.{name}")
+            out.append((Entry.from_mapping(item, i), where))
+        except InstapError as err:
+            found.append((line_of(tree, ("timeline", i)), str(err)))
+        except TimelineError as err:
+            line = line_of(tree, ("timeline", i, *err.path))
+            found.append((line, timeline_problem(err)))
+    return out
+
+
+def timeline_problem(err: TimelineError, number: int | None = None) -> str:
+    """A timeline problem as a message says it: the entry (counted from 1), the field,
+    the value and what is allowed (with a did-you-mean for a parameter's name)."""
+    label = ".".join(err.path) or "entry"
+    number = err.index + 1 if number is None else number
+    if err.problem:
+        return f"timeline entry {number}: {err.problem}; allowed: {err.allowed}"
+    if err.path[:1] == ("set",) and len(err.path) == 2 and err.path[1] not in PARAMETERS:
+        name = err.path[1]
+        if name.isdigit():
+            return (f"timeline entry {number}: set has a key {name!r}: a decimal comma "
+                    "inside {...} splits the value in two; write a decimal point "
+                    "(role_clarity: 0.6)")
+        hint = suggest(name, MID_RUN)
+        return (f"timeline entry {number}: unknown parameter {shown(name)} in set" +
+                (hint if hint else f"; allowed: {err.allowed}"))
+    if err.path[:1] == ("set",) and len(err.path) == 2 and not PARAMETERS[err.path[1]].mid_run:
+        return (f"timeline entry {number}: {err.path[1]} cannot change during a run (it "
+                f"shapes the start or the structure); allowed in set: {err.allowed}")
+    if len(err.path) == 1 and err.path[0] not in KEYS:
+        hint = suggest(err.path[0], KEYS)
+        return (f"timeline entry {number}: unknown key {shown(err.path[0])}{hint}; "
+                f"allowed: {', '.join(KEYS)}")
+    return (f"timeline entry {number}: {label} = {shown(err.value)} is not allowed; "
+            f"allowed: {err.allowed}")
+
+
+def _merged_timeline(layers: list[list[tuple[Entry, str]] | None]
+                     ) -> list[tuple[Entry, str]]:
+    """The timelines of a chain (parents first): each file's entries follow its parent's;
+    an empty list drops what the parents had."""
+    merged: list[tuple[Entry, str]] = []
+    for layer in layers:
+        if layer is None:
+            continue
+        merged = [*merged, *layer] if layer else []
+    return merged
+
+
+def check_timeline_run(loaded: LoadedScenario, params: dict[str, Any], source: str) -> None:
+    """Check a scenario's timeline against the parameters a run will really use (after
+    ``--months`` or ``--set``): an entry beyond a shorter horizon is refused, naming the
+    option (``source``) and the entry's file and line."""
+    entries = [Entry.from_mapping(m, i) for i, m in enumerate(loaded.timeline)]
+    plain_params = {k: v for k, v in params.items() if k != "timeline"}
+    for err in problems(entries, Params.from_dict(plain_params)):
+        raise InstapError(f"{loaded.timeline_where[err.index]}: {timeline_problem(err)} "
+                          f"(with {source})")
 
 
 def allowed_folders(root: Path) -> list[Path]:
@@ -300,6 +441,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     path = Path(path)
     chain: list[Path] = []
     layers: list[dict[str, Any]] = []
+    timelines: list[list[tuple[Entry, str]] | None] = []
     first_meta: dict[str, Any] | None = None
     first_text = ""
     current: Path | None = path
@@ -317,6 +459,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         meta, overrides, text = _check_one(current, parent=bool(chain))
         chain.append(current)
         layers.append(overrides)
+        timelines.append(meta["timeline"])
         if first_meta is None:
             first_meta, first_text = meta, text
         parent = meta["extends"]
@@ -331,8 +474,20 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         merged.update(layer)
     name = first_meta["name"] or path.stem
     description = opening_comment(first_text) or first_meta["description"] or ""
+    params = {**DEFAULTS, **merged}
+    timeline = _merged_timeline(timelines[::-1])
+    entries = [Entry.from_mapping(e.as_mapping(), i) for i, (e, _) in enumerate(timeline)]
+    wheres = [where for _, where in timeline]
+    found = problems(entries, Params.from_dict(params))
+    if found:
+        raise InstapError("\n".join(f"{wheres[err.index]}: {timeline_problem(err)}"
+                                     for err in found[:MAX_PROBLEMS]))
+    mappings = [e.as_mapping() for e in entries]
+    if mappings:
+        params["timeline"] = mappings
     return LoadedScenario(name=name, path=path, description=description, overrides=merged,
-                          params={**DEFAULTS, **merged}, chain=chain)
+                          params=params, chain=chain, timeline=mappings,
+                          timeline_where=wheres)
 
 
 def validate_files(paths: list[Path]) -> None:
@@ -344,7 +499,10 @@ def validate_files(paths: list[Path]) -> None:
         except InstapError as err:
             problems.append(str(err))
             continue
+        entries = len(scenario.timeline)
         print(f"OK {path} ({scenario.name}: {len(scenario.overrides)} parameters set"
+              + (f", {entries} timeline entr{'y' if entries == 1 else 'ies'}"
+                 if entries else "")
               + (f", extends {scenario.chain[1]}" if len(scenario.chain) > 1 else "") + ")")
     if problems:
         raise InstapError("\n".join(problems))

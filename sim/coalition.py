@@ -52,6 +52,8 @@ class Coalition:
         self.trust = TrustNetwork(p, len(org_kind), rng.random(len(org_kind)))
         self.funder = 0  # the municipality's org index
         self.ever_member = np.zeros(len(org_kind), dtype=bool)  # founding or joined since
+        # partners that left on a scenario's timeline: they do not come back by themselves
+        self.withdrawn = np.zeros(len(org_kind), dtype=bool)
 
     def partners(self, members: np.ndarray) -> np.ndarray:
         """Indices of member organisations other than the municipality."""
@@ -161,7 +163,7 @@ class Coalition:
         tn.recover(former)
         if not funded:
             return MembershipChange(leaving, np.zeros(0, dtype=np.int64))
-        willing = former & tn.can_rejoin(level)
+        willing = former & ~self.withdrawn & tn.can_rejoin(level)
         join_chance = p.join_rate * min(results_seen, 2.0) * min(partner_ratio, 1.5)
         chance = np.where(self.ever_member, p.rejoin_rate, join_chance)
         return MembershipChange(leaving, np.flatnonzero(willing & (u[2] < chance)))

@@ -10,7 +10,8 @@ economy's and the burden's factors to the employers, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,9 @@ from sim.policies.funding import FundingNews, FundingPolicy
 from sim.policies.governance import Governance
 from sim.policies.monitoring import win_visibility
 from sim.policies.politics import PoliticalSupport
+from sim.policies.trust import Promise
 from sim.rounding import largest_remainder
+from sim.timeline import Entry, parse, problems
 
 # Monthly columns Mesa's DataCollector reports (read by ``mesa.batch_run``).
 REPORTED = ("unreached", "engaged", "in_track", "entry_job", "regular_work", "placements",
@@ -52,15 +55,21 @@ class InstapModel(Model):
     a mapping of parameter names to values, checked) and keyword overrides (checked);
     every parameter has a default. ``InstapModel(rng=0, n_participants=600)`` and
     ``InstapModel(rng=seed, params=scenario.params)`` both work. ``rng`` seeds every random
-    draw. Call :meth:`step` once per month, or :meth:`run` for the horizon.
+    draw. ``timeline``: dated changes (:mod:`sim.timeline`; entries or a scenario file's
+    mappings, also accepted as ``params["timeline"]``). Call :meth:`step` once per month,
+    or :meth:`run` for the horizon.
     """
 
     def __init__(self, rng: int | np.random.Generator | None = None,
-                 params: Params | Mapping[str, Any] | None = None, **overrides: Any) -> None:
+                 params: Params | Mapping[str, Any] | None = None,
+                 timeline: Iterable[Entry | Mapping[str, Any]] | None = None,
+                 **overrides: Any) -> None:
         super().__init__(rng=rng)
         if params is None:
             params = Params()
         elif not isinstance(params, Params):
+            params = dict(params)
+            timeline = params.pop("timeline", None) if timeline is None else timeline
             params = Params.from_dict(params)
         self.p: Params = params.replace(**overrides) if overrides else params
         p = self.p
@@ -107,6 +116,7 @@ class InstapModel(Model):
         self.durability = Durability(p, self.founding_partners,
                                      int(self.coaching_slots_array().sum()))
         self._schedule_events()
+        self._schedule_timeline(parse(timeline))
         self.datacollector = DataCollector(model_reporters={
             name: (lambda m, name=name: m.record.latest(name)) for name in REPORTED})
         self.record.write(0, observe(self, MonthFlows(), {"alive": True, "healthy": True}))
@@ -127,14 +137,11 @@ class InstapModel(Model):
                 f = Foundation(self, len(self.orgs), total_slots / p.n_foundations, founded)
                 self.orgs.append(f)
                 self.foundations.append(f)
-        weight = sum(ENTRY_JOB_WEIGHT[k] * n_k[k] for k in FIRM_KINDS)
-        places = p.entry_jobs_per_1000 * p.n_participants / 1000.0
         self.firms: list[Firm] = []
         for founding in (True, False):
             for kind in FIRM_KINDS:
                 for _ in range(n_k[kind] if founding else self.potential(n_k[kind])):
-                    base = places * ENTRY_JOB_WEIGHT[kind] / weight if weight else 0.0
-                    firm = Firm(self, len(self.orgs), kind, base, founding)
+                    firm = Firm(self, len(self.orgs), kind, self._firm_base(kind), founding)
                     self.orgs.append(firm)
                     self.firms.append(firm)
         self.org_kind = np.array([o.kind for o in self.orgs])
@@ -148,6 +155,17 @@ class InstapModel(Model):
             if firm.in_coalition:
                 reserve = p.se_reserve_months * firm.base_slots * p.entry_wage
                 self.ledger.transfer("market", firm.account, reserve, "startup_capital")
+
+    def _firm_base(self, kind: str) -> float:
+        """Entry-job places a firm of ``kind`` offers in good times: its kind's weight's
+        share of ``entry_jobs_per_1000``."""
+        p = self.p
+        n_k = {"regular_employer": p.n_regular_employers,
+               "social_enterprise": p.n_social_enterprises,
+               "housing_corporation": p.n_housing_corporations, "bank": p.n_banks}
+        weight = sum(ENTRY_JOB_WEIGHT[k] * n_k[k] for k in FIRM_KINDS)
+        places = p.entry_jobs_per_1000 * p.n_participants / 1000.0
+        return places * ENTRY_JOB_WEIGHT[kind] / weight if weight else 0.0
 
     def potential(self, founding: int) -> int:
         """Outside organisations of a kind that may join later: ``potential_partner_share``
@@ -181,6 +199,127 @@ class InstapModel(Model):
         if not self.governance.agreement_signed:
             self.governance.sign_agreement()
             self.log_event("partnership agreement", intervention=intervention)
+
+    # ----------------------------------------------------------------- timeline
+    def _schedule_timeline(self, entries: list[Entry]) -> None:
+        """Check the entries against this run and schedule them with Mesa's event
+        scheduler: an entry of month M acts at the start of month M (an event at time
+        M - 1 runs after month M - 1's step), a temporary one ends at the start of month
+        ``until``."""
+        found = problems(entries, self.p)
+        if found:
+            raise found[0]
+        self.timeline: list[Entry] = entries
+        self.applied: list[Entry] = []  # entries that acted, scheduled or clicked, in order
+        self._restore: dict[int, dict[str, Any]] = {}  # values a temporary set replaced
+        self._calls: list[Callable[[], None]] = []  # Mesa keeps weak references to events
+        for entry in entries:
+            self._at(entry.month, partial(self.apply_entry, entry))
+            if entry.until is not None:
+                self._at(entry.until, partial(self._end_entry, entry))
+
+    def _at(self, month: int, call: Callable[[], None]) -> None:
+        self._calls.append(call)
+        self.schedule_event(call, at=month - 1)
+
+    def apply_entry(self, entry: Entry) -> None:
+        """Carry out a timeline entry now (a scheduled one, or a click on the workshop
+        page, which the page turns into an entry of the next month)."""
+        self.applied.append(entry)
+        if entry.action == "set":
+            self._restore[entry.index] = {k: getattr(self.p, k) for k, _ in entry.values}
+            self._use_params(self.p.replace(**dict(entry.values)))
+            self.log_event(entry.describe(), intervention=True)
+        elif entry.action == "budget":
+            self.funding.budget.start(entry)
+            self.finance.subsidy_factor = self.funding.budget.factor
+            promises = (Promise(self.p.trust_weight_cut * -entry.share, kept=False),
+                        ) if entry.share < 0 else ()
+            self._announce(FundingNews(promises, (entry.describe(),)), intervention=True)
+        elif entry.action == "partner_leaves":
+            self._partners_leave(entry)
+        elif entry.action == "partner_joins":
+            self._partners_join(entry)
+        else:
+            self._intervene(entry.kind)
+
+    def _end_entry(self, entry: Entry) -> None:
+        """A temporary entry ends: parameters go back to their values before it, the
+        budget change is undone."""
+        if entry.action == "set":
+            self._use_params(self.p.replace(**self._restore.pop(entry.index)))
+        else:
+            self.funding.budget.end(entry)
+            self.finance.subsidy_factor = self.funding.budget.factor
+        self.log_event(f"{entry.describe()}: ends", intervention=True)
+
+    def _intervene(self, kind: str) -> None:
+        if kind == "end_funding":
+            self.end_funding_now()
+        elif kind == "restart_funding":
+            self._announce(self.funding.restart(self.steps + 1), intervention=True)
+        elif kind == "election":
+            self.trigger_election()
+        elif kind == "recession":
+            self.trigger_recession()
+        else:
+            self.sign_partnership_agreement()
+
+    def _partners_leave(self, entry: Entry) -> None:
+        """The first ``count`` members of the kind leave and stay out (until an entry
+        brings partners of that kind back)."""
+        members = [o for o in self.orgs if o.kind == entry.kind and o.in_coalition]
+        for o in members[: entry.count]:
+            o.leave(entry.label or "decided to leave (timeline)", route="partners")
+            self.coalition.withdrawn[o.org_index] = True
+        self.log_event(entry.describe(), intervention=True)
+        if len(members) < entry.count:
+            self.log_event(f"{entry.count - len(members)} fewer {entry.kind} left than "
+                           "planned: no more in the coalition")
+
+    def _partners_join(self, entry: Entry) -> None:
+        """``count`` organisations of the kind join: outsiders that never took part first,
+        then former partners (in the order of their index)."""
+        out = [o for o in self.orgs if o.kind == entry.kind and not o.in_coalition]
+        out.sort(key=lambda o: bool(self.coalition.ever_member[o.org_index]))
+        for o in out[: entry.count]:
+            self.coalition.withdrawn[o.org_index] = False
+            o.rejoin()
+        self.log_event(entry.describe(), intervention=True)
+        if len(out) < entry.count:
+            self.log_event(f"{entry.count - len(out)} fewer {entry.kind} joined than "
+                           "planned: none left outside the coalition")
+
+    def _use_params(self, new: Params) -> None:
+        """Parameters change during the run: every component reads them from now on, and
+        the state set up from them at the start follows (role clarity, the champion,
+        coaching capacity, entry-job places)."""
+        old, self.p = self.p, new
+        for holder in self._param_holders():
+            holder.p = new
+        if new.role_clarity != old.role_clarity:
+            self.governance.set_role_clarity(new.role_clarity)
+        if new.champion_in_office != old.champion_in_office:
+            self.politics.champion = new.champion_in_office
+        if new.coaching_slots_per_1000 != old.coaching_slots_per_1000:
+            per_foundation = (new.coaching_slots_per_1000 * new.n_participants / 1000.0
+                              / new.n_foundations)
+            for f in self.foundations:
+                f.full_slots = per_foundation
+            self.finance.founding_slots = sum(
+                f.full_slots for f in self.foundations[: new.n_foundations])
+        if new.entry_jobs_per_1000 != old.entry_jobs_per_1000:
+            for firm in self.firms:
+                firm.base_slots = self._firm_base(firm.kind)
+
+    def _param_holders(self) -> list[Any]:
+        """Every object that keeps the run's parameters."""
+        holders: list[Any] = [self.economy, self.governance, self.admin, self.coalition,
+                              self.coalition.trust, self.politics, self.funding, self.finance,
+                              self.debt_help, self.moves, self.durability, *self.orgs]
+        if self.counterfactual is not None:
+            holders += [self.counterfactual.moves, self.counterfactual.debt_help]
+        return holders
 
     # ----------------------------------------------------------------- queries
     def log_event(self, text: str, intervention: bool = False) -> None:
@@ -272,7 +411,7 @@ class InstapModel(Model):
             "collapse_cause": self.durability.cause,
             "political_support": self.politics.support,
             "champion": self.politics.champion,
-            "budget_level": self.funding.level,
+            "budget_level": self.funding.coaching_level(),
             "partners": int(self.members().sum()) - 1,
             "trust": self.coalition.trust.T.copy(),
         }
@@ -340,13 +479,13 @@ class InstapModel(Model):
             trust_in_funder=self.coalition.trust_in_funder(self.members()),
             recession=self.economy.in_recession,
             investors_sign=self.funding.instrument == "sib"
-            and self.finance.investors_sign(t, self.funding.level))
+            and self.finance.investors_sign(t, self.funding.coaching_level()))
         self.finance.instrument = self.funding.instrument
         self._announce(news)
 
     def _pay_programme(self, t: int) -> None:
         self.finance.pay_programme(self.ledger, t, self.foundations, self.firms,
-                                   self.funding.funded, self.funding.level,
+                                   self.funding.funded, self.funding.coaching_level(),
                                    self._lender_account())
 
     def _offer_entry_jobs(self, draws: np.ndarray) -> None:

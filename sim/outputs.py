@@ -175,7 +175,7 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         funded=float(model.funding.funded), recession=float(model.economy.in_recession),
         role_clarity=model.governance.clarity,
         political_support=model.politics.support, champion=float(model.politics.champion),
-        budget_level=model.funding.level if model.funding.funded else 0.0,
+        budget_level=model.funding.coaching_level() if model.funding.funded else 0.0,
         healthy=float(status["healthy"]), alive=float(status["alive"]),
         employed=float(employed(counts)), on_assistance=float(on_assistance(counts)),
     )

@@ -53,6 +53,9 @@ class Parameter:
     choices: tuple[str, ...] | None = None
     lever: bool = False  # a policy lever shown as a workshop slider and swept in experiments
     calibrated: bool = False  # fitted by experiments/calibrate.py
+    # a scenario's timeline may change it during a run (sim.timeline): it is read when it
+    # is used, or the model carries a change over to the state it set up at the start
+    mid_run: bool = False
 
     @property
     def kind(self) -> type:
@@ -112,11 +115,11 @@ class Parameter:
 def define(default: Any, unit: str, description: str, source: str, section: str,
            low: float | None = None, high: float | None = None, *,
            choices: tuple[str, ...] | None = None, lever: bool = False,
-           calibrated: bool = False) -> Any:
+           calibrated: bool = False, mid_run: bool = False) -> Any:
     """One field of :class:`Params`: its default, and its :class:`Parameter` record in the
     field's metadata (``"parameter"``; named after the field in :data:`PARAMETERS`)."""
     record = Parameter("", default, unit, description, source, section, low, high, choices,
-                       lever, calibrated)
+                       lever, calibrated, mid_run)
     return dataclasses.field(default=default, metadata={"parameter": record})
 
 
@@ -275,12 +278,12 @@ class Params:
         "Coaching capacity of all foundations together when fully funded.",
         "Rationale: a coach carries about 30 people; 3 coaches per 1,000 recipients is typical of "
         "district programmes.",
-        "organisations", 0.0, 500.0, lever=True)
+        "organisations", 0.0, 500.0, lever=True, mid_run=True)
     entry_jobs_per_1000: float = define(
         45.0, "jobs per 1,000 participants",
         "Entry-job places offered by all coalition employers together in good times.",
         "Rationale: 1,748 moves to work in Den Haag in 2024 against roughly 30,000 recipients.",
-        "organisations", 0.0, 500.0)
+        "organisations", 0.0, 500.0, mid_run=True)
     capacity_rebuild_rate: float = define(
         0.06, "1/month",
         "Share of the gap between a foundation's funded and actual coaching capacity closed each "
@@ -305,14 +308,14 @@ class Params:
         "Length of one funded programme period.",
         "Rationale: pilots bounded in time (Hogeschool Rotterdam); Wijkondernemingen ran "
         "2016-2018.",
-        "funding", 3, 240, lever=True)
+        "funding", 3, 240, lever=True, mid_run=True)
     renewal_rule: str = define(
         "political", "rule",
         "How the municipality decides to fund a next period: never, political (chance, lower "
         "after an election), evidence (renew if monitored results meet the target).",
         "Hogeschool Rotterdam (4-year political horizon); Leiden interviews (evidence-based "
         "renewal needs monitoring).",
-        "funding", choices=("never", "political", "evidence"), lever=True)
+        "funding", choices=("never", "political", "evidence"), lever=True, mid_run=True)
     initial_political_support: float = define(
         0.6, "index 0-1",
         "The council's support for the programme at the start (0 none, 1 full).",
@@ -324,7 +327,7 @@ class Params:
         "Whether an alderman or senior official champions the programme at the start.",
         "KplusV step 1 (a champion and political support); Kingdon 1984 (a policy "
         "entrepreneur keeps a problem on the agenda).",
-        "funding", lever=True)
+        "funding", lever=True, mid_run=True)
     base_support: float = define(
         0.3, "index 0-1",
         "Support the programme would settle at with no champion, no visible results and no "
@@ -423,24 +426,24 @@ class Params:
         "Length of the one extension a period gets when support is between the end and renewal "
         "thresholds.",
         "Rationale: 'we extend the pilot half a year and decide later'.",
-        "funding", 1, 24)
+        "funding", 1, 24, mid_run=True)
     evidence_threshold: float = define(
         25.0, "placements per 1,000 per year",
         "Programme placements the evidence rule asks for to renew.",
         "Rationale: about the rate the baseline programme reaches when fully staffed.",
-        "funding", 0.0, 500.0)
+        "funding", 0.0, 500.0, mid_run=True)
     renewal_gap_months: int = define(
         4, "months",
         "Months without money between a period and its successor when a pilot is renewed "
         "(decision and tender delays).",
         "Rationale: funding gaps between pilots (Leiden interviews, foundations).",
-        "funding", 0, 36)
+        "funding", 0, 36, mid_run=True)
     multi_year_commitment_years: int = define(
         0, "years",
         "If above 0, funding is committed for this many years per period and renewed without a "
         "gap.",
         "Hogeschool Rotterdam (stable multi-year funding as a condition for impact).",
-        "funding", 0, 10, lever=True)
+        "funding", 0, 10, lever=True, mid_run=True)
     election_interval_months: int = define(
         48, "months",
         "Time between municipal elections.",
@@ -471,7 +474,7 @@ class Params:
         "Share of programme costs co-funded by housing corporations and the bank under hybrid "
         "finance.",
         "Rationale: private partners bring finance and expertise (Leiden interviews).",
-        "finance", 0.0, 1.0)
+        "finance", 0.0, 1.0, mid_run=True)
     coaching_cost_per_slot: float = define(
         350.0, "EUR/month",
         "Cost of one coaching slot.",
@@ -481,7 +484,7 @@ class Params:
         0.5, "share",
         "Share of an entry-job wage paid by the municipality (partly from benefit money).",
         "Start Foundation (work paid partly from benefit money).",
-        "finance", 0.0, 1.0)
+        "finance", 0.0, 1.0, mid_run=True)
     sib_term_months: int = define(
         60, "months",
         "Term of a Social Impact Bond.",
@@ -593,7 +596,7 @@ class Params:
         0.4, "index 0-1",
         "How clear roles and responsibilities are in the coalition.",
         "Leiden interviews: unclear roles and governance slow cooperation.",
-        "governance", 0.0, 1.0, lever=True)
+        "governance", 0.0, 1.0, lever=True, mid_run=True)
     partnership_agreement: bool = define(
         False, "flag",
         "Whether partners sign a partnership agreement that fixes roles.",
@@ -647,7 +650,7 @@ class Params:
         1.0, "factor",
         "Scales all trust updates (how reactive partners are).",
         "Rationale: a workshop lever for more or less reactive partners.",
-        "trust", 0.0, 5.0, lever=True)
+        "trust", 0.0, 5.0, lever=True, mid_run=True)
     trust_exit_threshold: float = define(
         0.3, "index 0-1",
         "A partner leaves the coalition when its trust in the coalition falls below this.",
@@ -762,7 +765,7 @@ class Params:
         "Places in debt help (schuldhulpverlening) for the target group.",
         "Rationale: only about one in seven households with problematic debt is in view of debt "
         "help (CBS).",
-        "debt", 0.0, 500.0, lever=True)
+        "debt", 0.0, 500.0, lever=True, mid_run=True)
     debt_help_months: float = define(
         10.0, "months",
         "Mean duration of debt help.",
@@ -793,7 +796,7 @@ class Params:
         "Debt help first: coached people are screened for debt, get priority in debt help, and "
         "start a job after it.",
         "Hogeschool Rotterdam: debts block the route to work.",
-        "debt", lever=True)
+        "debt", lever=True, mid_run=True)
     debt_screening_factor: float = define(
         3.0, "factor",
         "Under debt help first: how much more often debts of coached people are found (they are "
@@ -812,7 +815,7 @@ class Params:
         "Administrative burden on employers and foundations (wage garnishment, subsidy "
         "paperwork).",
         "Hogeschool Rotterdam: employers want to hire but hit administrative burden.",
-        "admin", 0.0, 1.0, lever=True)
+        "admin", 0.0, 1.0, lever=True, mid_run=True)
     admin_vacancy_effect: float = define(
         0.5, "share",
         "Share of entry-job places employers withhold at maximum burden.",
@@ -835,7 +838,7 @@ class Params:
         "Kinds of organisation through which people can enter (1: only the municipality's "
         "counter).",
         "Hogeschool Rotterdam: 'any door goes'.",
-        "outreach", 1, 10, lever=True)
+        "outreach", 1, 10, lever=True, mid_run=True)
     reach_rate: float = define(
         0.02, "1/month",
         "Chance per month that an unreached person is reached through a fully trusted door.",
@@ -862,7 +865,7 @@ class Params:
         False, "flag",
         "Whether the programme is monitored and evaluated (results visible).",
         "Leiden interviews: monitoring is neglected but crucial; KplusV step 8.",
-        "monitoring", lever=True)
+        "monitoring", lever=True, mid_run=True)
     monitoring_cost: float = define(
         3000.0, "EUR/month",
         "Cost of monitoring and evaluation.",

@@ -48,7 +48,8 @@ def test_all_required_scenarios_exist() -> None:
 def test_scenario_loads_and_opens_with_a_cited_finding(path: Path) -> None:
     scenario = load_scenario(path)
     assert scenario.name == path.stem
-    assert set(scenario.params) == set(PARAMETERS)
+    assert set(scenario.params) - {"timeline"} == set(PARAMETERS)
+    assert ("timeline" in scenario.params) == bool(scenario.timeline)
     assert "seed 00" in scenario.description, "the opening comment cites a seed study"
     assert "Finding" in scenario.description
 
@@ -57,13 +58,16 @@ def test_scenario_loads_and_opens_with_a_cited_finding(path: Path) -> None:
                          ids=lambda p: p.stem)
 def test_policy_scenarios_extend_baseline_and_state_only_differences(path: Path) -> None:
     child, base = load_scenario(path), load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    assert [c.name for c in child.chain] == [path.name, "baseline.yaml"]
-    differing = {k for k in child.params if child.params[k] != base.params[k]}
+    assert [c.name for c in child.chain][0] == path.name
+    assert [c.name for c in child.chain][-1] == "baseline.yaml"
+    assert all(c.parent == path.parent for c in child.chain)
+    differing = {k for k in child.params if child.params[k] != base.params.get(k)}
     assert differing, "a policy scenario changes something"
     own = YAML(typ="safe").load(path.read_text())
     for section in SECTIONS:
         for name in own.get(section) or {}:
-            assert child.params[name] != base.params[name], f"{name} repeats the baseline"
+            parent = load_scenario(child.chain[1])
+            assert child.params[name] != parent.params[name], f"{name} repeats its parent"
 
 
 def test_baseline_is_the_model_defaults() -> None:

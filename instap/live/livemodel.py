@@ -14,7 +14,9 @@ clicked at by a room full of people needs, and nothing that changes the model's 
   the lock around Mesa's and refuses to go past the horizon before Mesa counts a month.
 * Interventions are idempotent: each kind acts at most once a month, and not at all when it
   could not change anything (no funding to end, an agreement already signed, a recession
-  already under way).
+  already under way). A button is a timeline entry (:mod:`sim.timeline`) of the next month,
+  applied at once: the clicks of a session are a timeline (:meth:`LiveModel.clicks`) that a
+  scenario file replays.
 * The social return so far is recorded after every month (``finance.sroi_3y`` of
   :meth:`sim.InstapModel.end_metrics`).
 """
@@ -30,6 +32,7 @@ import numpy as np
 
 from instap.live.i18n import choice_value
 from sim import PARAMETERS, InstapModel
+from sim.timeline import Entry
 
 INTERVENTIONS: tuple[str, ...] = ("end_funding", "election", "recession", "agreement")
 SOCIAL_RETURN_METRIC = "finance.sroi_3y"
@@ -112,15 +115,19 @@ class LiveModel(InstapModel):
             if not self.can_intervene(kind):
                 return False
             self._acted.add((self.steps, kind))
-            if kind == "end_funding":
-                self.end_funding_now()
-            elif kind == "election":
-                self.trigger_election()
-            elif kind == "recession":
-                self.trigger_recession()
-            else:
-                self.sign_partnership_agreement()
+            self.apply_entry(self.click_entry(kind))
             return True
+
+    def click_entry(self, kind: str) -> Entry:
+        """A button pressed now as a timeline entry: it holds from the next month, so a
+        scenario with this entry replays the click (:meth:`clicks`)."""
+        return Entry(month=self.steps + 1, action="intervention", kind=kind,
+                     index=len(self.timeline) + len(self.applied))
+
+    def clicks(self) -> list[dict[str, Any]]:
+        """The buttons pressed so far, as timeline entries of a scenario file."""
+        scheduled = {id(e) for e in self.timeline}
+        return [e.as_mapping() for e in self.applied if id(e) not in scheduled]
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:

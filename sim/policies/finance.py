@@ -67,6 +67,7 @@ class Finance:
         self.p = p
         self.founding_slots = founding_slots  # full coaching capacity at the start
         self.instrument = p.financing  # the funding policy turns a declined SIB into subsidy
+        self.subsidy_factor = 1.0  # a scenario's timeline: budget cuts and raises
         self.sib_capital = 0.0
         self.sib_paid = 0.0
         self.sib_months = np.zeros(p.months + 2, dtype=bool)
@@ -127,7 +128,12 @@ class Finance:
     def wage_subsidy_per_worker(self, funded: bool, firms: Sequence[Firm]) -> float:
         """Wage subsidy an employer receives per entry worker this month."""
         paid = sum(share for _, share in self.wage_subsidy_payers(funded, firms))
-        return paid * self.p.wage_subsidy_share * self.p.entry_wage
+        return paid * self.subsidy_share() * self.p.entry_wage
+
+    def subsidy_share(self) -> float:
+        """Share of the entry wage paid as wage subsidy: ``wage_subsidy_share`` times the
+        timeline's budget changes, at most the whole wage."""
+        return min(self.p.wage_subsidy_share * self.subsidy_factor, 1.0)
 
     def pay_programme(self, ledger: Ledger, month: int, foundations: Sequence[Foundation],
                       firms: Sequence[Firm], funded: bool, level: float, lender: str | None
@@ -188,7 +194,7 @@ class Finance:
             for account, share in payers:
                 if workers and account != firm.account:
                     ledger.transfer(account, firm.account,
-                                    share * workers * p.wage_subsidy_share * p.entry_wage,
+                                    share * workers * self.subsidy_share() * p.entry_wage,
                                     "wage_subsidy")
             firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]), subsidy, lender)
         for f in foundations:

@@ -42,6 +42,7 @@ from sim.parameters import Params
 from sim.policies.monitoring import monitored
 from sim.policies.politics import PoliticalSupport
 from sim.policies.trust import Promise
+from sim.timeline import BudgetChanges
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class FundingPolicy:
         self.funded = False
         self.ended = False
         self.level = 1.0
+        self.budget = BudgetChanges()  # a scenario's timeline: cuts and raises on top
         self.instrument = p.financing
         self.period_start = 0
         self.period_end = 0
@@ -86,6 +88,11 @@ class FundingPolicy:
         if self.p.multi_year_commitment_years > 0:
             return 12 * self.p.multi_year_commitment_years
         return self.p.pilot_length_months
+
+    def coaching_level(self) -> float:
+        """The coaching budget against the founding one: the council's level times the
+        timeline's budget changes."""
+        return self.level * self.budget.factor
 
     def placement_rate(self, month: int) -> float:
         """Programme placements per 1,000 participants per year in this period so far."""
@@ -136,6 +143,16 @@ class FundingPolicy:
         self.gap_until = None
         return FundingNews((Promise(self.p.trust_weight_cut, kept=False),), ("funding ended",))
 
+    def restart(self, month: int) -> FundingNews:
+        """An ended programme starts again at the starting level from ``month`` (a
+        renewal that former partners hear too); nothing happens while it is funded or
+        waiting for renewed money."""
+        if not self.ended:
+            return FundingNews()
+        self.level = 1.0
+        return self.start_period(month) + FundingNews(
+            (Promise(self.p.trust_weight_renewal, kept=True, former_too=True),))
+
     def update(self, month: int, *, partner_ratio: float, trust_in_funder: float,
                recession: bool, investors_sign: bool) -> FundingNews:
         """Monthly: support moves; at the end of a period the council decides; a renewal
@@ -153,9 +170,7 @@ class FundingPolicy:
         elif not self.funded and self.gap_until is not None and month >= self.gap_until:
             news = self.start_period(month)
         elif self.ended and p.restart_month > 0 and month == p.restart_month:
-            self.level = 1.0
-            news = self.start_period(month) + FundingNews(
-                (Promise(p.trust_weight_renewal, kept=True, former_too=True),))
+            news = self.restart(month)
         if not self.funded:
             news += FundingNews((Promise(p.trust_weight_gap_month, kept=False),))
         return news

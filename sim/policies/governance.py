@@ -26,6 +26,12 @@ class Governance:
             self.agreement_signed = True
             self.clarity = min(1.0, self.clarity + self.p.agreement_clarity_gain)
 
+    def set_role_clarity(self, value: float) -> None:
+        """Role clarity changes during the run (a scenario's timeline); a signed agreement
+        keeps its gain on top."""
+        gain = self.p.agreement_clarity_gain if self.agreement_signed else 0.0
+        self.clarity = min(1.0, value + gain)
+
     def overhead_share(self) -> float:
         """Share of coaching capacity lost to coordination."""
         return self.p.coordination_overhead * (1.0 - self.clarity)
