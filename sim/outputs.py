@@ -62,6 +62,8 @@ COLUMNS: dict[str, str] = {
     "political_support": "the council's support for the programme (index 0-1)",
     "champion": "a champion of the programme in office (0/1)",
     "budget_level": "coaching budget against the starting budget (factor)",
+    "programme_budget": "the programme's budget this month: coaching money at the current "
+                        "level and the wage subsidy of this month's entry workers (EUR)",
     **{f"health_{c}": f"the {c} condition of a functioning ecosystem holds (0/1)"
        for c in CAUSES},
     "healthy": "the ecosystem functions: all four health conditions hold (0/1)",
@@ -176,6 +178,9 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         role_clarity=model.governance.clarity,
         political_support=model.politics.support, champion=float(model.politics.champion),
         budget_level=model.funding.coaching_level() if model.funding.funded else 0.0,
+        programme_budget=model.finance.programme_budget(
+            model.funding.funded, model.funding.coaching_level(), model.firms,
+            int(counts[State.ENTRY_JOB])),
         healthy=float(status["healthy"]), alive=float(status["alive"]),
         employed=float(employed(counts)), on_assistance=float(on_assistance(counts)),
     )

@@ -130,6 +130,15 @@ class Finance:
         paid = sum(share for _, share in self.wage_subsidy_payers(funded, firms))
         return paid * self.subsidy_share() * self.p.entry_wage
 
+    def programme_budget(self, funded: bool, level: float, firms: Sequence[Firm],
+                         entry_workers: int) -> float:
+        """The programme's budget this month (EUR): coaching money at ``level`` (the
+        council's level times the timeline's changes; nothing while unfunded) and the wage
+        subsidy of ``entry_workers``, whoever pays them."""
+        coaching = (level * (1.0 - min(self.p.foundation_other_income_share, 1.0))
+                    * self.founding_slots * self.p.coaching_cost_per_slot) if funded else 0.0
+        return coaching + entry_workers * self.wage_subsidy_per_worker(funded, firms)
+
     def subsidy_share(self) -> float:
         """Share of the entry wage paid as wage subsidy: ``wage_subsidy_share`` times the
         timeline's budget changes, at most the whole wage."""
