@@ -34,7 +34,6 @@ from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_
 from instap.findings import comparison_findings
 from instap.inputs import ScenarioData, load_inputs
 from instap.overrides import apply_overrides, with_values
-from instap.scenario import check_timeline_run
 from instap.plots import (
     COALITION,
     MONEY,
@@ -55,7 +54,7 @@ from instap.provenance import (
 from instap.ranking import durability_ranking
 from instap.report import compare_html
 from instap.results import metrics_table, timeseries_table, write_parquet
-from instap.scenario import LoadedScenario
+from instap.scenario import LoadedScenario, check_timeline_run
 from instap.scenario import load_scenario as _load_scenario_file
 from instap.stats import comparison_table, scenario_km
 from instap.summary import summarise

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sim.parameters import PARAMETERS, Params
@@ -123,17 +123,17 @@ class Entry:
         if not isinstance(label, str) or len(label) > MAX_LABEL or "\n" in label:
             raise TimelineError(index, ("label",), label, ALLOWED["label"])
         value = data[action]
-        common = {"month": month, "until": until, "label": label, "index": index}
+        entry = cls(month=month, action=action, until=until, label=label, index=index)
         if action == "set":
-            return cls(action=action, values=_settings(value, index), **common)
+            return replace(entry, values=_settings(value, index))
         if action == "budget":
-            return cls(action=action, share=_share(value, index), **common)
+            return replace(entry, share=_share(value, index))
         if action == "intervention":
             if value not in INTERVENTIONS:
                 raise TimelineError(index, (action,), value, ALLOWED[action])
-            return cls(action=action, kind=str(value), **common)
+            return replace(entry, kind=str(value))
         kind, count = _partners(value, index, action)
-        return cls(action=action, kind=kind, count=count, **common)
+        return replace(entry, kind=kind, count=count)
 
     def as_mapping(self) -> dict[str, Any]:
         """The entry as a scenario file writes it (plain values)."""
