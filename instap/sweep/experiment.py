@@ -304,15 +304,17 @@ def _base(where: _Where, f: ExperimentFile, target: Target
                                            nested=True)
         return fixed, None
     from sim import DEFAULTS, PARAMETERS
-    scenario_params: dict[str, Any] = dict(DEFAULTS)
-    if f.scenario is not None:
-        from instap.scenario import load_scenario, scenario_reference
+    from instap.scenario import check_timeline_run, load_scenario, scenario_reference
 
+    scenario_params: dict[str, Any] = dict(DEFAULTS)
+    loaded = None
+    if f.scenario is not None:
         # the same confinement as a scenario's extends: (its folder tree or the shipped
         # scenarios), checked before anything is read
         scen_path = scenario_reference(f.scenario, path, path, where("scenario"),
                                        "field 'scenario'")
-        scenario_params = dict(load_scenario(scen_path).params)
+        loaded = load_scenario(scen_path)
+        scenario_params = dict(loaded.params)
     base = dict(scenario_params)
     for key, value in f.fixed.items():
         if key not in PARAMETERS:
@@ -320,6 +322,9 @@ def _base(where: _Where, f: ExperimentFile, target: Target
         base[key] = check_value(key, value, where("fixed", key), f"fixed.{key}")
     if f.steps is not None:
         base["months"] = check_value("months", f.steps, where("steps"), "field 'steps'")
+    if loaded is not None and loaded.timeline:
+        # the scenario's timeline must fit the experiment's horizon and population
+        check_timeline_run(loaded, base, f"{where('steps')}: the experiment's settings")
     return base, scenario_params
 
 
