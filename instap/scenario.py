@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -58,6 +58,9 @@ META_KEYS: dict[str, str] = {
                "states only what differs.",
     "name": "Short scenario name (default: the file name without .yaml).",
     "description": "What the scenario represents (default: the file's opening comment).",
+    "description_nl": "The same in Dutch, for Dutch reports and the workshop page.",
+    "lang": "Language of its reports and workshop page unless --lang says otherwise: en "
+            "or nl (default en).",
     "timeline": "Dated changes during the run: a list of entries, each with 'month' (the "
                 "month from which it holds) and one of set, budget, partner_leaves, "
                 "partner_joins, intervention (docs/scenarios.md). Added to the parent's "
@@ -73,6 +76,8 @@ META_ALLOWED: dict[str, str] = {
     "extends": "the file name of a scenario (.yaml or .yml)",
     "name": f"text on one line, at most {MAX_NAME_LENGTH} characters, no control characters",
     "description": "text",
+    "description_nl": "text",
+    "lang": "en or nl",
     "timeline": "a list of entries (mappings with month and one action)",
 }
 # The folder the project's own scenarios live in: any scenario may extend them.
@@ -98,6 +103,8 @@ class LoadedScenario:
     chain: list[Path] = field(default_factory=list)  # this file first, then its parents
     timeline: list[dict[str, Any]] = field(default_factory=list)  # merged, checked entries
     timeline_where: list[str] = field(default_factory=list)  # "file, line N" per entry
+    description_nl: str = ""  # the description in Dutch (a file's description_nl:)
+    lang: str | None = None  # the language its reports default to (a file's lang:)
 
 
 # ----------------------------------------------------------------------------- schema
@@ -167,6 +174,7 @@ def scenario_model() -> type[BaseModel]:
     name = Annotated[StrictStr, StringConstraints(max_length=MAX_NAME_LENGTH,
                                                   pattern=_NAME_PATTERN)]
     meta["name"] = (name | None, Field(None, description=META_KEYS["name"]))
+    meta["lang"] = (Literal["en", "nl"] | None, Field(None, description=META_KEYS["lang"]))
     meta["timeline"] = (Annotated[Any, WithJsonSchema(timeline_schema())],
                         Field(None, description=META_KEYS["timeline"]))
     # mypy checks the unpacked field definitions against every keyword of create_model
@@ -363,6 +371,12 @@ def timeline_problem(err: TimelineError, number: int | None = None) -> str:
             f"allowed: {err.allowed}")
 
 
+def _inherited(metas: list[dict[str, Any]], key: str) -> Any:
+    """A meta value of the first file in the chain that sets it (the file, then its
+    parents)."""
+    return next((m[key] for m in metas if m.get(key) is not None), None)
+
+
 def _merged_timeline(layers: list[list[tuple[Entry, str]] | None]
                      ) -> list[tuple[Entry, str]]:
     """The timelines of a chain (parents first): each file's entries follow its parent's;
@@ -442,6 +456,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     chain: list[Path] = []
     layers: list[dict[str, Any]] = []
     timelines: list[list[tuple[Entry, str]] | None] = []
+    metas: list[dict[str, Any]] = []
     first_meta: dict[str, Any] | None = None
     first_text = ""
     current: Path | None = path
@@ -460,6 +475,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         chain.append(current)
         layers.append(overrides)
         timelines.append(meta["timeline"])
+        metas.append(meta)
         if first_meta is None:
             first_meta, first_text = meta, text
         parent = meta["extends"]
@@ -487,7 +503,9 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         params["timeline"] = mappings
     return LoadedScenario(name=name, path=path, description=description, overrides=merged,
                           params=params, chain=chain, timeline=mappings,
-                          timeline_where=wheres)
+                          timeline_where=wheres,
+                          description_nl=first_meta["description_nl"] or "",
+                          lang=_inherited(metas, "lang"))
 
 
 def validate_files(paths: list[Path]) -> None:

@@ -51,6 +51,7 @@ def test_scenario_loads_and_opens_with_a_cited_finding(path: Path) -> None:
     assert set(scenario.params) - {"timeline"} == set(PARAMETERS)
     assert ("timeline" in scenario.params) == bool(scenario.timeline)
     assert "seed 00" in scenario.description, "the opening comment cites a seed study"
+    assert len(scenario.description_nl) > 80, "a Dutch description for Dutch reports"
     assert "Finding" in scenario.description
 
 
