@@ -53,7 +53,12 @@ from instap.provenance import (
 )
 from instap.ranking import durability_ranking
 from instap.report import compare_html
-from instap.results import metrics_table, timeseries_table, write_parquet
+from instap.results import (
+    metrics_table,
+    timeseries_table,
+    write_parquet,
+    write_scenario_tables,
+)
 from instap.scenario import LoadedScenario, check_timeline_run
 from instap.scenario import load_scenario as _load_scenario_file
 from instap.stats import comparison_table, scenario_km
@@ -320,7 +325,8 @@ class CompareResult:
 
     def save(self, folder: str | Path) -> Path:
         """Write the folder ``instap compare`` writes (``comparison.csv``,
-        ``report.html``, ``manifest.json``) to the new folder ``folder``; return it."""
+        ``report.html``, ``manifest.json``, ``scenarios/``) to the new folder ``folder``;
+        return it."""
         final = _new_folder(folder)
         with output_lock(final, option="folder"):
             write_compare_folder(self, final, command=[
@@ -367,7 +373,8 @@ def compare(scenarios: Sequence[Scenario | str | Path], reps: int = 20,
 
 
 def write_compare_folder(result: CompareResult, final: Path, command: list[str]) -> None:
-    """Write ``comparison.csv``, ``report.html`` and ``manifest.json`` of ``result``
+    """Write ``comparison.csv``, ``report.html``, ``manifest.json`` and each scenario's
+    replications (``scenarios/<n>-<name>/``, for ``instap export``) of ``result``
     atomically to ``final`` (the caller holds its output lock)."""
     data = result.scenarios
     note = (f"Each scenario ran {len(data[0].seeds)} replications with the same seeds "
@@ -380,12 +387,16 @@ def write_compare_folder(result: CompareResult, final: Path, command: list[str])
     with atomic_folder(final) as tmp:
         result.table.to_csv(tmp / "comparison.csv", index=False)
         (tmp / "report.html").write_text(html, encoding="utf-8")
+        tables = write_scenario_tables(tmp, [(sc.name, sc.metrics, sc.timeseries)
+                                             for sc in data])
         write_json({"inputs": result.inputs, "reference": data[0].name,
                     "master_seed": result.seed, "replications": result.reps,
                     "paired": result.paired, "warnings": result.warnings,
                     "scenarios": [{"name": sc.name, "source": sc.source,
                                    "from_folder": sc.from_folder, "seeds": sc.seeds,
-                                   "params": sc.params} for sc in data],
+                                   "params": sc.params, "tables": where}
+                                  for sc, where in zip(data, tables, strict=True)],
+                    "versions": package_versions(), "git_commit": git_commit(),
                     "command": command},
                    tmp / "manifest.json")
 

@@ -76,6 +76,20 @@ def report(folder: Annotated[Path, typer.Argument(help="An `instap run` result f
 
 
 @app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="An `instap run` or `instap compare` "
+                                           "result folder.")],
+    format_: Annotated[str, typer.Option("--format", help="xlsx (one Excel workbook) or "
+                                         "csv (a folder of CSV files).")] = "xlsx",
+    out: Annotated[Path | None, typer.Option("--out", help="The new .xlsx file or CSV "
+                                             "folder (default: inside FOLDER).")] = None,
+) -> None:
+    """Export results for Excel: summary, every metric, per replication and per month."""
+    from instap.commands.export import export_command
+    export_command(folder, fmt=format_, out=out)
+
+
+@app.command()
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
     out: Annotated[Path | None, typer.Option("--out")] = None,

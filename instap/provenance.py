@@ -2,7 +2,8 @@
 
 Every output folder (``instap run``, ``instap compare``, ``instap sweep``) records the same
 provenance through :func:`package_versions` and :func:`git_commit`, and is written
-through :func:`write_json` and :func:`atomic_folder`, so a folder appears whole or not at
+through :func:`write_json` and :func:`atomic_folder` (a single file, ``instap export``'s
+workbook, through :func:`atomic_file`), so a folder appears whole or not at
 all and JSON never holds NaN.
 
 Clean ends: a command that writes a folder holds :func:`output_lock` on it from before
@@ -215,6 +216,38 @@ def atomic_folder(final: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def check_new_file(out: Path, option: str = "--out") -> None:
+    """Refuse a target file that already exists (it is never replaced)."""
+    if out.exists() or out.is_symlink():
+        what = "is a folder" if out.is_dir() else "exists"
+        raise InstapError(f"{option} {out}: {what}; choose a new file name or remove it first")
+
+
+@contextlib.contextmanager
+def atomic_file(final: Path, option: str = "--out") -> Iterator[Path]:
+    """Yield a temporary file name next to ``final``; move the file to ``final`` on
+    success (refused if ``final`` exists by then: it is never replaced) and remove it on
+    any error or interrupt. Hold :func:`output_lock` on ``final`` (``empty=False``) around
+    it, as for a folder."""
+    check_new_file(final, option)
+    tmp = final.with_name(f".{final.name}.partial-{os.getpid()}")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(final.parent, only=final.name)
+        tmp.unlink(missing_ok=True)
+    except OSError as err:
+        raise InstapError(f"{option} {final}: cannot create the file ({err.strerror})") from None
+    try:
+        yield tmp
+        check_new_file(final, option)
+        os.replace(tmp, final)
+    except OSError as err:
+        raise InstapError(f"{option} {final}: cannot write the file ({err.strerror})") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------------------- clean ends

@@ -155,6 +155,30 @@ def test_damaged_run_folder_report(finished: dict[str, Path], which: str,
 
 
 @FUZZ
+@given(which=st.sampled_from(["run/manifest.json", "run/summary.json", "run/metrics.parquet",
+                              "run/timeseries.parquet", "compare/manifest.json",
+                              "compare/comparison.csv",
+                              "compare/scenarios/1-baseline/metrics.parquet",
+                              "compare/scenarios/2-baseline-2/timeseries.parquet"]),
+       how=damage, fmt=st.sampled_from(["xlsx", "csv"]))
+def test_damaged_result_folder_export(finished: dict[str, Path], which: str,
+                                      how: tuple[str, float, bytes], fmt: str) -> None:
+    """``instap export`` on a run or comparison folder with one damaged file: exported
+    (into the folder, nothing else) or refused in one line, with nothing written."""
+    folder = which.split("/")[0]
+    with _work() as tmp:
+        work = Path(tmp)
+        shutil.copytree(finished[folder], work / folder)
+        _damage(work / which, *how)
+        outcome = call(["export", folder, "--format", fmt], work)
+        check(outcome)
+        if outcome.code == 0:
+            target = f"{folder}/{folder}.xlsx" if fmt == "xlsx" else f"{folder}/{folder}-csv"
+            assert all(p == target or p.startswith(f"{target}/") for p in outcome.written), (
+                outcome.describe())
+
+
+@FUZZ
 @given(index=st.integers(0, 3), how=damage, also=st.sampled_from(
     ["", "manifest.json", "failures.parquet", "sensitivity.csv"]))
 def test_damaged_sweep_folder_analyze(finished: dict[str, Path], index: int,
