@@ -163,6 +163,7 @@ def _run_about(run: RunFolder, months: int) -> list[tuple[str, Any]]:
         ("scenario file", info.get("path") or "not recorded"),
         ("parameters set with --set",
          ", ".join(map(str, chosen)) if isinstance(chosen, list) and chosen else "none"),
+        ("timeline", _timeline_text(_mapping(m, "params").get("timeline"))),
         ("months simulated", months),
         ("replications", len(run.metrics)),
         ("master seed", m.get("master_seed", "not recorded")),
@@ -170,6 +171,19 @@ def _run_about(run: RunFolder, months: int) -> list[tuple[str, Any]]:
         ("instap version of the run", versions.get("instap") or "not recorded"),
         ("instap commit of the run", m.get("git_commit") or "not recorded"),
     ]
+
+
+def _timeline_text(entries: Any) -> str:
+    """The scenario's timeline in one cell: one entry a line, as the scenario file
+    writes it (``month 25: budget -0.3``)."""
+    if not isinstance(entries, list) or not entries:
+        return "none"
+    lines = []
+    for e in entries:
+        if isinstance(e, dict):
+            rest = "; ".join(f"{k} {v}" for k, v in e.items() if k != "month")
+            lines.append(f"month {e.get('month')}: {rest}")
+    return "\n".join(lines)
 
 
 def _mapping(manifest: dict[str, Any], key: str) -> dict[str, Any]:
