@@ -65,16 +65,17 @@ def compare(
     reps: Annotated[int | None, typer.Option(
         "--reps", min=1, help="Replications of each scenario file (default 20).")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Master seed.")] = DEFAULT_SEED,
-    months: Months = None,
-    set_: Set = None,
+    months: Annotated[int | None, typer.Option(
+        "--months", help="Override the horizon of every scenario file (not of run "
+        "folders).")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a parameter of every scenario file (not of run folders): "
+        "name=value (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out")] = None,
     jobs: Jobs = None,
     lang: Lang = None,
 ) -> None:
-    """Compare scenarios with common random numbers; write comparison.csv and report.html.
-
-    --reps, --months and --set apply to every scenario file, the reference too; run
-    folders cannot take --months or --set."""
+    """Compare scenarios with common random numbers; write comparison.csv and report.html."""
     from instap.commands.compare import compare_command
     compare_command(inputs, reps=reps, seed=seed, months=months, overrides=set_ or [],
                     out=out, jobs=jobs, lang=lang)

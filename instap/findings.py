@@ -45,9 +45,12 @@ def _interval(key: str, entry: Mapping[str, Any], lang: str) -> str:
 
 def _diff_interval(key: str, row: Mapping[str, Any], lang: str) -> str:
     """`` (95% interval: +3 to +20)`` of a difference; empty without bounds."""
-    band = glossary.format_difference_interval(key, row.get("diff_low"), row.get("diff_high"),
-                                               lang)
-    return in_lang(lang, f" (95% interval: {band})", f" (95%-interval: {band})") if band else ""
+    low, high = row.get("diff_low"), row.get("diff_high")
+    band = glossary.format_difference_interval(key, low, high, lang)
+    if not band or glossary.format_difference(key, low, lang) == glossary.format_difference(
+            key, high, lang):  # "+2 to +2" says nothing an interval should
+        return ""
+    return in_lang(lang, f" (95% interval: {band})", f" (95%-interval: {band})")
 
 
 def _is_zero(text: str) -> bool:
@@ -176,10 +179,10 @@ def _durability_sentence(dur: Mapping[str, Any], horizon: int, lang: str) -> str
 @dataclass(frozen=True)
 class Headline:
     """A metric that gets a sentence in a comparison. ``noun`` (a count: "brings 12 more
-    starts of work") or ``subject`` (a level: "the social return ... is 0.30 higher"), in
-    each language; ``nl_plural``: the Dutch subject takes "zijn"."""
+    starts of work"; singular and plural) or ``subject`` (a level: "the social return ...
+    is 0.30 higher"), in each language; ``nl_plural``: the Dutch subject takes "zijn"."""
 
-    noun: Mapping[str, str] | None = None
+    noun: Mapping[str, tuple[str, str]] | None = None
     subject: Mapping[str, str] | None = None
     tail: Mapping[str, str] | None = None
     nl_plural: bool = False
@@ -188,16 +191,19 @@ class Headline:
 # Absolute outcomes come first and ratios last, so that a lever that spends less and
 # raises a ratio is read with what it did to the outcomes (issue 11).
 HEADLINE: dict[str, Headline] = {
-    "participants.placements": Headline(noun={"en": "starts of work",
-                                              "nl": "werkhervattingen"}),
+    "participants.placements": Headline(noun={
+        "en": ("start of work", "starts of work"),
+        "nl": ("werkhervatting", "werkhervattingen")}),
     "participants.programme_placements": Headline(noun={
-        "en": "placements through the programme", "nl": "plaatsingen via het programma"}),
+        "en": ("placement through the programme", "placements through the programme"),
+        "nl": ("plaatsing via het programma", "plaatsingen via het programma")}),
     "participants.work_months_net": Headline(
-        noun={"en": "months in work", "nl": "maanden werk"},
+        noun={"en": ("month in work", "months in work"), "nl": ("maand werk", "maanden werk")},
         tail={"en": " (each counted against the same people without the programme)",
               "nl": " (steeds vergeleken met dezelfde mensen zonder het programma)"}),
-    "participants.regular_work": Headline(noun={"en": "moves into regular work",
-                                                "nl": "overstappen naar regulier werk"}),
+    "participants.regular_work": Headline(noun={
+        "en": ("move into regular work", "moves into regular work"),
+        "nl": ("overstap naar regulier werk", "overstappen naar regulier werk")}),
     "participants.retention_12m": Headline(subject={
         "en": "the share still in work 12 months after starting",
         "nl": "het aandeel dat 12 maanden na de start nog werkt"}),
@@ -375,10 +381,9 @@ def _headline_sentence(name: str, base: str, key: str, row: dict[str, Any], lang
     if h.noun is not None:
         tail = h.tail[lang] if h.tail else ""
         more = in_lang(lang, "more" if d > 0 else "fewer", "meer" if d > 0 else "minder")
-        return in_lang(lang, f"{name} brings {amount} {more} {h.noun['en']} than {base}"
-                       f"{tail}{ci}.",
-                       f"{name} levert {amount} {h.noun['nl']} {more} op dan {base}{tail}"
-                       f"{ci}."), False
+        noun = h.noun[lang][0 if amount == "1" else 1]
+        return in_lang(lang, f"{name} brings {amount} {more} {noun} than {base}{tail}{ci}.",
+                       f"{name} levert {amount} {noun} {more} op dan {base}{tail}{ci}."), False
     assert h.subject is not None
     higher = in_lang(lang, "higher" if d > 0 else "lower", "hoger" if d > 0 else "lager")
     verb = "zijn" if h.nl_plural else "is"

@@ -513,7 +513,7 @@ FIXED: list[Term] = [
           "Uitkeringen die deze maand aan deelnemers zijn betaald."),
     _term("funded", "flag", "monthly", "programme funded", "programma gefinancierd",
           "Whether the programme has money this month.",
-          "Of het programma deze maand geld heeft."),
+          "Of het programma deze maand geld heeft.", ("funded", "gefinancierd")),
     _term("recession", "flag", "monthly", "recession", "recessie",
           "Whether the economy is in a downturn this month.",
           "Of de economie deze maand in een recessie zit."),
@@ -868,6 +868,8 @@ def cause_clause(cause: str, lang: str) -> str:
     return CAUSE_WORDS[cause][lang]["inv"]
 
 
-#: What a raw metric key looks like in text (``participants.placements``): a report shows
+#: What a raw metric key looks like in text (``participants.placements``,
+#: ``value.municipality.net_10y``; not a file name such as ``value.md``): a report shows
 #: none of them.
-RAW_KEY = re.compile(r"\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\b")
+RAW_KEY = re.compile(r"\b(?:(?:durability|participants|finance|coalition)\.[a-z][a-z0-9_]*"
+                     r"|value\.[a-z_]+\.[a-z0-9_]+)\b")

@@ -147,9 +147,19 @@ def outside_texts(fig: Figure, tolerance: float = 1.0) -> list[str]:
     canvas.draw()
     renderer = canvas.get_renderer()
     box = fig.bbox
+    hidden = set()  # labels of ticks outside the axis range, which are not drawn
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                loc = tick.get_loc()
+                if loc is None or not low - 1e-9 * abs(high - low) <= loc <= high + 1e-9 * abs(
+                        high - low):
+                    hidden |= {id(tick.label1), id(tick.label2)}
     out = []
     for artist in fig.findobj(Text):
-        if not artist.get_visible() or not artist.get_text().strip():
+        if (not artist.get_visible() or not artist.get_text().strip()
+                or id(artist) in hidden):
             continue
         ext = artist.get_window_extent(renderer)
         if (ext.x0 < box.x0 - tolerance or ext.x1 > box.x1 + tolerance
@@ -197,14 +207,17 @@ def _scaled(frame: pd.DataFrame, columns: Sequence[str], scale: float) -> pd.Dat
     return frame
 
 
-def _panel(data: pd.DataFrame, panel: Panel, title: str, path: Path, lang: str) -> None:
+def run_panel_figure(data: pd.DataFrame, panel: Panel, title: str, lang: str = "en"
+                     ) -> Figure:
+    """One run's figure of ``panel`` (as in its plots/*.png): median and 5-95% band over
+    replications of each column."""
     fig = Figure(figsize=(8, 4.8), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     frame = _scaled(data, panel.columns, panel.scale)
     for i, column in enumerate(panel.columns):
         envelope(ax, frame, column, glossary.short(column, lang), OKABE_ITO[i % len(OKABE_ITO)])
     reps = data["replication"].nunique()
-    fit_text(fig, ax.set_title(f"{title}\n{_band_note(reps, lang)}", fontsize=11))
+    fit_text(fig, fig.suptitle(f"{title}\n{_band_note(reps, lang)}", fontsize=11))
     ax.set_xlabel(_month(lang))
     ax.set_ylabel(panel.ylabel[lang])
     ax.set_xlim(left=0)
@@ -213,11 +226,18 @@ def _panel(data: pd.DataFrame, panel: Panel, title: str, path: Path, lang: str) 
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         fit_legend(fig, handles, labels)
-    fig.savefig(path)
+    return fig
 
 
 def survival_plot(km_curve: dict[str, list[float]], path: Path, title: str = "",
                   causes: Mapping[str, float] | None = None, lang: str = "en") -> None:
+    """Write :func:`run_survival_figure` to ``path``."""
+    run_survival_figure(km_curve, title, causes, lang).savefig(path)
+
+
+def run_survival_figure(km_curve: Mapping[str, Sequence[float]], title: str = "",
+                        causes: Mapping[str, float] | None = None, lang: str = "en"
+                        ) -> Figure:
     """The Kaplan-Meier curve of the ecosystem with its 95% band and, next to it, the share
     of runs that collapsed by each route (``causes``: route to share of runs)."""
     fig = Figure(figsize=(10.5, 4.8) if causes else (8, 4.8), dpi=110, layout="constrained")
@@ -246,15 +266,15 @@ def survival_plot(km_curve: dict[str, list[float]], path: Path, title: str = "",
     ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, m[-1] if m.size else 1)
-    fit_text(fig, ax.set_title(title or in_lang(lang, "Survival of the ecosystem",
+    fit_text(fig, fig.suptitle(title or in_lang(lang, "Survival of the ecosystem",
                                                 "Overleving van het ecosysteem"),
-                               fontsize=11), share=0.6 if causes else 0.96)
+                               fontsize=11))
     ax.set_xlabel(_month(lang))
     ax.set_ylabel(_alive_label(lang))
     ax.grid(alpha=0.3)
     _localise(ax, lang)
     ax.legend(fontsize=8, loc="lower left")
-    fig.savefig(path)
+    return fig
 
 
 def survival_figure(curves: Mapping[str, Mapping[str, Sequence[float]]],
@@ -339,7 +359,8 @@ def write_plots(timeseries: pd.DataFrame, summary: dict[str, Any], folder: Path,
              ("pathway", "coalition", "trust", "politics", "money", "survival")}
     for name, panel in PANELS.items():
         if set(panel.columns) <= set(timeseries.columns):
-            _panel(timeseries, panel, f"{scenario}: {panel.title[lang]}", paths[name], lang)
+            run_panel_figure(timeseries, panel, f"{scenario}: {panel.title[lang]}",
+                             lang).savefig(paths[name])
         else:  # results of an older model
             paths.pop(name)
     km = summary.get("durability", {}).get("km_curve")

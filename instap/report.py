@@ -75,18 +75,30 @@ def table(header: list[str], rows: list[list[str]], numeric_from: int = 1,
     """An HTML table in a box that scrolls sideways when it is wider than the page;
     columns from ``numeric_from`` on are right-aligned numbers. ``sections`` puts a
     heading row before the row of each index."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    head = "".join(f"<th>{_breakable(esc(h))}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
         if sections and i in sections:
             body.append(f"<tr class='section'><th colspan='{len(header)}'>"
                         f"{esc(sections[i])}</th></tr>")
         cells = "".join(
-            f"<td class='num'>{esc(c)}</td>" if j >= numeric_from else f"<td>{esc(c)}</td>"
-            for j, c in enumerate(row))
+            f"<td class='num'>{_unbroken(esc(c))}</td>" if j >= numeric_from
+            else f"<td>{esc(c)}</td>" for j, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     return (f"<div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _breakable(text: str) -> str:
+    """A column head that may wrap after the underscores of a name
+    (``multi_year_funding``); text cells wrap anywhere when they must (CSS)."""
+    return text.replace("_", "_<wbr>")
+
+
+def _unbroken(text: str) -> str:
+    """A number cell that wraps only between the bounds of an interval (``a – b``), never
+    inside ``€ 1.234`` or ``+5 pp``."""
+    return text.replace(" ", "&nbsp;").replace("&nbsp;–&nbsp;", " – ")
 
 
 def metric_label(key: str, lang: str) -> str:
@@ -171,7 +183,8 @@ table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #f3f3f3; text-align: left; }
 tr.section th { background: #e8eef6; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td { overflow-wrap: anywhere; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 img { max-width: 100%; height: auto; display: block; margin: 0.8em 0; }
 code { overflow-wrap: anywhere; }
 .finding { margin: 0.4em 0; } .unclear { color: #666; }
@@ -274,8 +287,11 @@ def run_durability_rows(summary: Mapping[str, Any], lang: str) -> list[list[str]
             value = in_lang(lang, f"beyond {horizon} months", f"langer dan {horizon} maanden")
         else:
             value = glossary.format_value(key, entry["mean"], lang)
-        out.append([glossary.label(key, lang), value,
-                    _band(key, entry.get("low"), entry.get("high"), lang, entry.get("mean"))])
+        band = _band(key, entry.get("low"), entry.get("high"), lang, entry.get("mean"))
+        if (not band and key.endswith("_months") and entry.get("low") is not None
+                and entry.get("high") is None):  # the upper bound is beyond the run
+            band = f"{glossary.format_value(key, entry['low'], lang)} – >{horizon}"
+        out.append([glossary.label(key, lang), value, band])
     return out
 
 
@@ -315,6 +331,32 @@ def cause_section(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, lang: s
                      "het ecosysteem instortte; de laatste kolom: runs waarin het ecosysteem "
                      "niet instortte (95%-intervallen: onder Alle uitkomsten).", lang))
     out.append(table(["scenario", *(route_label(r, lang) for r in present)], body))
+    return out
+
+
+#: Scenarios per stakeholder table of a comparison: more go into a further table, so a
+#: table stays narrow enough for any page.
+SCENARIOS_PER_TABLE = 4
+
+
+def stakeholder_section(rows: pd.DataFrame, names: Sequence[str], lang: str) -> list[str]:
+    """Who pays and who gains in a comparison: a row per stakeholder, a column per
+    scenario, at most :data:`SCENARIOS_PER_TABLE` scenarios a table."""
+    out = [f"<h2>{esc(glossary.SECTIONS['value'][lang])}</h2>",
+           _note("Net value over 10 years per stakeholder (benefit minus cost, discounted to "
+                 "the start; mean over replications), each against the same people without "
+                 "the programme. How each number is computed: docs/value.md.",
+                 "Saldo over 10 jaar per partij (baten min kosten, contant gemaakt naar de "
+                 "start; gemiddelde over de herhalingen), steeds vergeleken met dezelfde "
+                 "mensen zonder het programma. Hoe elk getal berekend is: docs/value.md.",
+                 lang)]
+    values = dict(value_table.compare_rows(rows, names))
+    labels = value_table.stakeholder_labels(lang)
+    for start in range(0, len(names), SCENARIOS_PER_TABLE):
+        group = list(names[start:start + SCENARIOS_PER_TABLE])
+        out.append(table([in_lang(lang, "stakeholder", "partij"), *group],
+                         [[label, *(f.money(values[sc][i], lang) for sc in group)]
+                          for i, label in enumerate(labels)]))
     return out
 
 
@@ -388,19 +430,7 @@ def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
     body += cause_section(scenarios, rows, lang)
     body += envelope_section(scenarios, lang)
     if value_table.has_values(rows):
-        body.append(f"<h2>{esc(glossary.SECTIONS['value'][lang])}</h2><p class='small'>"
-                    + esc(in_lang(lang, "Net value over 10 years per stakeholder (benefit "
-                                  "minus cost, discounted to the start; mean over "
-                                  "replications), each against the same people without the "
-                                  "programme. How each number is computed: docs/value.md.",
-                                  "Saldo over 10 jaar per partij (baten min kosten, contant "
-                                  "gemaakt naar de start; gemiddelde over de herhalingen), "
-                                  "steeds vergeleken met dezelfde mensen zonder het "
-                                  "programma. Hoe elk getal berekend is: docs/value.md."))
-                    + "</p>")
-        body.append(table(["scenario", *value_table.stakeholder_labels(lang)],
-                          [[sc, *(f.money(v, lang) for v in values)] for sc, values
-                           in value_table.compare_rows(rows, names)]))
+        body += stakeholder_section(rows, names, lang)
     body.append(f"<h2>{esc(in_lang(lang, 'All metrics', 'Alle uitkomsten'))}</h2>"
                 "<p class='small'>" + esc(in_lang(
                     lang, "Mean (or Kaplan-Meier estimate) with 95% interval per scenario; "
