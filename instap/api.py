@@ -426,12 +426,12 @@ def write_compare_folder(result: CompareResult, final: Path, command: list[str])
     n = len(data[0].seeds)
     note = (in_lang(lang, f"Each scenario ran {n} replications with the same seeds (common "
                     "random numbers); differences are paired per replication.",
-                    f"Elk scenario is {n} keer herhaald met dezelfde seeds (dezelfde "
-                    "toevalsgetallen); verschillen zijn per herhaling gepaard.")
+                    f"Elk scenario is {n} keer herhaald met dezelfde toevalsgetallen "
+                    "(seeds); verschillen zijn per herhaling gepaard.")
             if result.paired else
             in_lang(lang, "Scenarios ran with different seeds; differences are unpaired.",
-                    "De scenario's zijn met verschillende seeds gedraaid; verschillen zijn "
-                    "ongepaard."))
+                    "De scenario's zijn met verschillende toevalsgetallen (seeds) gedraaid; "
+                    "verschillen zijn ongepaard."))
     applied = " ".join([*(f"--set {item}" for item in result.set),
                         *([f"--months {result.months}"] if result.months is not None else [])])
     html = compare_html(data, result.table, findings=result.details,

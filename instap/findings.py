@@ -199,8 +199,8 @@ HEADLINE: dict[str, Headline] = {
         "nl": ("plaatsing via het programma", "plaatsingen via het programma")}),
     "participants.work_months_net": Headline(
         noun={"en": ("month in work", "months in work"), "nl": ("maand werk", "maanden werk")},
-        tail={"en": " (each counted against the same people without the programme)",
-              "nl": " (steeds vergeleken met dezelfde mensen zonder het programma)"}),
+        tail={"en": ", each counted against the same people without the programme",
+              "nl": ", steeds vergeleken met dezelfde mensen zonder het programma"}),
     "participants.regular_work": Headline(noun={
         "en": ("move into regular work", "moves into regular work"),
         "nl": ("overstap naar regulier werk", "overstappen naar regulier werk")}),
@@ -382,8 +382,8 @@ def _headline_sentence(name: str, base: str, key: str, row: dict[str, Any], lang
         tail = h.tail[lang] if h.tail else ""
         more = in_lang(lang, "more" if d > 0 else "fewer", "meer" if d > 0 else "minder")
         noun = h.noun[lang][0 if amount == "1" else 1]
-        return in_lang(lang, f"{name} brings {amount} {more} {noun} than {base}{tail}{ci}.",
-                       f"{name} levert {amount} {noun} {more} op dan {base}{tail}{ci}."), False
+        return in_lang(lang, f"{name} brings {amount} {more} {noun} than {base}{ci}{tail}.",
+                       f"{name} levert {amount} {noun} {more} op dan {base}{ci}{tail}."), False
     assert h.subject is not None
     higher = in_lang(lang, "higher" if d > 0 else "lower", "hoger" if d > 0 else "lager")
     verb = "zijn" if h.nl_plural else "is"

@@ -244,13 +244,15 @@ def scenario_list(scenarios: Sequence[ScenarioData], lang: str = "en") -> list[s
 
 
 KM_NOTE = {
-    "en": "Kaplan-Meier estimates over the replications; 95% interval in brackets. The "
-          "ecosystem collapses when it has not functioned (money, partners, coaching capacity "
-          "and entry jobs) for several months in a row.",
-    "nl": "Kaplan-Meier-schattingen over de herhalingen; 95%-interval tussen haakjes. Het "
-          "ecosysteem stort in als het een aantal maanden achter elkaar niet functioneert "
-          "(geld, partners, begeleidingscapaciteit en instapbanen).",
+    "en": "Kaplan-Meier estimates over the replications. The ecosystem collapses when it has "
+          "not functioned (money, partners, coaching capacity and entry jobs) for several "
+          "months in a row.",
+    "nl": "Kaplan-Meier-schattingen over de herhalingen. Het ecosysteem stort in als het een "
+          "aantal maanden achter elkaar niet functioneert (geld, partners, "
+          "begeleidingscapaciteit en instapbanen).",
 }
+IN_BRACKETS = {"en": " The 95% interval is in brackets.",
+               "nl": " Het 95%-interval staat tussen haakjes."}
 
 
 def _heading(en: str, nl: str, lang: str) -> str:
@@ -266,7 +268,7 @@ def durability_section(scenarios: Sequence[ScenarioData], rows: pd.DataFrame,
     """The durability ranking of a comparison as a table, and the survival curves."""
     ranking = ranking_rows(scenarios, rows, lang)
     return [f"<h2>{esc(glossary.SECTIONS['durability'][lang])}</h2>",
-            f"<p class='small'>{esc(KM_NOTE[lang])}</p>",
+            f"<p class='small'>{esc(KM_NOTE[lang] + IN_BRACKETS[lang])}</p>",
             table(ranking.header, ranking.rows, numeric_from=2),
             image(survival_figure(curves, lang),
                   in_lang(lang, "survival curves", "overlevingscurves"))]
@@ -423,8 +425,8 @@ def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
             current = scenario
         note = "" if clear else (" <span class='unclear'>" + esc(in_lang(
             lang, "(the 95% interval includes no difference: not distinguishable at this "
-            "number of replications)", "(het 95%-interval omvat ook geen verschil: met dit "
-            "aantal herhalingen niet te onderscheiden)")) + "</span>")
+            "number of replications)", "(niet te onderscheiden bij dit aantal herhalingen: "
+            "het 95%-interval omvat ook geen verschil)")) + "</span>")
         body.append(f"<p class='finding'>{esc(text)}{note}</p>")
     body += durability_section(scenarios, rows, curves, lang)
     body += cause_section(scenarios, rows, lang)
@@ -480,8 +482,10 @@ def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
                                         "parameters.", "Geen: de scenario's hebben dezelfde "
                                         "parameters.")) + "</p>")
     body += scenario_list(scenarios, lang)
-    title = in_lang(lang, "Scenario comparison: ", "Vergelijking van scenario's: ")
-    return page(title + in_lang(lang, " vs ", " tegenover ").join(names), body, lang)
+    title = in_lang(lang, "Scenario comparison: " + " vs ".join(names),
+                    "Vergelijking van scenario's: " + ", ".join(names[:-1]) + " en "
+                    + names[-1])
+    return page(title, body, lang)
 
 
 def _values_note(lang: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from instap.api import command_line, compare, write_compare_folder
 from instap.errors import InstapError
 from instap.execution import DEFAULT_SEED
+from instap.inputs import comparison_warnings
 from instap.lang import check_lang, in_lang
 from instap.provenance import default_out, output_lock
 
@@ -42,8 +43,8 @@ def compare_command(inputs: Sequence[Path], reps: int | None = None,
         result = compare(list(inputs), reps, seed, months=months,
                          set_items=list(overrides or []), jobs=jobs, progress=progress,
                          cli=True, lang=lang)
-        for w in result.warnings:
-            print(f"warning: {w}", file=sys.stderr)
+        for w in comparison_warnings(result.scenarios, result.lang):
+            print(in_lang(result.lang, "warning: ", "waarschuwing: ") + w, file=sys.stderr)
         write_compare_folder(result, final, command=command_line())
     print(result.ranking)
     print(in_lang(result.lang, "Results: ", "Resultaten: ") + str(final))
