@@ -426,8 +426,8 @@ def write_compare_folder(result: CompareResult, final: Path, command: list[str])
     n = len(data[0].seeds)
     note = (in_lang(lang, f"Each scenario ran {n} replications with the same seeds (common "
                     "random numbers); differences are paired per replication.",
-                    f"Elk scenario is {n} keer herhaald met dezelfde toevalsgetallen "
-                    "(seeds); verschillen zijn per herhaling gepaard.")
+                    f"Elk scenario is {n} keer gesimuleerd met dezelfde toevalsgetallen "
+                    "(seeds); verschillen zijn per simulatie gepaard.")
             if result.paired else
             in_lang(lang, "Scenarios ran with different seeds; differences are unpaired.",
                     "De scenario's zijn met verschillende toevalsgetallen (seeds) gedraaid; "

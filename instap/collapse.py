@@ -42,7 +42,7 @@ def cause_sentence(summary: dict[str, Any], lang: str = "en") -> str:
     for i, (route, share) in enumerate(ordered):
         pct = formatting.percent(share, lang)
         if i == 0:
-            parts.append(in_lang(lang, f"in {pct} of the runs ", f"in {pct} van de runs ")
+            parts.append(in_lang(lang, f"in {pct} of the runs ", f"in {pct} van de simulaties ")
                          + glossary.cause_clause(route, lang))
         else:
             parts.append(f"in {pct} " + glossary.cause_clause(route, lang))

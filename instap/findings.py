@@ -64,7 +64,7 @@ def plain_summary(summary: dict[str, Any], name: str, horizon: int, lang: str = 
     dur, part, fin = (summary.get(k, {}) for k in ("durability", "participants", "finance"))
     reps = summary.get("run", {}).get("replications", 0)
     lines = [in_lang(lang, f"Scenario {name}: {reps} replications over {horizon} months.",
-                     f"Scenario {name}: {reps} herhalingen van {horizon} maanden.")]
+                     f"Scenario {name}: {reps} simulaties van {horizon} maanden.")]
     lines.append(_durability_sentence(dur, horizon, lang))
     causes = cause_sentence(summary, lang)
     if causes:
@@ -149,8 +149,8 @@ def _durability_sentence(dur: Mapping[str, Any], horizon: int, lang: str) -> str
     elif med:
         text = in_lang(lang, "The ecosystem outlived the run in more than half of the runs "
                        f"(median survival beyond {horizon} months)",
-                       "In meer dan de helft van de runs functioneerde het ecosysteem aan het "
-                       f"eind van de looptijd nog (mediane overlevingsduur langer dan "
+                       "In meer dan de helft van de simulaties functioneerde het ecosysteem aan "
+                       f"het eind van de looptijd nog (mediane overlevingsduur langer dan "
                        f"{horizon} maanden)")
     else:
         text = in_lang(lang, "No survival estimate", "Geen schatting van de overlevingsduur")
@@ -331,7 +331,7 @@ def _median_sentence(name: str, base: str, med: dict[str, Any], med_ref: dict[st
                        f"the {ref_horizon}-month run in more than half of the runs; their "
                        "median survival cannot be told apart within the run.",
                        f"Bij {name} en bij {base} functioneert het ecosysteem in meer dan de "
-                       f"helft van de runs langer dan de looptijd van {ref_horizon} maanden; "
+                       f"helft van de simulaties langer dan de looptijd van {ref_horizon} maanden; "
                        "hun mediane overlevingsduur is binnen de looptijd niet te "
                        "onderscheiden.")
     ci = _diff_interval(MEDIAN_KEY, med, lang)

@@ -229,7 +229,7 @@ SECTIONS: dict[str, Text] = {
     "monthly": {"en": "Monthly series", "nl": "Maandreeksen"},
 }
 
-_NOT = ("Kaplan-Meier estimate over the runs", "Kaplan-Meier-schatting over de runs")
+_NOT = ("Kaplan-Meier estimate over the runs", "Kaplan-Meier-schatting over de simulaties")
 
 FIXED: list[Term] = [
     # --- durability ------------------------------------------------------------------
@@ -237,13 +237,13 @@ FIXED: list[Term] = [
           "survival time", "overlevingsduur",
           "Months until the ecosystem collapsed in a run, or the length of the run if it "
           "did not collapse.",
-          "Aantal maanden tot het ecosysteem in een run instortte, of de looptijd als het "
+          "Aantal maanden tot het ecosysteem in een simulatie instortte, of de looptijd als het "
           "niet instortte."),
     _term("durability.collapsed", "share", "durability",
-          "runs in which the ecosystem collapsed", "runs waarin het ecosysteem instortte",
+          "runs in which the ecosystem collapsed", "simulaties waarin het ecosysteem instortte",
           "Share of the runs in which the ecosystem collapsed: it stopped functioning for "
           "several months in a row.",
-          "Aandeel van de runs waarin het ecosysteem instortte: het functioneerde een aantal "
+          "Aandeel van de simulaties waarin het ecosysteem instortte: het functioneerde een aantal "
           "maanden achter elkaar niet."),
     _term("durability.months_alive", "months", "durability",
           "months without collapse", "maanden zonder instorting",
@@ -260,17 +260,17 @@ FIXED: list[Term] = [
     _term("durability.median_survival_months", "months", "durability",
           "median survival time", "mediane overlevingsduur",
           f"The month by which half of the runs had collapsed ({_NOT[0]}).",
-          f"De maand waarin de helft van de runs was ingestort ({_NOT[1]})."),
+          f"De maand waarin de helft van de simulaties was ingestort ({_NOT[1]})."),
     _term("durability.survival_q25_months", "months", "durability",
           "month by which a quarter of the runs collapsed",
-          "maand waarin een kwart van de runs is ingestort",
+          "maand waarin een kwart van de simulaties is ingestort",
           "The first month in which the estimated chance that the ecosystem still functions "
           "is 75% or less.",
           "De eerste maand waarin de geschatte kans dat het ecosysteem nog functioneert 75% "
           "of minder is."),
     _term("durability.survival_q75_months", "months", "durability",
           "month by which three quarters of the runs collapsed",
-          "maand waarin driekwart van de runs is ingestort",
+          "maand waarin driekwart van de simulaties is ingestort",
           "The first month in which the estimated chance that the ecosystem still functions "
           "is 25% or less.",
           "De eerste maand waarin de geschatte kans dat het ecosysteem nog functioneert 25% "
@@ -289,9 +289,9 @@ FIXED: list[Term] = [
           ("after 10 years", "na 10 jaar")),
     _term("durability.cause.none", "share", "durability",
           "runs in which the ecosystem did not collapse",
-          "runs waarin het ecosysteem niet instortte",
+          "simulaties waarin het ecosysteem niet instortte",
           "Share of the runs in which the ecosystem had not collapsed by the end of the run.",
-          "Aandeel van de runs waarin het ecosysteem aan het eind van de looptijd niet was "
+          "Aandeel van de simulaties waarin het ecosysteem aan het eind van de looptijd niet was "
           "ingestort.",
           ("did not collapse", "niet ingestort")),
     # --- participants ----------------------------------------------------------------
@@ -614,9 +614,9 @@ _MONTH_PART: dict[str, Words] = {
 FAMILIES: list[Family] = [
     Family("durability", "durability.cause.{cause}", "share",
            {"en": "runs that collapsed because {sub}",
-            "nl": "runs die instortten doordat {sub}"},
+            "nl": "simulaties die instortten doordat {sub}"},
            {"en": "Share of the runs in which the ecosystem collapsed because {sub}.",
-            "nl": "Aandeel van de runs waarin het ecosysteem instortte doordat {sub}."},
+            "nl": "Aandeel van de simulaties waarin het ecosysteem instortte doordat {sub}."},
            {"cause": {c: CAUSE_WORDS[c] for c in CAUSES}},
            {"en": "{label}", "nl": "{label}"}),
     Family("participants", "participants.retention_{months}m{group}", "share",
@@ -630,8 +630,8 @@ FAMILIES: list[Family] = [
            {"months": {str(k): _words(str(k), str(k), "months") for k in (6, 12, 18)},
             "group": _RETENTION_GROUP}),
     Family("participants", "participants.exit_to_work_{duration}", "share_year",
-           {"en": "yearly chance of work after {time} on assistance",
-            "nl": "kans per jaar op werk na {time} in de bijstand"},
+           {"en": "yearly chance of work when on assistance {time}",
+            "nl": "kans per jaar op werk bij {time} in de bijstand"},
            {"en": "Yearly chance of starting work for people who had been on assistance "
                   "{time}.",
             "nl": "Kans per jaar om aan het werk te gaan voor mensen die {time} in de "
@@ -666,8 +666,8 @@ FAMILIES: list[Family] = [
             "nl": "bruto maatschappelijk rendement over {years} jaar"},
            {"en": "As the social return, but every month in work after a programme placement "
                   "counts, without comparing with the same people without the programme.",
-            "nl": "Als het maatschappelijk rendement, maar elke maand werk na een plaatsing "
-                  "via het programma telt mee, zonder vergelijking met dezelfde mensen "
+            "nl": "Zoals het maatschappelijk rendement, maar dan telt elke maand werk na een "
+                  "plaatsing via het programma mee, zonder vergelijking met dezelfde mensen "
                   "zonder het programma."},
            {"years": YEARS}),
     Family("value", "value.{stakeholder}.{part}_{years}y", "eur",

@@ -82,7 +82,7 @@ def _month(lang: str) -> str:
 
 def _band_note(reps: int, lang: str) -> str:
     return in_lang(lang, f"median and 5-95% band over {reps} replications",
-                   f"mediaan en 5-95%-band over {reps} herhalingen")
+                   f"mediaan en 5-95%-band over {reps} simulaties")
 
 
 def _alive_label(lang: str) -> str:
@@ -251,8 +251,8 @@ def run_survival_figure(km_curve: Mapping[str, Sequence[float]], title: str = ""
             bars.text(share + 2, y, f"{share:.0f}%", va="center", fontsize=8)
         bars.set_xlim(0, 115)
         bars.invert_yaxis()
-        bars.set_xlabel(in_lang(lang, "share of runs (%)", "aandeel runs (%)"))
-        bars.set_title(in_lang(lang, "How the runs ended", "Hoe de runs afliepen"),
+        bars.set_xlabel(in_lang(lang, "share of runs (%)", "aandeel simulaties (%)"))
+        bars.set_title(in_lang(lang, "How the runs ended", "Hoe de simulaties afliepen"),
                        fontsize=11)
         bars.grid(axis="x", alpha=0.3)
     else:
@@ -368,7 +368,7 @@ def write_plots(timeseries: pd.DataFrame, summary: dict[str, Any], folder: Path,
         reps = summary.get("run", {}).get("replications", "?")
         title = in_lang(lang, f"{scenario}: survival of the ecosystem over {reps} "
                         "replications", f"{scenario}: overleving van het ecosysteem over "
-                        f"{reps} herhalingen")
+                        f"{reps} simulaties")
         survival_plot(km, paths["survival"], title, cause_shares(summary) or None, lang)
     else:
         paths.pop("survival")

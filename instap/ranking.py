@@ -91,7 +91,7 @@ def durability_ranking(scenarios: Sequence[ScenarioData], table: pd.DataFrame,
     widths = [max(len(line[j]) for line in lines) for j in range(len(ranking.header))]
     fmt_row = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [in_lang(lang, "Durability ranking (Kaplan-Meier over replications, 95% intervals):",
-                   "Rangorde naar levensduur (Kaplan-Meier over de herhalingen, "
+                   "Rangorde naar levensduur (Kaplan-Meier over de simulaties, "
                    "95%-intervallen):"),
            fmt_row.format(*ranking.header).rstrip(),
            fmt_row.format(*("-" * w for w in widths)).rstrip()]

@@ -232,10 +232,10 @@ def scenario_list(scenarios: Sequence[ScenarioData], lang: str = "en") -> list[s
     """Each scenario's name, source, seeds and description."""
     items = []
     for sc in scenarios:
-        kind = (in_lang(lang, "run folder", "map van een run") if sc.from_folder
+        kind = (in_lang(lang, "run folder", "resultatenmap") if sc.from_folder
                 else in_lang(lang, "scenario file", "scenariobestand"))
         runs = in_lang(lang, f"{len(sc.seeds)} replications, {sc.horizon} months",
-                       f"{len(sc.seeds)} herhalingen, {sc.horizon} maanden")
+                       f"{len(sc.seeds)} simulaties, {sc.horizon} maanden")
         desc = esc(sc.description).replace("\n", "<br>") if sc.description else ""
         items.append(f"<li><b>{esc(sc.name)}</b> ({kind} <code>{esc(sc.source)}</code>; "
                      f"{runs})" + (f"<br><span class='small'>{desc}</span>" if desc else "")
@@ -247,7 +247,7 @@ KM_NOTE = {
     "en": "Kaplan-Meier estimates over the replications. The ecosystem collapses when it has "
           "not functioned (money, partners, coaching capacity and entry jobs) for several "
           "months in a row.",
-    "nl": "Kaplan-Meier-schattingen over de herhalingen. Het ecosysteem stort in als het een "
+    "nl": "Kaplan-Meier-schattingen over de simulaties. Het ecosysteem stort in als het een "
           "aantal maanden achter elkaar niet functioneert (geld, partners, "
           "begeleidingscapaciteit en instapbanen).",
 }
@@ -316,11 +316,11 @@ def cause_section(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, lang: s
                          _band(key, row.get("low"), row.get("high"), lang, row.get("mean"))])
         out.append(_note("Share of the runs by the condition that failed first when the "
                          "ecosystem collapsed; the last row: runs that did not collapse.",
-                         "Aandeel van de runs naar de voorwaarde die het eerst niet meer gold "
-                         "toen het ecosysteem instortte; de laatste rij: runs waarin het "
-                         "ecosysteem niet instortte.", lang))
-        out.append(table([in_lang(lang, "how the run ended", "hoe de run afliep"),
-                          in_lang(lang, "share of runs", "aandeel runs"),
+                         "Aandeel van de simulaties naar de voorwaarde die het eerst niet meer "
+                         "gold toen het ecosysteem instortte; de laatste rij: simulaties waarin "
+                         "het ecosysteem niet instortte.", lang))
+        out.append(table([in_lang(lang, "how the run ended", "hoe de simulatie afliep"),
+                          in_lang(lang, "share of runs", "aandeel simulaties"),
                           in_lang(lang, "95% interval", "95%-interval")], body))
         return out
     body = [[sc.name, *(glossary.format_value(
@@ -329,9 +329,10 @@ def cause_section(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, lang: s
     out.append(_note("Share of the runs by the condition that failed first when the "
                      "ecosystem collapsed; the last column: runs that did not collapse (95% "
                      "intervals: under All metrics).",
-                     "Aandeel van de runs naar de voorwaarde die het eerst niet meer gold toen "
-                     "het ecosysteem instortte; de laatste kolom: runs waarin het ecosysteem "
-                     "niet instortte (95%-intervallen: onder Alle uitkomsten).", lang))
+                     "Aandeel van de simulaties naar de voorwaarde die het eerst niet meer gold "
+                     "toen het ecosysteem instortte; de laatste kolom: simulaties waarin het "
+                     "ecosysteem niet instortte (95%-intervallen: onder Alle uitkomsten).",
+                     lang))
     out.append(table(["scenario", *(route_label(r, lang) for r in present)], body))
     return out
 
@@ -349,7 +350,7 @@ def stakeholder_section(rows: pd.DataFrame, names: Sequence[str], lang: str) -> 
                  "the start; mean over replications), each against the same people without "
                  "the programme. How each number is computed: docs/value.md.",
                  "Saldo over 10 jaar per partij (baten min kosten, contant gemaakt naar de "
-                 "start; gemiddelde over de herhalingen), steeds vergeleken met dezelfde "
+                 "start; gemiddelde over de simulaties), steeds vergeleken met dezelfde "
                  "mensen zonder het programma. Hoe elk getal berekend is: docs/value.md.",
                  lang)]
     values = dict(value_table.compare_rows(rows, names))
@@ -425,7 +426,7 @@ def compare_html(scenarios: Sequence[ScenarioData], rows: pd.DataFrame, *,
             current = scenario
         note = "" if clear else (" <span class='unclear'>" + esc(in_lang(
             lang, "(the 95% interval includes no difference: not distinguishable at this "
-            "number of replications)", "(niet te onderscheiden bij dit aantal herhalingen: "
+            "number of replications)", "(niet te onderscheiden bij dit aantal simulaties: "
             "het 95%-interval omvat ook geen verschil)")) + "</span>")
         body.append(f"<p class='finding'>{esc(text)}{note}</p>")
     body += durability_section(scenarios, rows, curves, lang)
@@ -518,7 +519,7 @@ def run_html(sc: ScenarioData, rows: pd.DataFrame, *, summary: Mapping[str, Any]
                                   "programme (the counterfactual). How each number is "
                                   "computed: docs/value.md.",
                                   "Per partij, contant gemaakt naar de start, gemiddelde over "
-                                  "de herhalingen, steeds vergeleken met dezelfde mensen "
+                                  "de simulaties, steeds vergeleken met dezelfde mensen "
                                   "zonder het programma. Hoe elk getal berekend is: "
                                   "docs/value.md.")) + "</p>")
         body.append(table([in_lang(lang, "stakeholder", "partij"),
@@ -531,7 +532,7 @@ def run_html(sc: ScenarioData, rows: pd.DataFrame, *, summary: Mapping[str, Any]
                     "replications. The same numbers are in summary.json, by the names that "
                     "docs/glossary.md explains.",
                     "Gemiddelde (of Kaplan-Meier-schatting) met 95%-interval over de "
-                    "herhalingen. Dezelfde getallen staan in summary.json, onder de namen die "
+                    "simulaties. Dezelfde getallen staan in summary.json, onder de namen die "
                     "docs/glossary.md uitlegt.")) + "</p>")
     ordered = _sorted_metrics(rows)
     cells = [[metric_label(r.metric, lang), _estimate(r.metric, r.mean, sc.horizon, lang),
@@ -539,7 +540,7 @@ def run_html(sc: ScenarioData, rows: pd.DataFrame, *, summary: Mapping[str, Any]
              for r in ordered.itertuples()]
     body.append(table([in_lang(lang, "metric", "uitkomst"), in_lang(lang, "mean", "gemiddelde"),
                        in_lang(lang, "95% interval", "95%-interval"),
-                       in_lang(lang, "replications", "herhalingen")], cells,
+                       in_lang(lang, "replications", "simulaties")], cells,
                       sections=_metric_sections(list(ordered["metric"]), lang)))
     body.append(_heading("Parameters that differ from the defaults",
                          "Parameters die afwijken van de standaardwaarden", lang))

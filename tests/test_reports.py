@@ -108,7 +108,7 @@ def test_run_summary_in_dutch_on_the_terminal(files: dict[str, Path], tmp_path: 
     run_command(files["base"], reps=2, seed=SEED, months=24, jobs=1, progress=False,
                 out=tmp_path / "r", lang="nl")
     out = capsys.readouterr().out
-    assert "Scenario base: 2 herhalingen van 24 maanden." in out
+    assert "Scenario base: 2 simulaties van 24 maanden." in out
     assert "Gemiddeld gingen" in out and "Resultaten: " in out
     assert raw_keys(out) == []
 
