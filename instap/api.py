@@ -334,9 +334,9 @@ class CompareResult:
 
 
 def compare(scenarios: Sequence[Scenario | str | Path], reps: int | None = None,
-            seed: int = DEFAULT_SEED, months: Any = None, set: Mapping[str, Any] | None = None,
-            set_items: Sequence[str] | None = None, jobs: int | None = None,
-            progress: bool = False, cli: bool = False, lang: Any = None) -> CompareResult:
+            seed: int = DEFAULT_SEED, jobs: int | None = None, progress: bool = False,
+            cli: bool = False, months: Any = None, set: Mapping[str, Any] | None = None,
+            set_items: Sequence[str] | None = None, lang: Any = None) -> CompareResult:
     """Compare scenarios with common random numbers, as ``instap compare`` does.
 
     ``scenarios``: at least two scenario files, :data:`instap.Scenario` objects (run from

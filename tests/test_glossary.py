@@ -141,10 +141,12 @@ def test_the_live_page_labels_its_series_from_the_glossary() -> None:
     assert not [k for k in TEXT if k.split(".")[0] in ("state", "kind", "trust", "series")]
     model = LiveModel(rng=1, n_participants=200, months=12)
     model.step()
-    figures = FigureSet("nl")
-    figures.render(model.snapshot())
+    snap = model.snapshot()
     legends = set()
-    for plot in figures.plots:
+    for plot in FigureSet("nl").plots:
+        if plot.name not in ("participants", "coalition", "trust", "money"):
+            continue
+        plot.render(snap)
         assert plot.fig is not None
         for ax in plot.fig.axes:
             legend = ax.get_legend()

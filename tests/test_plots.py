@@ -40,9 +40,8 @@ NAMES = ["baseline", "multi_year_funding_with_a_very_long_name_for_the_reference
          "social_impact_bond", "combined_package"]
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
-@pytest.mark.parametrize("count", [1, 4])
-def test_report_figures_fit_in_the_figure(lang: str, count: int) -> None:
+@pytest.mark.parametrize(("count", "lang"), [(1, "en"), (4, "nl")])
+def test_report_figures_fit_in_the_figure(count: int, lang: str) -> None:
     frames = {name: series(i) for i, name in enumerate(NAMES[:count])}
     for name in ("pathway", "coalition", "trust", "money"):
         fig = panel_figure(frames, name, lang)
