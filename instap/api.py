@@ -32,17 +32,11 @@ from matplotlib.figure import Figure
 from instap.errors import InstapError, shown
 from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_replications
 from instap.findings import comparison_findings
-from instap.inputs import ScenarioData, load_inputs
+from instap.inputs import Adjust, ScenarioData, comparison_warnings, load_inputs
+from instap.lang import check_lang, in_lang, resolve_lang
 from instap.overrides import apply_overrides, with_values
-from instap.plots import (
-    COALITION,
-    MONEY,
-    PATHWAY,
-    TRUST,
-    side_by_side_figure,
-    survival_figure,
-    write_plots,
-)
+from instap.plots import PANELS as PLOT_PANELS
+from instap.plots import Panel, panel_figure, survival_figure, write_plots
 from instap.provenance import (
     atomic_folder,
     check_out_folder,
@@ -73,13 +67,8 @@ Scenario = LoadedScenario
 
 #: The figures of :meth:`RunResult.plot_timeseries`: columns, title and y label (and the
 #: scale the values are divided by), as in the run folder's plots/*.png.
-PANELS: dict[str, tuple[dict[str, str], str, str, float]] = {
-    "pathway": (PATHWAY, "participants by pathway state", "participants (persons)", 1.0),
-    "coalition": (COALITION, "coalition size by actor kind", "organisations in the coalition",
-                  1.0),
-    "trust": (TRUST, "mean trust between organisations", "trust (index 0-1)", 1.0),
-    "money": (MONEY, "money flows per month", "thousand EUR per month", 1000.0),
-}
+PANELS: dict[str, Panel] = {name: PLOT_PANELS[name]
+                            for name in ("pathway", "coalition", "trust", "money")}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -131,6 +120,7 @@ class RunPlan:
     jobs: int | None
     started: float = field(default_factory=time.time)
     call: str = ""  # the API call, for the manifest's ``command`` (see RunResult.save)
+    lang: str = "en"  # the language of the plots and the summary
 
     def execute(self, progress: bool = False) -> RunResult:
         """Run the replications (on ``jobs`` processes) and summarise them."""
@@ -151,10 +141,14 @@ class RunPlan:
 def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAULT_SEED,
              months: Any = None, set: Mapping[str, Any] | None = None,
              set_items: Sequence[str] | None = None, jobs: Any = None,
-             cli: bool = False) -> RunPlan:
+             cli: bool = False, lang: Any = None) -> RunPlan:
     """Check every input of a run (:func:`run`); ``set_items`` are ``--set name=value``
-    texts (the command line's), ``cli`` names options as the command line does."""
+    texts (the command line's), ``cli`` names options as the command line does, ``lang``
+    the language of the plots (default: :func:`instap.lang.default_lang` of the
+    scenario)."""
     started = time.time()
+    if lang is not None:
+        check_lang(lang, "--lang" if cli else "lang")
     reps = _whole("reps", reps, 1, cli)
     if jobs is not None:
         jobs = _whole("jobs", jobs, 1, cli)
@@ -188,7 +182,8 @@ def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAUL
     call = (f"instap.run({str(loaded.path)!r}, reps={reps}, seed={seed}, months={months!r}, "
             f"set={dict(set or {})!r}, jobs={jobs!r})")
     return RunPlan(scenario=loaded, params=params, reps=reps, seed=seed, months=months,
-                   set=items, jobs=jobs, started=started, call=call)
+                   set=items, jobs=jobs, started=started, call=call,
+                   lang=resolve_lang(lang, loaded))
 
 
 @dataclass(eq=False)
@@ -217,20 +212,22 @@ class RunResult:
         return (f"RunResult(scenario={self.scenario.name!r}, replications={len(self.seeds)}, "
                 f"months={int(self.params['months'])})")
 
-    def plot_survival(self) -> Figure:
+    def plot_survival(self, lang: str | None = None) -> Figure:
         """The Kaplan-Meier curve of the ecosystem with its 95% band (a matplotlib
-        Figure)."""
-        return survival_figure({self.scenario.name: self.summary["durability"]["km_curve"]})
+        Figure), labelled in ``lang`` (default: the run's)."""
+        lang = self.plan.lang if lang is None else check_lang(lang, "lang")
+        return survival_figure({self.scenario.name: self.summary["durability"]["km_curve"]},
+                               lang)
 
-    def plot_timeseries(self, panel: str = "coalition") -> Figure:
+    def plot_timeseries(self, panel: str = "coalition", lang: str | None = None) -> Figure:
         """Median and 5-95% band over replications of one figure of the run folder:
-        ``panel`` is ``pathway``, ``coalition``, ``trust`` or ``money``."""
+        ``panel`` is ``pathway``, ``coalition``, ``trust`` or ``money``; labels in
+        ``lang`` (default: the run's)."""
         if panel not in PANELS:
             raise InstapError(f"panel = {shown(panel)} is not allowed; allowed: "
                               f"{', '.join(PANELS)}")
-        columns, title, ylabel, scale = PANELS[panel]
-        return side_by_side_figure({self.scenario.name: self.timeseries}, columns, title,
-                                   ylabel, scale)
+        lang = self.plan.lang if lang is None else check_lang(lang, "lang")
+        return panel_figure({self.scenario.name: self.timeseries}, panel, lang)
 
     def save(self, folder: str | Path) -> Path:
         """Write the run folder ``instap run`` writes (``manifest.json``, the parquet
@@ -255,17 +252,20 @@ def _new_folder(folder: Any) -> Path:
 
 def run(scenario: Scenario | str | Path, reps: int = 20, seed: int = DEFAULT_SEED,
         months: int | None = None, set: Mapping[str, Any] | None = None,
-        jobs: int | None = None, progress: bool = False) -> RunResult:
+        jobs: int | None = None, progress: bool = False, lang: str | None = None
+        ) -> RunResult:
     """Run a scenario ``reps`` times, as ``instap run`` does, and return the results.
 
     ``scenario``: a scenario file or an :data:`instap.Scenario`; ``seed``: the master seed
     (the replication seeds derive from it); ``months``: the horizon (default: the
     scenario's); ``set``: parameter values ``{name: value}``, checked as ``--set`` is;
     ``jobs``: worker processes (default: all cores, at most ``reps``); ``progress``: a
-    progress bar on standard error. Nothing is written (see :meth:`RunResult.save`).
+    progress bar on standard error; ``lang``: ``en`` or ``nl`` for the plots (default:
+    :func:`instap.lang.default_lang` of the scenario). Nothing is written (see
+    :meth:`RunResult.save`).
     """
     return plan_run(scenario, reps=reps, seed=seed, months=months, set=set,
-                    jobs=jobs).execute(progress)
+                    jobs=jobs, lang=lang).execute(progress)
 
 
 def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None:
@@ -278,7 +278,7 @@ def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None
         write_parquet(ts_table, tmp / "timeseries.parquet")
         write_parquet(metrics, tmp / "metrics.parquet")
         write_json(result.summary, tmp / "summary.json")
-        write_plots(result.timeseries, result.summary, tmp / "plots", loaded.name)
+        write_plots(result.timeseries, result.summary, tmp / "plots", loaded.name, plan.lang)
         manifest = {
             "scenario": {"name": loaded.name, "path": str(loaded.path),
                          "chain": [str(p) for p in loaded.chain],
@@ -309,7 +309,9 @@ class CompareResult:
     estimate, interval, difference from the first scenario); ``findings`` the
     plain-language sentences of the report; ``ranking`` the durability ranking the
     command prints; ``warnings`` what makes the comparison weaker; ``scenarios`` the
-    replications of each scenario (name, params, seeds, ``metrics``, ``timeseries``).
+    replications of each scenario (name, params, seeds, ``metrics``, ``timeseries``);
+    ``lang`` the language of the findings, the ranking and the report; ``months`` and
+    ``set`` what was applied to every scenario file.
     """
 
     inputs: list[str]
@@ -322,27 +324,38 @@ class CompareResult:
     seed: int
     reps: int
     details: list[tuple[str, str, bool]] = field(repr=False)  # (scenario, sentence, clear)
+    lang: str = "en"
+    months: int | None = None
+    set: list[str] = field(default_factory=list)  # ``name=value`` items
 
     def save(self, folder: str | Path) -> Path:
         """Write the folder ``instap compare`` writes (``comparison.csv``,
         ``report.html``, ``manifest.json``, ``scenarios/``) to the new folder ``folder``;
         return it."""
         final = _new_folder(folder)
+        extra = (f", months={self.months!r}" if self.months is not None else "") + (
+            f", set={self.set!r}" if self.set else "")
         with output_lock(final, option="folder"):
             write_compare_folder(self, final, command=[
-                f"instap.compare({self.inputs!r}, reps={self.reps}, seed={self.seed})"
-                f".save({str(final)!r})"])
+                f"instap.compare({self.inputs!r}, reps={self.reps}, seed={self.seed}{extra}, "
+                f"lang={self.lang!r}).save({str(final)!r})"])
         return final
 
 
-def compare(scenarios: Sequence[Scenario | str | Path], reps: int = 20,
+def compare(scenarios: Sequence[Scenario | str | Path], reps: int | None = None,
             seed: int = DEFAULT_SEED, jobs: int | None = None, progress: bool = False,
-            cli: bool = False) -> CompareResult:
+            cli: bool = False, months: Any = None, set: Mapping[str, Any] | None = None,
+            set_items: Sequence[str] | None = None, lang: Any = None) -> CompareResult:
     """Compare scenarios with common random numbers, as ``instap compare`` does.
 
     ``scenarios``: at least two scenario files, :data:`instap.Scenario` objects (run from
-    their file) or ``instap run`` folders; the first is the reference. Every input is
-    checked before anything runs; nothing is written (see :meth:`CompareResult.save`).
+    their file) or ``instap run`` folders; the first is the reference. ``reps``:
+    replications of each scenario file (default 20; refused when every input is a run
+    folder); ``months`` and ``set`` (``{name: value}``, or ``set_items``, the command
+    line's ``name=value`` texts) apply to every scenario file, the reference too, and are
+    refused for run folders; ``lang``: ``en`` or ``nl`` for the findings, the ranking and
+    the report (default: :func:`instap.lang.default_lang` of the reference). Every input
+    is checked before anything runs; nothing is written (see :meth:`CompareResult.save`).
     ``cli`` names options as the command line does.
     """
     if isinstance(scenarios, str | Path) or not isinstance(scenarios, Sequence):
@@ -357,33 +370,84 @@ def compare(scenarios: Sequence[Scenario | str | Path], reps: int = 20,
         else:
             raise InstapError(f"scenarios: {shown(item)} is not allowed; allowed: a "
                               "scenario file, an instap.Scenario or a run folder")
+    reps_given = reps is not None
     if len(inputs) >= 2:  # load_inputs says "needs at least 2" otherwise
-        reps = _whole("reps", reps, 1, cli)
+        reps = _whole("reps", 20 if reps is None else reps, 1, cli)
         seed = _whole("seed", seed, 0, cli)
     if jobs is not None:
         jobs = _whole("jobs", jobs, 1, cli)
-    data, warnings = load_inputs(inputs, reps, seed, jobs=jobs, progress=progress)
+    if lang is not None:
+        check_lang(lang, "--lang" if cli else "lang")
+    adjust, items = _scenario_changes(months, set, set_items, cli)
+    data, warnings = load_inputs(inputs, 20 if reps is None else reps, seed, jobs=jobs,
+                                 progress=progress, adjust=adjust, reps_given=reps_given)
+    lang = resolve_lang(lang, data[0])
     table = comparison_table(data, seed)
-    details = comparison_findings(data, table)
+    details = comparison_findings(data, table, lang)
     return CompareResult(inputs=[str(p) for p in inputs], scenarios=data, table=table,
                          findings=[text for _, text, _ in details],
-                         ranking=durability_ranking(data, table), warnings=list(warnings),
+                         ranking=durability_ranking(data, table, lang),
+                         warnings=list(warnings),
                          paired=all(sc.seeds == data[0].seeds for sc in data), seed=seed,
-                         reps=reps, details=details)
+                         reps=20 if reps is None else reps, details=details, lang=lang,
+                         months=None if months is None else data[0].horizon, set=items)
+
+
+def _scenario_changes(months: Any, values: Mapping[str, Any] | None,
+                      set_items: Sequence[str] | None, cli: bool
+                      ) -> tuple[Adjust | None, list[str]]:
+    """The function that applies ``--months`` and ``--set`` to a scenario's parameters
+    (checked here, once, against the parameter definitions) and how the options were
+    written; ``None`` when there are none. Also the ``--set`` items for the manifest."""
+    items = list(set_items or [])
+    apply_overrides(DEFAULTS, items, source="--set")  # bad names and values fail now
+    if values is not None:
+        if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
+            raise InstapError(f"set = {shown(values)}: expected a dict of parameter names "
+                              "and values, e.g. set={'pilot_length_months': 36}")
+        with_values(DEFAULTS, values, "set")
+    where_months = _option("months", months, cli)
+    if months is not None:
+        with_values(DEFAULTS, {"months": months}, where_months)
+    if not items and not values and months is None:
+        return None, []
+    named = [f"--set {item}" if cli else f"set {item}" for item in items]
+    if values:
+        named.append(f"set={dict(values)!r}")
+    if months is not None:
+        named.append(where_months)
+
+    def adjust(params: dict[str, Any]) -> dict[str, Any]:
+        params = apply_overrides(params, items, source="--set")
+        if values:
+            params = with_values(params, values, "set")
+        if months is not None:
+            params = with_values(params, {"months": months}, where_months)
+        return params
+
+    return (adjust, " and ".join(named)), items + _set_items(values or {})
 
 
 def write_compare_folder(result: CompareResult, final: Path, command: list[str]) -> None:
     """Write ``comparison.csv``, ``report.html``, ``manifest.json`` and each scenario's
     replications (``scenarios/<n>-<name>/``, for ``instap export``) of ``result``
     atomically to ``final`` (the caller holds its output lock)."""
-    data = result.scenarios
-    note = (f"Each scenario ran {len(data[0].seeds)} replications with the same seeds "
-            "(common random numbers); differences are paired per replication."
-            if result.paired else "Scenarios ran with different seeds; differences are "
-            "unpaired.")
-    html = compare_html(data, result.table, findings=result.details, ranking=result.ranking,
+    data, lang = result.scenarios, result.lang
+    n = len(data[0].seeds)
+    note = (in_lang(lang, f"Each scenario ran {n} replications with the same seeds (common "
+                    "random numbers); differences are paired per replication.",
+                    f"Elk scenario is {n} keer gesimuleerd met dezelfde toevalsgetallen "
+                    "(seeds); verschillen zijn per simulatie gepaard.")
+            if result.paired else
+            in_lang(lang, "Scenarios ran with different seeds; differences are unpaired.",
+                    "De scenario's zijn met verschillende toevalsgetallen (seeds) gedraaid; "
+                    "verschillen zijn ongepaard."))
+    applied = " ".join([*(f"--set {item}" for item in result.set),
+                        *([f"--months {result.months}"] if result.months is not None else [])])
+    html = compare_html(data, result.table, findings=result.details,
                         curves={sc.name: scenario_km(sc).curve() for sc in data},
-                        warnings=result.warnings, reps_note=note)
+                        warnings=comparison_warnings(data, lang), reps_note=note, lang=lang,
+                        applied=applied)
     with atomic_folder(final) as tmp:
         result.table.to_csv(tmp / "comparison.csv", index=False)
         (tmp / "report.html").write_text(html, encoding="utf-8")
@@ -392,6 +456,8 @@ def write_compare_folder(result: CompareResult, final: Path, command: list[str])
         write_json({"inputs": result.inputs, "reference": data[0].name,
                     "master_seed": result.seed, "replications": result.reps,
                     "paired": result.paired, "warnings": result.warnings,
+                    "overrides": {"set": result.set, "months": result.months},
+                    "lang": lang,
                     "scenarios": [{"name": sc.name, "source": sc.source,
                                    "from_folder": sc.from_folder, "seeds": sc.seeds,
                                    "params": sc.params, "tables": where}

@@ -20,6 +20,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 Jobs = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes "
                                           "(default: all cores).", min=1)]
+Lang = Annotated[str | None, typer.Option("--lang", help="Language of the summary, plots "
+                                          "and report: en or nl (default: en).")]
+Months = Annotated[int | None, typer.Option("--months", help="Override the horizon.")]
+Set = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: "
+                                               "name=value (repeatable).")]
 
 
 @app.command()
@@ -41,38 +46,47 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     reps: Annotated[int, typer.Option("--reps", min=1, help="Replications.")] = 20,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Master seed.")] = DEFAULT_SEED,
-    months: Annotated[int | None, typer.Option("--months", help="Override the horizon.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: "
-                                                   "name=value (repeatable).")] = None,
+    months: Months = None,
+    set_: Set = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     jobs: Jobs = None,
+    lang: Lang = None,
 ) -> None:
     """Run a scenario with replications and write results."""
     from instap.commands.run import run_command
     run_command(scenario, reps=reps, seed=seed, months=months, overrides=set_ or [], out=out,
-                jobs=jobs)
+                jobs=jobs, lang=lang)
 
 
 @app.command()
 def compare(
     inputs: Annotated[list[Path], typer.Argument(help="Scenario YAML files or `instap run` "
                                                  "result folders; the first is the reference.")],
-    reps: Annotated[int, typer.Option("--reps", min=1)] = 20,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = DEFAULT_SEED,
+    reps: Annotated[int | None, typer.Option(
+        "--reps", min=1, help="Replications of each scenario file (default 20).")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Master seed.")] = DEFAULT_SEED,
+    months: Annotated[int | None, typer.Option(
+        "--months", help="Override the horizon of every scenario file (not of run "
+        "folders).")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a parameter of every scenario file (not of run folders): "
+        "name=value (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out")] = None,
     jobs: Jobs = None,
+    lang: Lang = None,
 ) -> None:
     """Compare scenarios with common random numbers; write comparison.csv and report.html."""
     from instap.commands.compare import compare_command
-    compare_command(inputs, reps=reps, seed=seed, out=out, jobs=jobs)
+    compare_command(inputs, reps=reps, seed=seed, months=months, overrides=set_ or [],
+                    out=out, jobs=jobs, lang=lang)
 
 
 @app.command()
-def report(folder: Annotated[Path, typer.Argument(help="An `instap run` result folder.")]
-           ) -> None:
+def report(folder: Annotated[Path, typer.Argument(help="An `instap run` result folder.")],
+           lang: Lang = None) -> None:
     """Write report.html for one `instap run` result folder."""
     from instap.commands.report import report_command
-    report_command(folder)
+    report_command(folder, lang=lang)
 
 
 @app.command()

@@ -9,7 +9,7 @@ start (common random numbers); run folders bring their stored metrics and timese
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import pandas as pd
 
 from instap.errors import InstapError
 from instap.execution import replication_seeds, run_replications
+from instap.lang import in_lang
 from instap.results import RunFolder, load_run_folder, metrics_table, timeseries_table
 from instap.scenario import LoadedScenario, load_scenario
 
@@ -56,9 +57,20 @@ def folder_scenario(folder: RunFolder, source: Path) -> ScenarioData:
                         from_folder=True)
 
 
+#: Changes to a scenario's parameters asked for on the command line (``--months``,
+#: ``--set``): the function that applies them and how they were written.
+Adjust = tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
+
+
 def load_inputs(inputs: Sequence[Path], reps: int, seed: int, jobs: int | None = None,
-                progress: bool = True) -> tuple[list[ScenarioData], list[str]]:
-    """Check every input first, then run the scenario files; returns (scenarios, warnings)."""
+                progress: bool = True, adjust: Adjust | None = None,
+                reps_given: bool = True) -> tuple[list[ScenarioData], list[str]]:
+    """Check every input first, then run the scenario files; returns (scenarios, warnings).
+
+    ``adjust`` changes every scenario file's parameters (``--months``, ``--set``); a run
+    folder cannot take it (its replications are made) and is refused, as is ``--reps``
+    (``reps_given``) when there is no scenario file to run.
+    """
     if len(inputs) < 2:
         raise InstapError(f"compare needs at least 2 scenarios or run folders, got "
                           f"{len(inputs)}")
@@ -67,17 +79,30 @@ def load_inputs(inputs: Sequence[Path], reps: int, seed: int, jobs: int | None =
     if seed < 0:
         raise InstapError(f"--seed {seed}: must be 0 or more")
     checked = [(Path(p), _check(Path(p))) for p in inputs]
-    seeds = replication_seeds(seed, reps)
-    scenarios = []
+    params: list[dict[str, Any] | None] = []
     for path, loaded in checked:
         if isinstance(loaded, LoadedScenario):
+            params.append(adjust[0](dict(loaded.params)) if adjust else dict(loaded.params))
+        elif adjust:
+            raise InstapError(f"{adjust[1]}: cannot change the run folder {path}, whose "
+                              "replications are already made; compare its scenario file "
+                              "instead, or leave the option out")
+        else:
+            params.append(None)
+    if reps_given and all(p is None for p in params):
+        raise InstapError(f"--reps {reps}: there is no scenario file to run; run folders "
+                          "keep their own replications (leave out --reps)")
+    seeds = replication_seeds(seed, reps)
+    scenarios = []
+    for (path, loaded), resolved in zip(checked, params, strict=True):
+        if isinstance(loaded, LoadedScenario) and resolved is not None:
             if progress:
                 print(f"running {loaded.name} ({reps} replications)", file=sys.stderr)
-            scenarios.append(_run(loaded, seeds, jobs, progress))
-        else:
+            scenarios.append(_run(loaded, resolved, seeds, jobs, progress))
+        elif isinstance(loaded, RunFolder):
             scenarios.append(folder_scenario(loaded, path))
     _unique_names(scenarios)
-    return scenarios, _warnings(scenarios)
+    return scenarios, comparison_warnings(scenarios)
 
 
 def _check(path: Path) -> RunFolder | LoadedScenario:
@@ -91,11 +116,11 @@ def _check(path: Path) -> RunFolder | LoadedScenario:
     return load_scenario(path)
 
 
-def _run(loaded: LoadedScenario, seeds: list[int], jobs: int | None, progress: bool
-         ) -> ScenarioData:
-    results = run_replications(loaded.params, seeds, jobs=jobs, progress=progress)
+def _run(loaded: LoadedScenario, params: dict[str, Any], seeds: list[int], jobs: int | None,
+         progress: bool) -> ScenarioData:
+    results = run_replications(params, seeds, jobs=jobs, progress=progress)
     return ScenarioData(name=loaded.name, source=str(loaded.path),
-                        description=loaded.description, params=dict(loaded.params),
+                        description=loaded.description, params=params,
                         seeds=list(seeds), metrics=metrics_table(results).to_pandas(),
                         timeseries=timeseries_table(results).to_pandas())
 
@@ -109,17 +134,25 @@ def _unique_names(scenarios: list[ScenarioData]) -> None:
             sc.name = f"{sc.name} ({k})"
 
 
-def _warnings(scenarios: list[ScenarioData]) -> list[str]:
+def comparison_warnings(scenarios: list[ScenarioData], lang: str = "en") -> list[str]:
     """What makes the comparison with the first scenario weaker."""
     warnings = []
     ref = scenarios[0]
     for sc in scenarios[1:]:
         if sc.seeds != ref.seeds:
-            warnings.append(
-                f"{sc.name} was run with other seeds than {ref.name}: common random numbers "
-                "do not hold, so differences are unpaired (wider intervals). Rerun with the "
-                "same --seed and --reps, or give scenario files instead of run folders.")
+            warnings.append(in_lang(
+                lang, f"{sc.name} was run with other seeds than {ref.name}: common random "
+                "numbers do not hold, so differences are unpaired (wider intervals). Rerun "
+                "with the same --seed and --reps, or give scenario files instead of run "
+                "folders.",
+                f"{sc.name} is met andere seeds gedraaid dan {ref.name}: de toevalsgetallen "
+                "zijn niet gelijk, dus de verschillen zijn ongepaard (bredere intervallen). "
+                "Draai opnieuw met dezelfde --seed en --reps, of geef scenariobestanden in "
+                "plaats van mappen van runs."))
         if sc.horizon != ref.horizon:
-            warnings.append(f"{sc.name} runs {sc.horizon} months, {ref.name} {ref.horizon}: "
-                            "totals over the run are not comparable.")
+            warnings.append(in_lang(
+                lang, f"{sc.name} runs {sc.horizon} months, {ref.name} {ref.horizon}: totals "
+                "over the run are not comparable.",
+                f"{sc.name} loopt {sc.horizon} maanden, {ref.name} {ref.horizon}: totalen "
+                "over de looptijd zijn niet vergelijkbaar."))
     return warnings

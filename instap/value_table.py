@@ -1,5 +1,5 @@
 """The "who pays and who gains" table of a run or a comparison (docs/value.md), from the
-rows of :func:`instap.stats.comparison_table`."""
+rows of :func:`instap.stats.comparison_table`; stakeholders are named by the glossary."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from instap import glossary
 from instap.stats import table_row
 from sim.policies.value import HORIZONS, STAKEHOLDERS
-
-LABELS = {
-    "municipality": "municipality",
-    "benefits_budget": "national benefits budget",
-    "participants": "participants",
-    "employers": "employers",
-    "banks": "banks",
-    "investors": "outside investors",
-    "foundations": "foundations",
-}
 
 
 def _mean(table: pd.DataFrame, metric: str, scenario: str) -> float | None:
@@ -26,7 +17,8 @@ def _mean(table: pd.DataFrame, metric: str, scenario: str) -> float | None:
     return None if row is None else row.get("mean")
 
 
-def run_rows(table: pd.DataFrame, scenario: str) -> list[tuple[str, list[float | None]]]:
+def run_rows(table: pd.DataFrame, scenario: str, lang: str = "en"
+             ) -> list[tuple[str, list[float | None]]]:
     """Per stakeholder: cost, benefit and net over 10 years, and net over 3 and 20 years
     (means over replications, EUR, discounted to month 0)."""
     rows = []
@@ -35,8 +27,17 @@ def run_rows(table: pd.DataFrame, scenario: str) -> list[tuple[str, list[float |
                  for part in ("cost", "benefit", "net")]
         cells += [_mean(table, f"value.{name}.net_{h}y", scenario) for h in HORIZONS
                   if h != 10]
-        rows.append((LABELS[name], cells))
+        rows.append((glossary.stakeholder_name(name, lang), cells))
     return rows
+
+
+def run_columns(lang: str = "en") -> list[str]:
+    """The column heads of :func:`run_rows`' values."""
+    if lang == "nl":
+        return ["kosten, 10 jaar", "baten, 10 jaar", "saldo, 10 jaar",
+                *(f"saldo, {h} jaar" for h in HORIZONS if h != 10)]
+    return ["cost, 10 years", "benefit, 10 years", "net, 10 years",
+            *(f"net, {h} years" for h in HORIZONS if h != 10)]
 
 
 def compare_rows(table: pd.DataFrame, scenarios: Sequence[str], years: int = 10
@@ -47,9 +48,9 @@ def compare_rows(table: pd.DataFrame, scenarios: Sequence[str], years: int = 10
             for sc in scenarios]
 
 
-def stakeholder_labels() -> list[str]:
+def stakeholder_labels(lang: str = "en") -> list[str]:
     """The stakeholders' names in words, in table order."""
-    return [LABELS[name] for name in STAKEHOLDERS]
+    return [glossary.stakeholder_name(name, lang) for name in STAKEHOLDERS]
 
 
 def has_values(table: pd.DataFrame) -> bool:

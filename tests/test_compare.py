@@ -106,8 +106,7 @@ def test_reusing_run_folders_gives_the_same_numbers(files: dict[str, Path], tabl
                                                     tmp_path: Path) -> None:
     folders = [run_command(files[k], reps=REPS, seed=SEED, out=tmp_path / k, jobs=1,
                            progress=False) for k in ("base", "multi")]
-    out = compare_command(folders, reps=REPS, seed=SEED, out=tmp_path / "cmp", jobs=1,
-                          progress=False)
+    out = compare_command(folders, seed=SEED, out=tmp_path / "cmp", jobs=1, progress=False)
     again = pd.read_csv(out / "comparison.csv")
     pd.testing.assert_frame_equal(again, table)
     # a mix of a folder and a file works too

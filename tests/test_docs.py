@@ -21,8 +21,8 @@ SIM_MODULES = sorted(
     if p.stem != "__init__")
 
 
-@pytest.mark.parametrize("path", [docs_gen.PARAMETERS_MD, docs_gen.SCENARIOS_MD, docs_gen.ODD_MD],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [docs_gen.PARAMETERS_MD, docs_gen.SCENARIOS_MD, docs_gen.ODD_MD,
+                                  docs_gen.GLOSSARY_MD], ids=lambda p: p.name)
 def test_generated_docs_are_current(path: Path) -> None:
     """Regenerating in memory gives exactly the committed file."""
     expected = docs_gen.outputs()[path]

@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from instap import glossary
 from instap.live.i18n import event_label, tr
 from instap.live.livemodel import Snapshot
 
@@ -220,7 +221,7 @@ class ParticipantsPlot(ScaledPlot):
                         tr("plot.participants_y", self.lang), (0, top))
         names = list(STATE_COLOURS)[::-1]
         _legend(ax, [Patch(color=STATE_COLOURS[n]) for n in names],
-                [tr(f"state.{n}", self.lang) for n in names])
+                [glossary.short(n, self.lang) for n in names])
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
@@ -246,7 +247,7 @@ class CoalitionPlot(ScaledPlot):
                         tr("plot.coalition_y", self.lang), (0, top))
         kinds = PARTNER_KINDS[::-1]
         _legend(ax, [Patch(color=KIND_COLOURS[k]) for k in kinds],
-                [tr(f"kind.{k}", self.lang) for k in kinds])
+                [glossary.short(f"coalition_{k}", self.lang) for k in kinds])
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
@@ -270,7 +271,7 @@ class TrustPlot(LivePlot):
         threshold = ax.axhline(snap.exit_threshold, color=OKABE_ITO["vermillion"],
                                linestyle=":", linewidth=2.5)
         handles = [Line2D([], [], color=c, linewidth=3) for c in TRUST_SERIES.values()]
-        labels = [tr("trust." + n.removeprefix("trust_"), self.lang) for n in TRUST_SERIES]
+        labels = [glossary.short(n, self.lang) for n in TRUST_SERIES]
         _legend(ax, [*handles, threshold], [*labels, tr("plot.exit_threshold", self.lang)])
         return ax
 
@@ -296,7 +297,7 @@ class MoneyPlot(ScaledPlot):
         ax = _time_axes(fig, snap, self.lang, tr("plot.money", self.lang),
                         tr("plot.money_y", self.lang), (0, top))
         _legend(ax, [Line2D([], [], color=c, linewidth=3) for c in MONEY_SERIES.values()],
-                [tr(f"series.{n}", self.lang) for n in MONEY_SERIES])
+                [glossary.short(n, self.lang) for n in MONEY_SERIES])
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
@@ -329,7 +330,7 @@ class AlivePlot(LivePlot):
                                        step="post", color=colour, alpha=0.9, linewidth=0))
             on = states[name]
             out.append(ax.text(1.03, (base + 0.5) / 3.6, ("\u25a0 " if on else "\u25a1 ")
-                               + tr(f"series.{name}", self.lang), transform=ax.transAxes,
+                               + glossary.short(name, self.lang), transform=ax.transAxes,
                                fontsize=FONT, va="center", color=colour if on else "#777777",
                                fontweight="bold" if on else "normal"))
         return [*out, *_marks(ax, snap, self.lang)]
@@ -399,7 +400,7 @@ class NetworkPlot(LivePlot):
                           "municipality" else 11, color=KIND_COLOURS[k]) for k in present]
         left = Line2D([], [], marker="o", linestyle="", markersize=11, color="#888888",
                       alpha=0.25)
-        _legend(ax, [*handles, left], [*(tr(f"kind.{k}", self.lang) for k in present),
+        _legend(ax, [*handles, left], [*(glossary.actor_name(k, self.lang) for k in present),
                                        tr("plot.left", self.lang)])
         cbar = fig.colorbar(ScalarMappable(norm=Normalize(0.0, 1.0), cmap=TRUST_CMAP),
                             cax=fig.add_axes((0.6, 0.12, 0.36, 0.05)), orientation="horizontal")

@@ -1,14 +1,16 @@
 """English and Dutch labels of the workshop page (``instap live --lang en|nl``).
 
-One small dictionary: every text the page shows comes from :data:`TEXT`, keyed by a
+One small dictionary: every text of the page's own comes from :data:`TEXT`, keyed by a
 language-neutral name, so adding a label means adding one entry with both languages.
-Parameter labels are looked up as ``param.<name>``, choices as ``choice.<name>.<value>``,
-pathway states as ``state.<name>``, actor kinds as ``kind.<name>``.
+Parameter labels are looked up as ``param.<name>``, choices as ``choice.<name>.<value>``.
+The plots' series (pathway states, actor kinds, trust between kinds, money flows, the
+status bands) are labelled by the glossary the reports use (:mod:`instap.glossary`), so
+the page and a report name a series alike.
 """
 
 from __future__ import annotations
 
-LANGS: tuple[str, ...] = ("en", "nl")
+from instap.lang import LANGS
 
 TEXT: dict[str, dict[str, str]] = {
     # --- page -----------------------------------------------------------------------
@@ -83,33 +85,6 @@ TEXT: dict[str, dict[str, str]] = {
     "plot.network": {"en": "Organisations and trust", "nl": "Organisaties en vertrouwen"},
     "plot.left": {"en": "left the coalition", "nl": "uit de coalitie gestapt"},
     "plot.trust_scale": {"en": "trust", "nl": "vertrouwen"},
-    "series.municipal_spending": {"en": "municipal spending", "nl": "uitgaven gemeente"},
-    "series.benefit_savings": {"en": "benefits saved", "nl": "bespaarde uitkeringen"},
-    "series.outcome_payments": {"en": "outcome payments (SIB)",
-                                "nl": "resultaatbetalingen (SIB)"},
-    "series.alive": {"en": "alive", "nl": "leeft"},
-    "series.funded": {"en": "funded", "nl": "gefinancierd"},
-    "series.recession": {"en": "recession", "nl": "recessie"},
-    "trust.municipality_foundation": {"en": "municipality - foundations",
-                                      "nl": "gemeente - stichtingen"},
-    "trust.municipality_firm": {"en": "municipality - employers",
-                                "nl": "gemeente - werkgevers"},
-    "trust.foundation_firm": {"en": "foundations - employers",
-                              "nl": "stichtingen - werkgevers"},
-    # --- pathway states ----------------------------------------------------------------
-    "state.unreached": {"en": "not reached", "nl": "niet bereikt"},
-    "state.engaged": {"en": "in contact", "nl": "in contact"},
-    "state.in_track": {"en": "in a track", "nl": "in een traject"},
-    "state.entry_job": {"en": "entry job", "nl": "instapbaan"},
-    "state.regular_work": {"en": "regular work", "nl": "regulier werk"},
-    "state.exited": {"en": "left assistance otherwise", "nl": "anders uitgestroomd"},
-    # --- actor kinds -------------------------------------------------------------------
-    "kind.municipality": {"en": "municipality", "nl": "gemeente"},
-    "kind.foundation": {"en": "foundations", "nl": "stichtingen"},
-    "kind.regular_employer": {"en": "regular employers", "nl": "reguliere werkgevers"},
-    "kind.social_enterprise": {"en": "social enterprises", "nl": "sociale ondernemingen"},
-    "kind.housing_corporation": {"en": "housing corporations", "nl": "woningcorporaties"},
-    "kind.bank": {"en": "banks", "nl": "banken"},
     # --- levers (sliders) --------------------------------------------------------------
     "param.pilot_length_months": {"en": "Pilot length (months)",
                                   "nl": "Looptijd pilot (maanden)"},
