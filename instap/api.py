@@ -282,7 +282,8 @@ def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None
         manifest = {
             "scenario": {"name": loaded.name, "path": str(loaded.path),
                          "chain": [str(p) for p in loaded.chain],
-                         "description": loaded.description},
+                         "description": loaded.description,
+                         "description_nl": loaded.description_nl, "lang": loaded.lang},
             "params": result.params,
             "overrides": {"scenario": loaded.overrides, "set": plan.set,
                           "months": plan.months},

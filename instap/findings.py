@@ -163,10 +163,10 @@ def _durability_sentence(dur: Mapping[str, Any], horizon: int, lang: str) -> str
         p = entry["mean"]
         if p == 0:
             text += in_lang(lang, f"; after {years} years it no longer functioned in any run",
-                            f"; na {years} jaar functioneerde het in geen enkele run meer")
+                            f"; na {years} jaar functioneerde het in geen enkele simulatie meer")
         elif p == 1:
             text += in_lang(lang, f"; after {years} years it still functioned in every run",
-                            f"; na {years} jaar functioneerde het in alle runs nog")
+                            f"; na {years} jaar functioneerde het in alle simulaties nog")
         else:
             text += in_lang(lang, f"; chance it still functions after {years} years: "
                             f"{f.percent(p, lang)}", f"; kans dat het na {years} jaar nog "
@@ -271,12 +271,12 @@ def _alive_finding(table: pd.DataFrame, sc: ScenarioData, ref: ScenarioData, nam
                 text = in_lang(lang, f"Neither under {name} nor under {base} does the "
                                f"ecosystem still function after {years} years in any run.",
                                f"Bij {name} en bij {base} functioneert het ecosysteem na "
-                               f"{years} jaar in geen enkele run meer.")
+                               f"{years} jaar in geen enkele simulatie meer.")
             elif p["mean"] == 1:
                 text = in_lang(lang, f"Under both {name} and {base} the ecosystem still "
                                f"functions after {years} years in every run.",
                                f"Bij zowel {name} als {base} functioneert het ecosysteem na "
-                               f"{years} jaar in alle runs nog.")
+                               f"{years} jaar in alle simulaties nog.")
             else:
                 text = in_lang(lang, f"{name} and {base} give the same chance ({b}) that the "
                                f"ecosystem still functions after {years} years.",

@@ -533,6 +533,13 @@ FIXED: list[Term] = [
           "The coaching budget against the budget at the start; 0 without funding.",
           "Het begeleidingsbudget ten opzichte van het budget bij de start; 0 zonder "
           "financiering."),
+    _term("programme_budget", "eur_month", "monthly", "programme budget", "programmabudget",
+          "The programme's budget this month: coaching money at the current level and the "
+          "wage subsidy of this month's entry workers, whoever pays them.",
+          "Het budget van het programma deze maand: het geld voor begeleiding op het "
+          "huidige niveau en de loonkostensubsidie voor de instapbanen van deze maand, wie "
+          "het ook betaalt.",
+          ("programme budget", "programmabudget")),
     _term("healthy", "flag", "monthly", "ecosystem functions", "ecosysteem functioneert",
           "Whether all four conditions of a functioning ecosystem hold this month.",
           "Of deze maand alle vier voorwaarden voor een functionerend ecosysteem gelden."),

@@ -20,7 +20,7 @@ from instap.errors import InstapError
 from instap.execution import replication_seeds, run_replications
 from instap.lang import in_lang
 from instap.results import RunFolder, load_run_folder, metrics_table, timeseries_table
-from instap.scenario import LoadedScenario, load_scenario
+from instap.scenario import LoadedScenario, check_timeline_run, load_scenario
 
 
 @dataclass
@@ -35,6 +35,18 @@ class ScenarioData:
     metrics: pd.DataFrame  # one row per replication: seed, then end-of-run metrics
     timeseries: pd.DataFrame  # replication, seed, month, then the monthly columns
     from_folder: bool = False
+    description_nl: str = ""  # the description in Dutch, if the scenario has one
+    lang: str | None = None  # the language the scenario asks its reports in
+
+    def describe(self, lang: str) -> str:
+        """The description in ``lang`` (Dutch when there is one, else the English one)."""
+        return self.description_nl if lang == "nl" and self.description_nl else self.description
+
+    @property
+    def timeline(self) -> list[dict[str, Any]]:
+        """The scenario's timeline entries (plain mappings; empty without one)."""
+        entries = self.params.get("timeline")
+        return list(entries) if isinstance(entries, list) else []
 
     @property
     def horizon(self) -> int:
@@ -54,7 +66,9 @@ def folder_scenario(folder: RunFolder, source: Path) -> ScenarioData:
     return ScenarioData(name=str(info.get("name") or source.name), source=str(source),
                         description=str(info.get("description") or ""), params=params,
                         seeds=seeds, metrics=metrics, timeseries=folder.timeseries,
-                        from_folder=True)
+                        from_folder=True,
+                        description_nl=str(info.get("description_nl") or ""),
+                        lang=info.get("lang") if isinstance(info.get("lang"), str) else None)
 
 
 #: Changes to a scenario's parameters asked for on the command line (``--months``,
@@ -82,7 +96,10 @@ def load_inputs(inputs: Sequence[Path], reps: int, seed: int, jobs: int | None =
     params: list[dict[str, Any] | None] = []
     for path, loaded in checked:
         if isinstance(loaded, LoadedScenario):
-            params.append(adjust[0](dict(loaded.params)) if adjust else dict(loaded.params))
+            changed = adjust[0](dict(loaded.params)) if adjust else dict(loaded.params)
+            if adjust and loaded.timeline:
+                check_timeline_run(loaded, changed, adjust[1])
+            params.append(changed)
         elif adjust:
             raise InstapError(f"{adjust[1]}: cannot change the run folder {path}, whose "
                               "replications are already made; compare its scenario file "
@@ -122,7 +139,8 @@ def _run(loaded: LoadedScenario, params: dict[str, Any], seeds: list[int], jobs:
     return ScenarioData(name=loaded.name, source=str(loaded.path),
                         description=loaded.description, params=params,
                         seeds=list(seeds), metrics=metrics_table(results).to_pandas(),
-                        timeseries=timeseries_table(results).to_pandas())
+                        timeseries=timeseries_table(results).to_pandas(),
+                        description_nl=loaded.description_nl, lang=loaded.lang)
 
 
 def _unique_names(scenarios: list[ScenarioData]) -> None:

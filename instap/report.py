@@ -236,7 +236,8 @@ def scenario_list(scenarios: Sequence[ScenarioData], lang: str = "en") -> list[s
                 else in_lang(lang, "scenario file", "scenariobestand"))
         runs = in_lang(lang, f"{len(sc.seeds)} replications, {sc.horizon} months",
                        f"{len(sc.seeds)} simulaties, {sc.horizon} maanden")
-        desc = esc(sc.description).replace("\n", "<br>") if sc.description else ""
+        text = sc.describe(lang)
+        desc = esc(text).replace("\n", "<br>") if text else ""
         items.append(f"<li><b>{esc(sc.name)}</b> ({kind} <code>{esc(sc.source)}</code>; "
                      f"{runs})" + (f"<br><span class='small'>{desc}</span>" if desc else "")
                      + "</li>")
