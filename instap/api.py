@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 from matplotlib.figure import Figure
 
+from instap import timeline_text
 from instap.errors import InstapError, shown
 from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_replications
 from instap.findings import comparison_findings
@@ -278,7 +279,8 @@ def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None
         write_parquet(ts_table, tmp / "timeseries.parquet")
         write_parquet(metrics, tmp / "metrics.parquet")
         write_json(result.summary, tmp / "summary.json")
-        write_plots(result.timeseries, result.summary, tmp / "plots", loaded.name, plan.lang)
+        write_plots(result.timeseries, result.summary, tmp / "plots", loaded.name, plan.lang,
+                    timeline_text.marks(loaded.timeline))
         manifest = {
             "scenario": {"name": loaded.name, "path": str(loaded.path),
                          "chain": [str(p) for p in loaded.chain],

@@ -199,6 +199,21 @@ def envelope(ax: Axes, data: pd.DataFrame | Sequence[Any], column: str, label: s
     ax.plot(months, mid, color=color, label=label, linewidth=1.8)
 
 
+Marks = Sequence[tuple[int, str]]  # (month, number of the timeline entry)
+
+
+def draw_marks(ax: Axes, marks: Marks) -> None:
+    """The scenario's timeline on a time plot: a dotted line at each entry's month with
+    its number at the top (the report lists what each number is)."""
+    for month, text in marks:
+        ax.axvline(month, color="#555555", linestyle=":", linewidth=1.1, zorder=1)
+        ax.annotate(text, xy=(month, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, -2), textcoords="offset points", ha="center", va="top",
+                    fontsize=8, color="#333333",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#999999",
+                          "lw": 0.6})
+
+
 def _scaled(frame: pd.DataFrame, columns: Sequence[str], scale: float) -> pd.DataFrame:
     if scale == 1.0:
         return frame
@@ -207,10 +222,10 @@ def _scaled(frame: pd.DataFrame, columns: Sequence[str], scale: float) -> pd.Dat
     return frame
 
 
-def run_panel_figure(data: pd.DataFrame, panel: Panel, title: str, lang: str = "en"
-                     ) -> Figure:
+def run_panel_figure(data: pd.DataFrame, panel: Panel, title: str, lang: str = "en",
+                     marks: Marks = ()) -> Figure:
     """One run's figure of ``panel`` (as in its plots/*.png): median and 5-95% band over
-    replications of each column."""
+    replications of each column; ``marks``: the scenario's timeline."""
     fig = Figure(figsize=(8, 4.8), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     frame = _scaled(data, panel.columns, panel.scale)
@@ -222,6 +237,7 @@ def run_panel_figure(data: pd.DataFrame, panel: Panel, title: str, lang: str = "
     ax.set_ylabel(panel.ylabel[lang])
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
+    draw_marks(ax, marks)
     _localise(ax, lang)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
@@ -311,9 +327,11 @@ def survival_figure(curves: Mapping[str, Mapping[str, Sequence[float]]],
 
 def side_by_side_figure(timeseries: Mapping[str, pd.DataFrame], columns: Sequence[str],
                         title: str, ylabel: str, scale: float = 1.0,
-                        lang: str = "en") -> Figure:
+                        lang: str = "en", marks: Mapping[str, Marks] | None = None
+                        ) -> Figure:
     """One panel per scenario (same y axis) with the envelopes of ``columns`` (labelled
-    from the glossary); ``timeseries`` maps a scenario name to its long timeseries frame."""
+    from the glossary); ``timeseries`` maps a scenario name to its long timeseries frame,
+    ``marks`` a scenario name to its timeline's marks."""
     k = len(timeseries)
     ncols = min(k, 3)
     nrows = math.ceil(k / ncols)
@@ -330,6 +348,7 @@ def side_by_side_figure(timeseries: Mapping[str, pd.DataFrame], columns: Sequenc
         ax.set_xlabel(_month(lang))
         ax.grid(alpha=0.3)
         ax.set_xlim(left=0)
+        draw_marks(ax, (marks or {}).get(name, ()))
         _localise(ax, lang)
     for ax in axes[k:]:
         ax.set_visible(False)
@@ -343,24 +362,25 @@ def side_by_side_figure(timeseries: Mapping[str, pd.DataFrame], columns: Sequenc
     return fig
 
 
-def panel_figure(timeseries: Mapping[str, pd.DataFrame], name: str, lang: str = "en"
-                 ) -> Figure:
+def panel_figure(timeseries: Mapping[str, pd.DataFrame], name: str, lang: str = "en",
+                 marks: Mapping[str, Marks] | None = None) -> Figure:
     """:func:`side_by_side_figure` of the panel ``name`` of :data:`PANELS`."""
     panel = PANELS[name]
     return side_by_side_figure(timeseries, panel.columns, panel.title[lang],
-                               panel.ylabel[lang], panel.scale, lang)
+                               panel.ylabel[lang], panel.scale, lang, marks)
 
 
 def write_plots(timeseries: pd.DataFrame, summary: dict[str, Any], folder: Path,
-                scenario: str, lang: str = "en") -> list[Path]:
-    """Write all run figures into ``folder`` (created); return their paths."""
+                scenario: str, lang: str = "en", marks: Marks = ()) -> list[Path]:
+    """Write all run figures into ``folder`` (created); return their paths. ``marks``: the
+    scenario's timeline (:func:`instap.timeline_text.marks`)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / f"{name}.png" for name in
              ("pathway", "coalition", "trust", "politics", "money", "survival")}
     for name, panel in PANELS.items():
         if set(panel.columns) <= set(timeseries.columns):
             run_panel_figure(timeseries, panel, f"{scenario}: {panel.title[lang]}",
-                             lang).savefig(paths[name])
+                             lang, marks).savefig(paths[name])
         else:  # results of an older model
             paths.pop(name)
     km = summary.get("durability", {}).get("km_curve")

@@ -25,7 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from instap import formatting as f
-from instap import glossary, value_table
+from instap import glossary, timeline_text, value_table
 from instap.collapse import ROUTES, route_key, route_label
 from instap.lang import in_lang
 from instap.plots import PANELS, panel_figure, survival_figure
@@ -221,11 +221,26 @@ def image(fig: Figure, alt: str) -> str:
 def envelope_section(scenarios: Sequence[ScenarioData], lang: str = "en") -> list[str]:
     """Pathway, coalition, trust and money envelopes, scenarios side by side."""
     series = {sc.name: sc.timeseries for sc in scenarios}
+    marks = {sc.name: timeline_text.marks(sc.timeline) for sc in scenarios if sc.timeline}
     out = [_heading("Participants, coalition and money over time",
                     "Deelnemers, coalitie en geld in de tijd", lang)]
+    if marks:
+        out.append("<p class='small'>" + esc(in_lang(
+            lang, "Dotted lines: the scenario's timeline, numbered as in its list above.",
+            "Stippellijnen: de tijdlijn van het scenario, genummerd als in de lijst "
+            "hierboven.")) + "</p>")
     for name in ("pathway", "coalition", "trust", "money"):
-        out.append(image(panel_figure(series, name, lang), PANELS[name].title[lang]))
+        out.append(image(panel_figure(series, name, lang, marks), PANELS[name].title[lang]))
     return out
+
+
+def timeline_section(sc: ScenarioData, lang: str = "en") -> list[str]:
+    """The scenario's dated changes, numbered as on the plots (nothing without any)."""
+    if not sc.timeline:
+        return []
+    return [table([in_lang(lang, "no.", "nr."), in_lang(lang, "when", "wanneer"),
+                   in_lang(lang, "what happens", "wat er gebeurt")],
+                  timeline_text.rows(sc.timeline, lang), numeric_from=3)]
 
 
 def scenario_list(scenarios: Sequence[ScenarioData], lang: str = "en") -> list[str]:
@@ -238,9 +253,13 @@ def scenario_list(scenarios: Sequence[ScenarioData], lang: str = "en") -> list[s
                        f"{len(sc.seeds)} simulaties, {sc.horizon} maanden")
         text = sc.describe(lang)
         desc = esc(text).replace("\n", "<br>") if text else ""
+        steps = "".join(f"<li>{esc(when)}: {esc(what)}</li>"
+                        for _, when, what in timeline_text.rows(sc.timeline, lang))
+        timeline = (f"<br>{esc(in_lang(lang, 'Timeline', 'Tijdlijn'))}:<ol class='small'>"
+                    f"{steps}</ol>" if steps else "")
         items.append(f"<li><b>{esc(sc.name)}</b> ({kind} <code>{esc(sc.source)}</code>; "
                      f"{runs})" + (f"<br><span class='small'>{desc}</span>" if desc else "")
-                     + "</li>")
+                     + timeline + "</li>")
     return [_heading("Scenarios", "Scenario's", lang), "<ul>", *items, "</ul>"]
 
 
@@ -504,6 +523,14 @@ def run_html(sc: ScenarioData, rows: pd.DataFrame, *, summary: Mapping[str, Any]
     plain-language summary, one line a paragraph."""
     body = [f"<h2>{esc(in_lang(lang, 'Summary', 'Samenvatting'))}</h2>"]
     body += [f"<p>{esc(line)}</p>" for line in summary_text.splitlines()]
+    if sc.timeline:
+        body.append(f"<h2>{esc(in_lang(lang, 'Timeline', 'Tijdlijn'))}</h2><p class='small'>"
+                    + esc(in_lang(lang, "The scenario's dated changes; each acts at the "
+                                  "start of its month and is marked on the plots by its "
+                                  "number.", "De geplande veranderingen van het scenario; "
+                                  "elke verandering gaat in aan het begin van haar maand en "
+                                  "staat met haar nummer in de grafieken.")) + "</p>")
+        body += timeline_section(sc, lang)
     body.append(f"<h2>{esc(glossary.SECTIONS['durability'][lang])}</h2>")
     body.append(f"<p class='small'>{esc(KM_NOTE[lang])}</p>")
     body.append(table([in_lang(lang, "measure", "maat"), in_lang(lang, "estimate", "schatting"),

@@ -170,3 +170,42 @@ def test_a_run_folder_records_the_timeline(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["params"]["timeline"] == [{"month": 6, "intervention": "recession"}]
+
+
+# ------------------------------------------------------------------ in words and on plots
+def test_entries_are_described_in_both_languages() -> None:
+    from instap.timeline_text import describe, marks, rows
+
+    entries = [{"month": 25, "budget": -0.3},
+               {"month": 10, "until": 30, "set": {"role_clarity": 0.7}},
+               {"month": 25, "partner_leaves": {"kind": "housing_corporation", "count": 2}},
+               {"month": 40, "partner_joins": "bank", "label": "Rabobank"},
+               {"month": 48, "intervention": "restart_funding"}]
+    assert describe(entries[0], "en") == "from month 25: programme budget cut by 30%"
+    assert describe(entries[0], "nl") == "vanaf maand 25: programmabudget met 30% verlaagd"
+    assert describe(entries[1], "nl") == "maand 10 tot en met 29: instelling role_clarity = 0,70"
+    assert describe(entries[2], "en") == "from month 25: 2 housing corporations leave the coalition"
+    assert describe(entries[3], "nl") == "vanaf maand 40: een bank sluit zich aan (Rabobank)"
+    assert describe(entries[4], "nl") == ("vanaf maand 48: de gemeente start het programma "
+                                          "opnieuw")
+    assert [r[0] for r in rows(entries, "en")] == ["1", "2", "3", "4", "5"]
+    assert marks(entries) == [(10, "1"), (25, "2,3"), (40, "4"), (48, "5")]
+
+
+def test_the_run_report_lists_the_timeline_and_the_plots_mark_it(tmp_path: Path) -> None:
+    import instap
+    from instap.plots import PANELS, run_panel_figure
+
+    path = scenario(tmp_path, "  - month: 6\n    intervention: recession\n"
+                    "  - month: 9\n    budget: -50%\n")
+    result = instap.run(path, reps=2, months=12, set={"n_participants": 300}, jobs=1)
+    result.save(tmp_path / "out")
+    from instap.commands.report import report_command
+
+    html = report_command(tmp_path / "out", lang="nl").read_text(encoding="utf-8")
+    assert "<h2>Tijdlijn</h2>" in html
+    assert "vanaf maand 6" in html and "een recessie begint" in html
+    assert "programmabudget met 50% verlaagd" in html
+    fig = run_panel_figure(result.timeseries, PANELS["coalition"], "x", "nl", [(6, "1")])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["1"]
