@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from instap import formatting as f
+from instap import glossary
 from instap.lang import in_lang
 
 SINGULAR: dict[str, dict[str, str]] = {
@@ -19,13 +20,6 @@ SINGULAR: dict[str, dict[str, str]] = {
     "social_enterprise": {"en": "a social enterprise", "nl": "een sociale onderneming"},
     "housing_corporation": {"en": "a housing corporation", "nl": "een woningcorporatie"},
     "bank": {"en": "a bank", "nl": "een bank"},
-}
-PLURAL: dict[str, dict[str, str]] = {
-    "foundation": {"en": "foundations", "nl": "stichtingen"},
-    "regular_employer": {"en": "regular employers", "nl": "reguliere werkgevers"},
-    "social_enterprise": {"en": "social enterprises", "nl": "sociale ondernemingen"},
-    "housing_corporation": {"en": "housing corporations", "nl": "woningcorporaties"},
-    "bank": {"en": "banks", "nl": "banken"},
 }
 INTERVENTION: dict[str, dict[str, str]] = {
     "end_funding": {"en": "the municipality stops the funding",
@@ -42,7 +36,7 @@ INTERVENTION: dict[str, dict[str, str]] = {
 def _partners(kind: str, count: int, lang: str) -> str:
     if count == 1:
         return SINGULAR[kind][lang]
-    return f"{count} {PLURAL[kind][lang]}"
+    return f"{count} {glossary.actor_name(kind, lang)}"
 
 
 def _value(value: Any, lang: str) -> str:

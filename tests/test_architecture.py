@@ -67,7 +67,9 @@ def test_the_model_provides_what_its_agents_need() -> None:
 # and the reporting horizons of the value table (3, 10 and 20 years: what is reported,
 # not what anyone decides).
 ALLOWED_CONSTANTS = {"DURATION_BUCKETS", "MAX_MONTHS", "ENTRY_JOB_WEIGHT",
-                     "REFERENCE_POPULATION", "HORIZONS"}
+                     "REFERENCE_POPULATION", "HORIZONS",
+                     # what a scenario's timeline entry may say (input limits, no decision)
+                     "BUDGET_RANGE", "MAX_LABEL"}
 
 
 def test_no_number_that_shapes_a_decision_hides_in_a_module_constant() -> None:
