@@ -303,8 +303,8 @@ def _base(where: _Where, f: ExperimentFile, target: Target
             fixed[key] = check_other_value(value, where("fixed", key), f"fixed.{key}",
                                            nested=True)
         return fixed, None
-    from sim import DEFAULTS, PARAMETERS
     from instap.scenario import check_timeline_run, load_scenario, scenario_reference
+    from sim import DEFAULTS, PARAMETERS
 
     scenario_params: dict[str, Any] = dict(DEFAULTS)
     loaded = None
