@@ -1,5 +1,5 @@
 """`instap discover`: scenario discovery on a small real sweep of a model whose answer is
-known (y = 120 mostly when x1 > 0.6 and rule is "evidence"; x2 does nothing)."""
+known (y = 120 mostly when x1 > 0.6 and rule is "evidence"; x2 and k do nothing)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ MODEL = '''
 import numpy as np
 
 
-def region(x1: float, x2: float, rule: str, seed: int) -> dict[str, float]:
-    """Lasts (y = 120) in 90% of runs where x1 > 0.6 and rule is evidence, else in 5%."""
+def region(x1: float, x2: float, rule: str, seed: int, k: int = 0) -> dict[str, float]:
+    """Lasts (y = 120) in 90% of runs where x1 > 0.6 and rule is evidence, else in 5%
+    (x2 and the whole number k do nothing)."""
     rng = np.random.default_rng(seed)
     inside = x1 > 0.6 and rule == "evidence"
     lasts = rng.random() < (0.9 if inside else 0.05)
@@ -36,6 +37,7 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     exp = experiment(root, "disc", model="disc_models:region",
                      design={"method": "lhs", "n": 150}, replications=2, seed=3,
                      factors={"x1": {"low": 0, "high": 1}, "x2": {"low": 0, "high": 1},
+                              "k": {"low": 0, "high": 20},
                               "rule": {"levels": ["never", "political", "evidence"]}},
                      outputs=["y", "z"])
     out = root / "sweep"
@@ -52,7 +54,7 @@ def found(sweep: Path):
 
 def test_prim_finds_the_region_that_makes_the_condition_true(found) -> None:
     box = found.box.set_index("factor")
-    assert set(box.index) == {"x1", "rule"}  # x2 does nothing: not restricted
+    assert set(box.index) == {"x1", "rule"}  # x2 and k do nothing: not restricted
     assert box.at["rule", "levels"] == "evidence"
     assert 0.4 <= box.at["x1", "lower"] <= 0.7 and box.at["x1", "upper"] is None
     assert (box["qp"] < 0.05).all()
@@ -181,3 +183,27 @@ def test_condition_forms() -> None:
     assert parse_condition("  y <  -0.5 ", outputs).slug == "y_lt_minus0p5"
     assert parse_condition("y == 1e2", outputs).text == "y == 100"
     assert parse_condition("y <= 3", outputs).words == "y is at most 3"
+
+
+def test_a_whole_number_factor_gets_whole_limits() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from instap.sweep.discovery import discover_runs
+    rng = np.random.default_rng(4)
+    k = rng.integers(0, 21, 400)
+    runs = pd.DataFrame({"run_id": np.arange(400), "point": np.arange(400),
+                         "replication": 0, "k": k, "u": rng.random(400),
+                         "y": np.where(k >= 11, 120.0, 50.0), "error": None})
+    manifest = {"outputs": ["y"], "fingerprint": "x", "experiment": {"name": "t"},
+                "base_parameters": {},
+                "design": {"seed": 1, "method": "lhs", "points": 400, "replications": 1,
+                           "runs": 400, "factors": [
+                               {"name": "k", "kind": "uniform", "low": 0, "high": 20,
+                                "integer": True},
+                               {"name": "u", "kind": "uniform", "low": 0, "high": 1}]}}
+    d = discover_runs(runs, manifest, "y >= 120", density=1.0)
+    assert d.box.to_dict("records")[0] | {"qp": 0} == d.box.to_dict("records")[0] | {
+        "factor": "k", "lower": 11.0, "upper": None, "qp": 0}
+    assert d.prim.box.density == 1.0 and d.prim.box.coverage == 1.0
+    assert "k ≥ 11" in " ".join(d.sentences)

@@ -15,8 +15,10 @@ Rules (docs/sweeps.md, "Scenario discovery"):
   factor values. ``points``: every design point is one case, which meets the condition
   when at least half of its successful replications do. Failed runs and runs without a
   value of the output are left out (and counted).
-- **Factors.** Range factors stay numbers (whole-number parameters as integers); a
-  ``levels`` factor of numbers stays a number; other ``levels`` factors (text,
+- **Factors.** Range factors stay numbers (PRIM sees whole-number parameters as real
+  numbers, since it pastes to limits between them; their box limits are rounded inward:
+  ``x >= 30.5`` is ``x >= 31``); a ``levels`` factor of numbers stays a number; other
+  ``levels`` factors (text,
   true/false) are categorical: PRIM may keep any subset of their levels. They are coded
   by their position in the experiment's list, so that the order in which PRIM tries
   levels does not depend on Python's string hashing, and named again in every output.
@@ -224,10 +226,10 @@ def factor_columns(factors: list[dict[str, Any]], runs: pd.DataFrame
                                   f"which is not one of its levels ({', '.join(names)})")
             columns[name] = pd.Categorical(codes, categories=list(range(len(names))))
             labels[name] = names
-        elif f["kind"] == "levels" or not f.get("integer"):
-            columns[name] = col.astype(float).to_numpy()
         else:
-            columns[name] = col.astype(np.int64).to_numpy()
+            # whole numbers too: PRIM pastes to quantiles between them (30.5), which its
+            # integer columns cannot hold; a box's limits are rounded inward for them
+            columns[name] = col.astype(float).to_numpy()
     return pd.DataFrame(columns), labels
 
 
@@ -378,6 +380,8 @@ def _restrictions(box_lim: pd.DataFrame, box_init: pd.DataFrame, qp: dict[str, l
         full_lo, full_hi = float(init.iloc[0]), float(init.iloc[1])
         if lo == full_lo and hi == full_hi:
             continue
+        if name in integer:  # x >= 30.5 is x >= 31 for a whole number
+            lo, hi = float(math.ceil(lo - 1e-9)), float(math.floor(hi + 1e-9))
         found.append(Restriction(
             name, "range", lower=lo if lo != full_lo else None,
             upper=hi if hi != full_hi else None, low=full_lo, high=full_hi,
