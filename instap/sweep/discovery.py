@@ -160,7 +160,8 @@ class Cases:
     ``x``: the factor values (categorical factors coded 0, 1, ... by their position in
     ``labels[name]``); ``meets``: 1 where the condition holds, else 0; ``values``: the
     output (per run, or the mean over a point's replications); ``ids``: run ids (or
-    point numbers); ``dropped``: runs left out (failed, or without a value).
+    point numbers); ``dropped``: runs left out (failed, or without a value);
+    ``ranges``: the range the experiment gave each numeric factor.
     """
 
     kind: str
@@ -171,6 +172,7 @@ class Cases:
     labels: dict[str, list[str]]
     runs_used: int
     dropped: int
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -233,6 +235,21 @@ def factor_columns(factors: list[dict[str, Any]], runs: pd.DataFrame
     return pd.DataFrame(columns), labels
 
 
+def factor_ranges(factors: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    """The range the experiment gave each numeric factor (uniform: low to high; normal:
+    its clip; numeric levels: lowest to highest), for showing a box's limits on it."""
+    ranges: dict[str, tuple[float, float]] = {}
+    for f in factors:
+        levels = list(f.get("levels") or [])
+        if f["kind"] == "uniform" and f.get("low") is not None and f.get("high") is not None:
+            ranges[f["name"]] = (float(f["low"]), float(f["high"]))
+        elif f["kind"] == "normal" and f.get("clip"):
+            ranges[f["name"]] = (float(f["clip"][0]), float(f["clip"][1]))
+        elif f["kind"] == "levels" and levels and all(_is_number(v) for v in levels):
+            ranges[f["name"]] = (float(min(levels)), float(max(levels)))
+    return ranges
+
+
 def make_cases(runs: pd.DataFrame, factors: list[dict[str, Any]], condition: Condition,
                cases: str = "runs") -> Cases:
     """The cases of ``runs`` (a sweep's run table) for ``condition``: see the module's
@@ -258,7 +275,8 @@ def make_cases(runs: pd.DataFrame, factors: list[dict[str, Any]], condition: Con
         meets = share >= POINT_SHARE
         values = by_point[out].mean().to_numpy(dtype=float)
         ids = first["point"].to_numpy()
-    result = Cases(cases, x, meets.astype(np.int64), values, ids, labels, len(good), dropped)
+    result = Cases(cases, x, meets.astype(np.int64), values, ids, labels, len(good), dropped,
+                   factor_ranges(factors))
     unit = "runs" if cases == "runs" else "design points"
     if result.n < MIN_CASES:
         raise InstapError(f"--where {shown(condition.text)}: only {result.n} {unit} with a "
@@ -287,7 +305,7 @@ class Restriction:
     upper: float | None = None
     levels: list[str] = field(default_factory=list)
     all_levels: list[str] = field(default_factory=list)
-    low: float | None = None  # the factor's full range in the cases
+    low: float | None = None  # the factor's range in the experiment
     high: float | None = None
     integer: bool = False
     qp_lower: float | None = None
@@ -380,13 +398,16 @@ def _restrictions(box_lim: pd.DataFrame, box_init: pd.DataFrame, qp: dict[str, l
         full_lo, full_hi = float(init.iloc[0]), float(init.iloc[1])
         if lo == full_lo and hi == full_hi:
             continue
+        restricted = lo != full_lo, hi != full_hi
         if name in integer:  # x >= 30.5 is x >= 31 for a whole number
             lo, hi = float(math.ceil(lo - 1e-9)), float(math.floor(hi + 1e-9))
+        low, high = cases.ranges.get(name, (full_lo, full_hi))
         found.append(Restriction(
-            name, "range", lower=lo if lo != full_lo else None,
-            upper=hi if hi != full_hi else None, low=full_lo, high=full_hi,
-            integer=name in integer, qp_lower=side[0] if lo != full_lo else None,
-            qp_upper=side[1] if hi != full_hi else None))
+            name, "range", lower=lo if restricted[0] else None,
+            upper=hi if restricted[1] else None, low=min(low, full_lo),
+            high=max(high, full_hi),
+            integer=name in integer, qp_lower=side[0] if restricted[0] else None,
+            qp_upper=side[1] if restricted[1] else None))
     return sorted(found, key=lambda r: (r.qp if not math.isnan(r.qp) else 1.0, r.factor))
 
 

@@ -66,8 +66,8 @@ def _discrete(name: str, n: int) -> Colormap:
 
 
 def box_plot(d: Discovery, path: Path) -> Path:
-    """The chosen box's limits, one row per restricted factor on its full range (0 = the
-    lowest value in the cases, 1 = the highest), with each restriction's quasi-p-value."""
+    """The chosen box's limits, one row per restricted factor on its range in the
+    experiment, with each restriction's quasi-p-value."""
     b = d.prim.box
     rows = max(len(b.restrictions), 1)
     fig = Figure(figsize=(8, 1.0 + 0.75 * rows))
@@ -81,7 +81,7 @@ def box_plot(d: Discovery, path: Path) -> Path:
 def _draw_box(ax: Axes, b: Box) -> None:
     ax.set_xlim(-0.05, 1.05)
     ax.set_xticks([])
-    for side in ("top", "right", "left"):
+    for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     if not b.restrictions:
         ax.text(0.5, 0.5, "no factor is restricted", ha="center", va="center")

@@ -87,9 +87,9 @@ def _box_table(d: Discovery) -> pd.DataFrame:
     for r in d.prim.box.restrictions:
         full = ", ".join(r.all_levels) if r.kind == "levels" else \
             f"{r.low:.3g} to {r.high:.3g}"
-        rows.append({"restriction": r.words(), "full range in the cases": full,
+        rows.append({"restriction": r.words(), "range in the experiment": full,
                      "quasi-p-value": f"{r.qp:.2g}"})
-    return pd.DataFrame(rows, columns=["restriction", "full range in the cases",
+    return pd.DataFrame(rows, columns=["restriction", "range in the experiment",
                                        "quasi-p-value"])
 
 
