@@ -743,7 +743,9 @@ def sentences(d: Discovery, manifest: dict[str, Any]) -> list[str]:
     if p.dropped:
         these = "that restriction was" if len(p.dropped) == 1 else "those restrictions were"
         text.append(f"PRIM's box also restricted {_and(p.dropped)}, but {these} not "
-                    f"significant (quasi-p-value above {SIGNIFICANCE}) and dropped.")
+                    f"significant (quasi-p-value above {SIGNIFICANCE}) and dropped; with "
+                    f"{'it' if len(p.dropped) == 1 else 'them'} the box had a density of "
+                    f"{_pct(p.chosen.density)} and a coverage of {_pct(p.chosen.coverage)}.")
     leaves = d.cart.leaves
     if len(leaves):
         best = leaves.sort_values(["k", "density"], ascending=False).iloc[0]
