@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,9 @@ from instap.stats import comparison_table, scenario_km
 from instap.summary import summarise
 from instap.sweep import store
 from sim.parameters import DEFAULTS
+
+if TYPE_CHECKING:
+    from instap.sweep.discovery import Discovery
 
 #: A scenario file resolved through its ``extends:`` chain: ``name``, ``description``,
 #: ``params`` (every parameter, defaults filled in), ``path``, ``chain`` (this file
@@ -542,3 +545,22 @@ def _analysis_table(folder: Path, name: str) -> pd.DataFrame | None:
         raise InstapError(f"{path}: not a readable table ({' '.join(str(err).split())[:80]})"
                           f"; `{shlex.join(['instap', 'analyze', str(folder)])}` writes it again"
                           ) from None
+
+
+# ----------------------------------------------------------------------------- discovery
+def discover(folder: str | Path, where: str, density: float = 0.8,
+             cases: str = "runs") -> Discovery:
+    """Scenario discovery on an ``instap sweep`` folder (checked as :func:`load_sweep`
+    checks it): where in the factor space does the condition ``where``
+    (``"durability.survival_months >= 120"``: an output, one of ``>=, >, <=, <, ==``, a
+    number) hold? Returns a :class:`~instap.sweep.discovery.Discovery`: ``sentences``,
+    ``box`` (the PRIM box's restrictions), ``prim.trajectory``, ``cart.leaves``,
+    ``scores`` (feature scores), ``summary`` and ``save(folder)``. ``density``: the
+    share of a box's cases that must meet the condition for the box to be chosen;
+    ``cases``: ``runs`` (each run a case) or ``points`` (each design point a case that
+    meets the condition when half its replications do). Rules: docs/sweeps.md."""
+    from instap.sweep.discovery import discover_runs
+
+    sweep = load_sweep(folder)
+    return discover_runs(sweep.runs, sweep.manifest, where, density=density, cases=cases,
+                         sweep=sweep.folder)

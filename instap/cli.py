@@ -131,6 +131,27 @@ def analyze(folder: Annotated[Path, typer.Argument(help="An `instap sweep` folde
 
 
 @app.command()
+def discover(
+    folder: Annotated[Path, typer.Argument(help="A finished `instap sweep` folder.")],
+    where: Annotated[str, typer.Option(
+        "--where", help='The condition: OUTPUT OP NUMBER with OP one of >=, >, <=, <, ==, '
+        'e.g. "durability.survival_months >= 120".')],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: FOLDER/discovery/CONDITION).")] = None,
+    density: Annotated[float, typer.Option(
+        "--density", help="Share of a box's cases that must meet the condition for PRIM's "
+        "box to be chosen.")] = 0.8,
+    cases: Annotated[str, typer.Option(
+        "--cases", help="runs: each run is a case; points: each design point, meeting the "
+        "condition when half its replications do.")] = "runs",
+) -> None:
+    """Scenario discovery: which factor values make a condition on an output true (PRIM,
+    CART, feature scores)."""
+    from instap.commands.discover import discover_command
+    discover_command(folder, where, out=out, density=density, cases=cases)
+
+
+@app.command()
 def live(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario to start with.")] = None,
     host: Annotated[str, typer.Option(
