@@ -248,7 +248,9 @@ def test_what_made_an_earlier_run_differ() -> None:
 
 
 # ------------------------------------------------------------------------- 3. before and after
-def test_earlier_runs_are_kept_drawn_and_cleared(baseline_config: LiveConfig) -> None:
+def test_earlier_runs_are_kept_drawn_and_cleared(baseline_config: LiveConfig,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(live_page, "MAX_PAST", 2)  # 3 on the page; fewer runs to draw here
     box, rc = _render(LiveConfig(scenario=baseline_config.scenario, lang="nl"))
     for _ in range(3):
         _button(rc, "+1 maand").click()
@@ -263,10 +265,10 @@ def test_earlier_runs_are_kept_drawn_and_cleared(baseline_config: LiveConfig) ->
     assert "Simulatie 2" in _texts(box, "instap-run")
     after = _images(box)
     assert all(after[n] != before[n] for n in PLOT_NAMES if n != "network")
-    for _ in range(MAX_RUNS := live_page.MAX_PAST + 1):  # only the last three are kept
+    for _ in range(MAX_RUNS := live_page.MAX_PAST):  # only the last MAX_PAST are kept
         _button(rc, "+1 maand").click()
         _button(rc, "Opnieuw beginnen").click()
-    assert len(_texts(box, "instap-past-legend")[0].split("simulatie ")) - 1 == 3
+    assert len(_texts(box, "instap-past-legend")[0].split("simulatie ")) - 1 == 2
     assert f"Simulatie {MAX_RUNS + 2}" in _texts(box, "instap-run")
     _button(rc, "Eerdere simulaties wissen").click()
     assert not _with_class(box, "instap-past-legend")
@@ -475,3 +477,24 @@ def test_command_checks_its_options_before_serving(tmp_path: Path) -> None:
     assert page_url("0.0.0.0", 8765) == "http://127.0.0.1:8765/"
     cmd = solara_command("127.0.0.1", 8765)
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--production" in cmd
+
+
+def test_a_scenarios_timeline_is_marked_in_the_pages_words() -> None:
+    from instap.live.levers import mark_texts
+    from instap.scenario import load_scenario as load
+
+    scenario = load(ROOT / "scenarios" / "restart_after_a_year.yaml")
+    model = LiveModel(rng=1, **scenario.params)
+    model.run(50)
+    texts = mark_texts(model.timeline, "nl")
+    shown = {texts.get(text, text) for _, text in model.interventions}
+    assert "Verlengingsregel: politieke keuze" in shown
+    assert tr("event.funding period starts", "nl") == "nieuwe financieringsperiode"
+
+
+def test_the_server_hides_solaras_badge() -> None:
+    from instap.live.serve import server_env
+
+    env = server_env(LiveConfig(lang="nl"))
+    assert env["SOLARA_THEME_SHOW_BANNER"] == "False" and env["SOLARA_THEME_LOADER"] == "plain"
+    assert env["SOLARA_THEME_TITLE"] == "Instapeconomie Den Haag: houdt het stand?"

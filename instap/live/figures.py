@@ -37,7 +37,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from instap import formatting, glossary
 from instap.live.i18n import event_label, tr
@@ -183,12 +183,18 @@ def _time_axes(fig: Figure, snap: Snapshot, lang: str, title: str, ylabel: str,
     ax.set_xlabel(tr("month", lang), fontsize=FONT)
     ax.set_ylabel(ylabel, fontsize=FONT)
     ax.set_xlim(0, max(snap.months, 1))
+    ax.xaxis.set_major_locator(MultipleLocator(month_step(snap.months)))
     ax.set_ylim(*ylim)
     ax.tick_params(labelsize=FONT - 1)
     ax.grid(True, alpha=0.3)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: tick_text(x, lang)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: tick_text(x, lang)))
     return ax
+
+
+def month_step(months: int) -> int:
+    """Months between ticks on the time axis: whole years, at most about six ticks."""
+    return next((step for step in (6, 12, 24, 36, 60, 120) if months / step <= 6), 240)
 
 
 def tick_text(x: float, lang: str) -> str:

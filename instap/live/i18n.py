@@ -126,6 +126,9 @@ TEXT: dict[str, dict[str, str]] = {
     "event.election": {"en": "election", "nl": "verkiezingen"},
     "event.recession": {"en": "recession", "nl": "recessie"},
     "event.partnership agreement": {"en": "agreement", "nl": "overeenkomst"},
+    "event.funding period starts": {"en": "new funding period",
+                                    "nl": "nieuwe financieringsperiode"},
+    "mark_ends": {"en": "{what}: ends", "nl": "{what}: voorbij"},
     # --- plots ----------------------------------------------------------------------
     "month": {"en": "month", "nl": "maand"},
     "plot.participants": {"en": "Participants per pathway state",

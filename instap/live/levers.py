@@ -9,7 +9,9 @@ Pure functions (no Solara) so the page's logic can be tested without a browser:
 * :func:`differences` lists, in plain words, what a scenario sets differently from the
   reference scenario (``baseline``): levers first, then any other parameter by its name;
 * :func:`run_difference` names what made an earlier run differ from the current one (the
-  scenario, levers, the interventions pressed), for the plots' legends.
+  scenario, levers, the interventions pressed), for the plots' legends;
+* :func:`mark_texts` puts the marks a scenario's timeline leaves on the plots (the model
+  logs them in short English) in the page's words.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any
 
 from instap import formatting
 from instap.live.i18n import TEXT, choice_label, tr
+from instap.timeline_text import action_text
 from sim import LEVERS, PARAMETERS
+from sim.timeline import Entry
 
 #: The issue's main levers first, in workshop order; any other lever of ``sim.LEVERS`` after.
 MAIN_LEVERS: tuple[str, ...] = (
@@ -174,3 +178,22 @@ def run_difference(past: RunSettings, current: RunSettings, lang: str,
     if len(parts) > limit:
         parts = [*parts[: limit - 1], tr("past_more", lang, n=len(parts) - limit + 1)]
     return "; ".join(parts)
+
+
+def mark_texts(entries: Sequence[Entry], lang: str) -> dict[str, str]:
+    """What the model logs for each timeline entry (``renewal_rule = political``, ``budget
+    cut by 30%``, and ``...: ends`` when an entry with ``until`` ends), in ``lang``'s words
+    for the plots' marks. An entry with a label keeps the label (the file's own words);
+    interventions are logged under fixed texts, translated as events."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        if entry.label or entry.action == "intervention":
+            continue
+        mapping = entry.as_mapping()
+        if entry.action == "set":
+            text = "; ".join(lever_text(k, v, lang) for k, v in mapping["set"].items())
+        else:
+            text = action_text(mapping, lang)
+        out[entry.describe()] = text
+        out[f"{entry.describe()}: ends"] = tr("mark_ends", lang, what=text)
+    return out

@@ -28,7 +28,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from instap.live.levers import (
     changed,
     differences,
     lever_names,
+    mark_texts,
     name_text,
     run_difference,
     same,
@@ -773,7 +774,11 @@ def Plots(run: Run, tick: solara.Reactive[int], history: list[Earlier], lang: st
 
     def draw() -> tuple[dict[str, bytes], str | None]:
         try:
-            return figures.render(m.snapshot(), past), None
+            snap = m.snapshot()
+            texts = mark_texts(m.timeline, lang)
+            snap = replace(snap, marks=[(month, texts.get(text, text))
+                                        for month, text in snap.marks])
+            return figures.render(snap, past), None
         except Exception as err:  # show it; keep the server and the controls alive
             traceback.print_exc()
             return {}, f"{tr('error', lang)}: {err}"

@@ -46,7 +46,9 @@ def server_env(config: LiveConfig) -> dict[str, str]:
     env.update(config.to_env())
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["SOLARA_ASSETS_PROXY"] = "True"
-    env["SOLARA_THEME_SHOW_BANNER"] = "False"  # "This website runs on Solara" over the plots
+    # no "This website runs on Solara" over the plots, no "Made with Solara" while loading
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    env["SOLARA_THEME_LOADER"] = "plain"
     env["SOLARA_THEME_TITLE"] = tr("title", config.lang)
     env.setdefault("MPLBACKEND", "Agg")
     return env
