@@ -218,7 +218,7 @@ def test_other_parameters_a_scenario_sets_are_listed_too(tmp_path: Path) -> None
 
 def test_levers_in_words() -> None:
     assert value_text("pilot_length_months", 1, "en") == "1 month"
-    assert value_text("trust_sensitivity", 1.5, "nl") == "1,5 keer"
+    assert value_text("trust_sensitivity", 1.5, "nl") == "1,5\u00d7"
     assert value_text("partnership_agreement", True, "en") == "yes"
     assert value_text("financing", "sib", "nl") == "social impact bond"
     applied = dict(DEFAULTS)

@@ -178,7 +178,7 @@ TEXT: dict[str, dict[str, str]] = {
     "value.pilot_length_months": {"en": "{v} months", "nl": "{v} maanden"},
     "value.multi_year_commitment_years": {"en": "{v} years", "nl": "{v} jaar"},
     "value.role_clarity": {"en": "{v} (scale 0 to 1)", "nl": "{v} (schaal 0 tot 1)"},
-    "value.trust_sensitivity": {"en": "{v} times", "nl": "{v} keer"},
+    "value.trust_sensitivity": {"en": "{v}\u00d7", "nl": "{v}\u00d7"},
     "value.debt_help_capacity_per_1000": {"en": "{v} per 1,000 participants",
                                           "nl": "{v} per 1.000 deelnemers"},
     "value.admin_burden": {"en": "{v} (scale 0 to 1)", "nl": "{v} (schaal 0 tot 1)"},
