@@ -36,9 +36,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 ARTIFACTS = ROOT / "test-artifacts"
 START_TIMEOUT = 90.0  # seconds for the servers (first start may fetch browser assets)
 SIZES = ((1280, 800), (1920, 1080))
-#: Mesa's SolaraViz texts that stayed English on the Dutch page (issue 14), and Solara's badge.
+#: Mesa's SolaraViz texts that stayed English on the Dutch page (issue 14).
 ENGLISH = ("Controls", "Play Interval", "Render Interval", "Use Threads", "Model Parameters",
-           "Information", "Time:", "Reset", "Step", "This website runs on", "getekend in")
+           "Information", "Time:", "Reset", "Step")
+#: Never on a public screen: Solara's badge, developer text.
+NEVER = ("This website runs on", "Made with", "plots drawn in", "grafieken getekend in")
 
 pytestmark = pytest.mark.browser
 
@@ -145,7 +147,9 @@ LAYOUT_JS = """() => {
       return hit !== img; }).length : null;
     return {cls: img.className, x: r.x, y: r.y, w: r.width, h: r.height, covered}; });
   const title = document.querySelector('.instap-title');
+  const header = document.querySelector('.instap-header');
   return {title: box(title), titleClipped: title.scrollWidth > title.clientWidth + 1,
+          headerClipped: header.scrollWidth > header.clientWidth + 1,
           header: one('.instap-header'), month: one('.instap-month'),
           state: one('.instap-alive, .instap-collapsed'), partners: one('.instap-partners'),
           plots, width: innerWidth, height: innerHeight,
@@ -158,7 +162,7 @@ def _check_layout(page: Any, lang: str, width: int, height: int) -> dict[str, An
     got: dict[str, Any] = page.evaluate(LAYOUT_JS)
     where = f"{lang} {width}x{height}"
     title = got["title"]
-    assert not got["titleClipped"] and title["x"] >= 0, where
+    assert not got["titleClipped"] and not got["headerClipped"] and title["x"] >= 0, where
     assert title["x"] + title["w"] <= width and title["y"] >= 0, where
     for part in ("month", "state", "partners"):  # in view without scrolling
         b = got[part]
@@ -172,6 +176,8 @@ def _check_layout(page: Any, lang: str, width: int, height: int) -> dict[str, An
     assert first["y"] + first["h"] <= height, (where, "the first row of plots in view")
     for plot in got["plots"]:
         assert plot["covered"] in (0, None), (where, "something lies over", plot["cls"])
+    for word in NEVER:
+        assert word not in got["text"], (where, word)
     if lang == "nl":
         for word in ENGLISH:
             assert word not in got["text"], (where, word)

@@ -469,15 +469,18 @@ def LivePage(config: LiveConfig) -> None:
     tick = solara.use_reactive(0)
     present = solara.use_reactive(False)
     error: solara.Reactive[str | None] = solara.use_reactive(listing.start_error)
+    trouble: solara.Reactive[str | None] = solara.use_reactive(None)  # the play loop's
     shown = solara.use_reactive(first.scenario)  # the picker's value: the running scenario
     folder = solara.use_memo(lambda: scenario_folder(config), [])
 
     def begin(label: str, loaded: LoadedParams, levers: dict[str, Any]) -> None:
         old = run.value
         playing.set(False)
-        with old.model.lock:  # the play loop may be in the middle of a month
-            history.set(keep(history.value, old))
+        # keep() copies the run under the model's lock; no lock is held while the page is
+        # drawn again (the play loop draws holding Solara's, then takes the model's)
+        history.set(keep(history.value, old))
         run.set(start_run(old.number + 1, label, loaded, levers, config.seed))
+        trouble.set(None)
         pending.set(dict(levers))
         shown.set(label)
         tick.set(tick.value + 1)
@@ -521,7 +524,7 @@ def LivePage(config: LiveConfig) -> None:
         except Exception as err:  # shown on the page; the server keeps running
             traceback.print_exc()
             playing.set(False)
-            error.set(f"{tr('error', lang)}: {err}")
+            trouble.set(f"{tr('error', lang)}: {err}")
 
     solara.use_thread(play_loop, dependencies=[playing.value, run.value.number, speed.value],
                       intrusive_cancel=False)
@@ -539,6 +542,8 @@ def LivePage(config: LiveConfig) -> None:
         with solara.Div(classes=["instap-main"]):
             Controls(current, tick, playing, speed, pending.value, again, lang)
             Interventions(current, tick, lang)
+            if trouble.value:
+                solara.Error(trouble.value)
             solara.Text(this_run_text(current, lang), classes=["instap-this-run"])
             Plots(current, tick, history.value, lang)
 
@@ -550,11 +555,13 @@ def Header(run: Run, tick: solara.Reactive[int], present: solara.Reactive[bool],
     partners, funding, recession; and the presentation view switch."""
     tick.get()  # subscribe: drawn again every month
     m = run.model
-    status = m.status()
+    with m.lock:  # the play loop may be in the middle of a month
+        status = m.status()
+        month = m.steps
     alive = bool(status["alive"])
     with solara.Div(classes=["instap-header"]):
         solara.Text(tr("title", lang), classes=["instap-title"])
-        solara.Text(tr("month_of", lang, month=m.steps, months=m.p.months),
+        solara.Text(tr("month_of", lang, month=month, months=m.p.months),
                     classes=["instap-month"])
         solara.Text(tr("alive" if alive else "collapsed", lang),
                     classes=["instap-flag", "instap-alive" if alive else "instap-collapsed"])
@@ -754,11 +761,13 @@ def Interventions(run: Run, tick: solara.Reactive[int], lang: str) -> None:
             tick.set(tick.value + 1)
         return handler
 
+    with m.lock:
+        possible = {kind: m.can_intervene(kind) for kind in INTERVENTIONS}
     with solara.Div(classes=["instap-bar", "instap-acts"]):
         solara.Text(tr("interventions", lang) + ":", classes=["instap-bar-title"])
         for kind in INTERVENTIONS:
             solara.Button(tr(f"act.{kind}", lang), on_click=act(kind), color="primary",
-                          outlined=True, disabled=not m.can_intervene(kind),
+                          outlined=True, disabled=not possible[kind],
                           classes=[f"instap-act-{kind}"])
     if error.value:
         solara.Error(error.value)
