@@ -116,7 +116,8 @@ html, body { overflow: hidden !important; }
 .instap-bar .v-btn { font-size: 17px !important; text-transform: none !important;
   letter-spacing: 0; height: 42px !important; }
 .instap-bar-title { font-size: 19px; font-weight: 700; }
-.instap-speed .v-btn { height: 36px !important; font-size: 15px !important; }
+.instap-speed .v-btn { height: 36px !important; font-size: 15px !important;
+  border: 1px solid #B0B7C3 !important; text-transform: none !important; }
 .instap-this-run { font-size: 15px; color: #333333; display: block; margin-bottom: 4px; }
 .instap-past-legend { display: flex; flex-wrap: wrap; gap: 2px 18px; font-size: 15px;
   margin-bottom: 6px; }
@@ -349,14 +350,26 @@ def earlier_of(run: Run) -> Earlier:
     return Earlier(run.number, run.settings(), snap.series, snap.social_return)
 
 
-def keep(history: list[Earlier], run: Run) -> list[Earlier]:
+def keep(history: tuple[Earlier, ...], run: Run) -> tuple[Earlier, ...]:
     """``history`` with ``run`` added if it ran at least a month; the last :data:`MAX_PAST`."""
     if run.model.steps == 0:
         return history
-    return [*history, earlier_of(run)][-MAX_PAST:]
+    return (*history, earlier_of(run))[-MAX_PAST:]
 
 
-def past_runs(history: list[Earlier], current: RunSettings, lang: str) -> list[PastRun]:
+@dataclass(frozen=True, eq=False)
+class Session:
+    """What changes together on the page, set as one value so the page is drawn once per
+    change (a new run drawn half-made would show the room a wrong picture for a moment):
+    the run on screen, the earlier runs kept, the levers set for the next run."""
+
+    run: Run
+    history: tuple[Earlier, ...] = ()
+    pending: dict[str, Any] = field(default_factory=dict)
+
+
+def past_runs(history: tuple[Earlier, ...], current: RunSettings, lang: str
+              ) -> list[PastRun]:
     """The earlier runs as the plots draw them, most recent first, each named by what made
     it differ from the run on screen."""
     return [PastRun(e.number, run_difference(e.settings, current, lang), e.series,
@@ -461,9 +474,10 @@ def LivePage(config: LiveConfig) -> None:
     first = solara.use_memo(lambda: start_run(1, listing.start, listing.loaded[listing.start],
                                               scenario_levers(listing.loaded[
                                                   listing.start].params), config.seed), [])
-    run = solara.use_reactive(first)
-    pending = solara.use_reactive(scenario_levers(first.params))
-    history: solara.Reactive[list[Earlier]] = solara.use_reactive([])
+    # created once: use_reactive follows the value it is given, and a Session is only
+    # equal to itself
+    initial = solara.use_memo(lambda: Session(first, (), scenario_levers(first.params)), [])
+    session = solara.use_reactive(initial)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive("normal")
     tick = solara.use_reactive(0)
@@ -474,41 +488,42 @@ def LivePage(config: LiveConfig) -> None:
     folder = solara.use_memo(lambda: scenario_folder(config), [])
 
     def begin(label: str, loaded: LoadedParams, levers: dict[str, Any]) -> None:
-        old = run.value
+        old = session.value
         playing.set(False)
         # keep() copies the run under the model's lock; no lock is held while the page is
         # drawn again (the play loop draws holding Solara's, then takes the model's)
-        history.set(keep(history.value, old))
-        run.set(start_run(old.number + 1, label, loaded, levers, config.seed))
+        kept = keep(old.history, old.run)
+        new = start_run(old.run.number + 1, label, loaded, levers, config.seed)
         trouble.set(None)
-        pending.set(dict(levers))
         shown.set(label)
-        tick.set(tick.value + 1)
+        session.set(Session(new, kept, dict(levers)))
 
     def pick(label: str) -> None:
-        if label == run.value.scenario:
+        current = session.value.run
+        if label == current.scenario:
             return
         if label not in listing.loaded:  # not an entry (a crafted request): nothing is read
-            shown.set(run.value.scenario)
+            shown.set(current.scenario)
             return
         path = next((c.path for c in scenario_choices(config)
                      if (c.label or tr("defaults", lang)) == label), None)
         loaded, err = try_load(ScenarioChoice(label, path), folder, lang)
         error.set(err)
         if loaded is None:  # edited since the page opened: keep running what runs
-            shown.set(run.value.scenario)
+            shown.set(current.scenario)
             return
         begin(label, loaded, scenario_levers(loaded.params))
 
     def again() -> None:
-        begin(run.value.scenario, run.value.loaded, dict(pending.value))
+        now = session.value
+        begin(now.run.scenario, now.run.loaded, dict(now.pending))
 
     def play_loop(cancel: threading.Event) -> None:
         """Step the model while playing, one frame per interval (Mesa's play loop, with
         the page's own stop: a finished run, a new run, pause)."""
         if not playing.value:
             return
-        model = run.value.model
+        model = session.value.run.model
         try:
             while not cancel.is_set():
                 seconds, months = SPEEDS[speed.value]
@@ -526,26 +541,27 @@ def LivePage(config: LiveConfig) -> None:
             playing.set(False)
             trouble.set(f"{tr('error', lang)}: {err}")
 
-    solara.use_thread(play_loop, dependencies=[playing.value, run.value.number, speed.value],
+    now = session.value
+    current = now.run
+    solara.use_thread(play_loop, dependencies=[playing.value, current.number, speed.value],
                       intrusive_cancel=False)
 
-    current = run.value
     solara.Style(CSS)
     solara.Title(tr("title", lang))
     with solara.Div(classes=["instap-page", *(["instap-present"] if present.value else [])]):
         Header(current, tick, present, lang)
         with solara.Div(classes=["instap-side"]):
             ScenarioPanel(listing, current, shown, pick, error.value, base, lang)
-            LeverPanel(pending, current.params, lang)
-            PastPanel(history, current, tick, lang)
-            SavePanel(run, config.seed, lang)
+            LeverPanel(session, lang)
+            PastPanel(session, tick, lang)
+            SavePanel(current, config.seed, lang)
         with solara.Div(classes=["instap-main"]):
-            Controls(current, tick, playing, speed, pending.value, again, lang)
+            Controls(current, tick, playing, speed, now.pending, again, lang)
             Interventions(current, tick, lang)
             if trouble.value:
                 solara.Error(trouble.value)
             solara.Text(this_run_text(current, lang), classes=["instap-this-run"])
-            Plots(current, tick, history.value, lang)
+            Plots(current, tick, now.history, lang)
 
 
 @solara.component
@@ -614,15 +630,16 @@ def ScenarioPanel(listing: Listing, run: Run, shown: solara.Reactive[str],
 
 
 @solara.component
-def LeverPanel(pending: solara.Reactive[dict[str, Any]], applied: dict[str, Any],
-               lang: str) -> None:
+def LeverPanel(session: solara.Reactive[Session], lang: str) -> None:
     """Every lever with its value and unit; a lever set differently from the run on screen
     is marked (it counts from the next run)."""
-    waiting = changed(pending.value, applied)
+    pending, applied = session.value.pending, session.value.run.params
+    waiting = changed(pending, applied)
 
     def setter(name: str) -> Callable[[Any], None]:
         def on_value(value: Any) -> None:
-            pending.set({**pending.value, name: value})
+            now = session.value
+            session.set(replace(now, pending={**now.pending, name: value}))
         return on_value
 
     with solara.Div(classes=["instap-panel", "instap-levers"]):
@@ -632,7 +649,7 @@ def LeverPanel(pending: solara.Reactive[dict[str, Any]], applied: dict[str, Any]
         else:
             solara.Text(tr("levers_hint", lang), classes=["instap-small"])
         for name in lever_names():
-            LeverInput(name, pending.value[name], applied[name], setter(name), lang)
+            LeverInput(name, pending[name], applied[name], setter(name), lang)
 
 
 def pending_text(n: int, lang: str) -> str:
@@ -675,32 +692,34 @@ def LeverInput(name: str, value: Any, applied: Any, on_value: Callable[[Any], No
 
 
 @solara.component
-def PastPanel(history: solara.Reactive[list[Earlier]], run: Run, tick: solara.Reactive[int],
-              lang: str) -> None:
+def PastPanel(session: solara.Reactive[Session], tick: solara.Reactive[int], lang: str
+              ) -> None:
     """The earlier runs kept for the plots, what made each differ, and a button to clear
     them."""
-    tick.get()  # subscribe: drawn again every month
+    tick.get()  # subscribe: the differences follow the buttons pressed in the current run
+    now = session.value
     with solara.Div(classes=["instap-panel", "instap-past"]):
         solara.Text(tr("past", lang), classes=["instap-panel-title"])
-        if not history.value:
+        if not now.history:
             solara.Text(tr("past_none", lang), classes=["instap-small"])
             return
-        for past in past_runs(history.value, run.settings(), lang):
+        for past in past_runs(now.history, now.run.settings(), lang):
             solara.Text(tr("legend_past", lang, n=past.number, what=past.label),
                         classes=["instap-small"])
-        solara.Button(tr("past_clear", lang), on_click=lambda: history.set([]), outlined=True,
-                      color="primary", classes=["instap-past-clear"])
+        solara.Button(tr("past_clear", lang),
+                      on_click=lambda: session.set(replace(session.value, history=())),
+                      outlined=True, color="primary", classes=["instap-past-clear"])
 
 
 @solara.component
-def SavePanel(run: solara.Reactive[Run], seed: int, lang: str) -> None:
+def SavePanel(run: Run, seed: int, lang: str) -> None:
     """'Save as scenario': the run on screen as a scenario file, to run with replications
     afterwards."""
-    latest = solara.use_ref(run.value)
-    latest.current = run.value
+    latest = solara.use_ref(run)
+    latest.current = run
     # one function for the page's lifetime: FileDownload starts over when its data changes
     data = solara.use_memo(lambda: (lambda: save_text(latest.current, seed, lang)), [])
-    name = save_file_name(run.value)
+    name = save_file_name(run)
     with solara.Div(classes=["instap-panel", "instap-save"]):
         solara.Text(tr("save_title", lang), classes=["instap-panel-title"])
         with solara.FileDownload(data, filename=name, mime_type="application/x-yaml"):
@@ -774,7 +793,8 @@ def Interventions(run: Run, tick: solara.Reactive[int], lang: str) -> None:
 
 
 @solara.component
-def Plots(run: Run, tick: solara.Reactive[int], history: list[Earlier], lang: str) -> None:
+def Plots(run: Run, tick: solara.Reactive[int], history: tuple[Earlier, ...], lang: str
+          ) -> None:
     """The live plots, redrawn once per month or intervention, with the earlier runs."""
     tick.get()  # subscribe: drawn again every month
     m = run.model
