@@ -234,8 +234,8 @@ def test_what_made_an_earlier_run_differ() -> None:
                        [{"month": 37, "intervention": "end_funding"}])
     now = RunSettings("baseline", base, [{"month": 13, "intervention": "agreement"}])
     assert run_difference(past, now, "nl") == (
-        "looptijd pilot: 36 maanden; met financiering gestopt in maand 36; "
-        "zonder de overeenkomst getekend in maand 12")
+        "looptijd pilot: 36 maanden; met stopzetting van de financiering in maand 36; "
+        "zonder ondertekening van de overeenkomst in maand 12")
     assert run_difference(past, RunSettings("baseline", past.params, past.clicks),
                           "en") == "same settings"
     other = RunSettings("programme_ends", {**base, "pilot_length_months": 36,
@@ -260,8 +260,8 @@ def test_earlier_runs_are_kept_drawn_and_cleared(baseline_config: LiveConfig,
     _button(rc, "Opnieuw beginnen").click()
     assert _texts(box, "instap-month") == ["Maand 0 van 120"]
     legend = " ".join(_texts(box, "instap-past-legend"))
-    assert legend == ("simulatie 1: looptijd pilot: 24 maanden; met financiering gestopt in "
-                      "maand 3")
+    assert legend == ("simulatie 1: looptijd pilot: 24 maanden; met stopzetting van de "
+                      "financiering in maand 3")
     assert "Simulatie 2" in _texts(box, "instap-run")
     after = _images(box)
     assert all(after[n] != before[n] for n in PLOT_NAMES if n != "network")

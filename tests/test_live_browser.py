@@ -264,7 +264,8 @@ def test_a_dutch_session_at_1280x800(servers: dict[str, str], browser: Any,
         page.locator(".instap-reset").click()
         expect(month).to_have_text("Maand 0 van 120")
         expect(page.locator(".instap-past-legend")).to_contain_text(
-            "simulatie 1: looptijd pilot: 24 maanden; met financiering gestopt in maand 2")
+            "simulatie 1: looptijd pilot: 24 maanden; met stopzetting van de financiering in "
+            "maand 2")
         expect(page.locator(".instap-this-run")).to_contain_text("Looptijd pilot: 36 maanden")
         expect(page.locator(".instap-lever-changed")).to_have_count(0)
         step.click()

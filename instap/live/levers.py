@@ -156,7 +156,8 @@ def run_difference(past: RunSettings, current: RunSettings, lang: str,
                    limit: int = MAX_PARTS) -> str:
     """What made ``past`` differ from ``current``, in a few words: another scenario, the
     levers as ``past`` had them, the interventions only one of them had (``met
-    financiering gestopt in maand 36``, ``zonder ...``); ``zelfde instellingen`` if none."""
+    stopzetting van de financiering in maand 36``, ``zonder ...``); ``zelfde
+    instellingen`` if none."""
     parts: list[str] = []
     if past.scenario != current.scenario:
         parts.append(tr("past_scenario", lang, name=past.scenario))
