@@ -60,7 +60,8 @@ def _instap() -> list[str]:
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, str]]:
     """``instap live scenarios/baseline.yaml --lang L --port <free>`` for nl and en, started
-    together; stopped with SIGTERM at the end (each must then say it stopped)."""
+    together; stopped at the end as a terminal's Ctrl-C does (SIGINT to the process group,
+    nl) and as ``kill`` does (SIGTERM, en): each must say it stopped, in one line."""
     ARTIFACTS.mkdir(exist_ok=True)
     procs: dict[str, tuple[subprocess.Popen[bytes], str, Path]] = {}
     try:
@@ -91,8 +92,8 @@ def servers() -> Iterator[dict[str, str]]:
             assert f"serving the workshop page at {url}" in log.read_text()
         yield {lang: url for lang, (_, url, _) in procs.items()}
     finally:
-        for proc, _, _ in procs.values():
-            os.killpg(proc.pid, signal.SIGTERM)
+        for lang, (proc, _, _) in procs.items():
+            os.killpg(proc.pid, signal.SIGINT if lang == "nl" else signal.SIGTERM)
         for proc, _, log in procs.values():
             try:
                 proc.wait(timeout=15)
@@ -100,7 +101,9 @@ def servers() -> Iterator[dict[str, str]]:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
             text = log.read_text()
+            assert proc.returncode == 0, text
             assert "Traceback" not in text and text.strip().endswith("instap live stopped"), text
+            assert "nothing was written" not in text and "Aborted" not in text, text
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +214,7 @@ def test_a_dutch_session_at_1280x800(servers: dict[str, str], browser: Any,
                                      tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    from instap.scenario import load_scenario
+    from instap.scenario import load_scenario, validate_files
 
     start = time.monotonic()
     page, errors = _open(browser, servers["nl"], 1280, 800)
@@ -246,6 +249,7 @@ def test_a_dutch_session_at_1280x800(servers: dict[str, str], browser: Any,
         saved = tmp_path / download.value.suggested_filename
         download.value.save_as(saved)
         assert saved.name == "baseline_workshop.yaml"
+        validate_files([saved])  # what `instap validate` runs
         loaded = load_scenario(saved)
         assert loaded.timeline == [{"month": 3, "intervention": "end_funding"}]
         assert "--seed 11" in saved.read_text()

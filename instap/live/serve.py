@@ -28,6 +28,7 @@ from instap.live.page import DEFAULT_SEED, LiveConfig, load_params, scenario_fol
 APP_MODULE = "instap.live.app"
 LAUNCHER = "instap.live.offline"  # ``solara run`` with the CDN proxy kept to the local copy
 STOP_SECONDS = 10.0  # how long the server gets to stop before it is killed
+GRACE_SECONDS = 3.0  # how long a server that got the signal too gets to stop by itself
 STOPPED = "instap live stopped"  # what Ctrl-C and SIGTERM end with
 
 
@@ -120,8 +121,13 @@ def check_assets() -> None:
                           "registry")
 
 
-def stop_server(child: subprocess.Popen[bytes]) -> None:
-    """Stop the page server as Ctrl-C does (SIGINT), then harder if it does not stop."""
+def stop_server(child: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
+    """Stop the page server: give it ``grace`` seconds to stop by itself (a Ctrl-C in the
+    terminal, or a SIGTERM to the process group, reached it too: a second signal while it
+    shuts down would make it print a traceback), then stop it as Ctrl-C does (SIGINT),
+    then harder if it does not stop."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(timeout=grace)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
         if child.poll() is not None:
             return
