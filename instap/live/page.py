@@ -400,7 +400,6 @@ def save_text(run: Run, seed: int, lang: str) -> str:
                         description_nl=run.loaded.description_nl)
 
 
-
 # ---------------------------------------------------------------------------- errors
 #: ``<file>[, line N]: <problem>``, the shape of every scenario-loading error.
 _LOCATED = re.compile(r"^(?P<file>[^:]+?\.ya?ml|[^:]*[/\\][^:]*?)(?P<line>, line \d+)?: "
@@ -683,9 +682,13 @@ def LeverInput(name: str, value: Any, applied: Any, on_value: Callable[[Any], No
         else:
             assert spec.low is not None and spec.high is not None
             step = slider_step(name)
+
+            def on_slider(v: float) -> None:  # on the step, without float noise in files
+                on_value(round(round(float(v) / step) * step, 10))
+
             solara.SliderFloat("", value=float(value), min=float(spec.low),
                                max=float(spec.high), step=step, thumb_label=False,
-                               on_value=lambda v: on_value(round(float(v) / step) * step))
+                               on_value=on_slider)
         if is_changed:
             solara.Text(tr("lever_now", lang, value=value_text(name, applied, lang)),
                         classes=["instap-lever-was"])
