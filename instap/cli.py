@@ -159,13 +159,17 @@ def live(
         "needs --allow-remote.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8765,
     lang: Annotated[str, typer.Option("--lang", help="en or nl.")] = "en",
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, help="The page runs replication 1 of 'instap run FILE --seed SEED'.")
+    ] = DEFAULT_SEED,
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Let other machines reach the page (with --host): anyone "
         "who can reach it can steer the simulation and pick scenarios.")] = False,
 ) -> None:
     """Serve the live workshop page in the browser."""
     from instap.live.serve import live_command
-    live_command(scenario, host=host, port=port, lang=lang, allow_remote=allow_remote)
+    live_command(scenario, host=host, port=port, lang=lang, seed=seed,
+                 allow_remote=allow_remote)
 
 
 #: Signals received by this process (SIGTERM); a failure that follows one is its echo.

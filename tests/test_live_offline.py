@@ -138,14 +138,15 @@ def test_the_server_never_fetches_an_asset_and_stops_cleanly_on_sigterm(
         assert cdn.connections == 0
         # SIGTERM to instap live alone: the server goes down with it, one line, no traceback
         os.kill(proc.pid, signal.SIGTERM)
-        assert proc.wait(timeout=30) == 130
+        assert proc.wait(timeout=30) == 0
         deadline = time.monotonic() + 15
         while _alive(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not _alive(proc.pid), "the page server outlived instap live"
         text = err.read_text()
         assert "Traceback" not in text and "Aborted" not in text
-        assert text.strip().splitlines()[-1] == "interrupted; nothing was written"
+        assert text.strip().splitlines()[-1] == "instap live stopped"
+        assert "nothing was written" not in text
     finally:
         if _alive(proc.pid):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -243,7 +244,7 @@ def _no_server(*args: object, **kwargs: object) -> None:
 
 # ------------------------------------------------------------------ 2. errors on the page
 def _render(config: LiveConfig) -> object:
-    return solara.render(solara.AppLayout(children=[LivePage(config)]), handle_error=False)[1]
+    return solara.render(LivePage(config), handle_error=False)[1]
 
 
 def _picker(rc: object) -> v.Select:
@@ -268,34 +269,56 @@ def folder(tmp_path: Path) -> Path:
     return scen
 
 
-def test_a_refused_pick_names_the_file_only_and_the_picker_names_what_runs(
-        folder: Path) -> None:
+def _pilot(rc: object) -> int:
+    """The pilot length lever's slider value."""
+    sliders = [w for w in rc.find(v.Slider).widgets  # type: ignore[attr-defined]
+               if w.max == 240]
+    return int(sliders[0].v_model)
+
+
+def _skipped(rc: object) -> list[str]:
+    return [" ".join(map(str, w.children)) for w in rc.find(  # type: ignore[attr-defined]
+        v.Html, class_="instap-note instap-skipped").widgets]
+
+
+def test_the_picker_lists_what_loads_and_names_the_rest_by_file_name(folder: Path) -> None:
     rc = _render(LiveConfig(scenario_dir=folder))
-    assert _picker(rc).v_model == "good"
-    _picker(rc).v_model = "zz_bad"
+    assert _picker(rc).items == ["good"] and _picker(rc).v_model == "good"
+    [line] = _skipped(rc)
+    assert line == "Not listed, because they cannot be loaded: zz_bad.yaml, zz_extends.yaml"
+    assert "hunter2" not in line and str(folder) not in line
+
+
+def test_a_scenario_broken_after_the_start_is_refused_with_its_file_name_only(
+        folder: Path) -> None:
+    (folder / "other.yaml").write_text("name: other\nfunding:\n  pilot_length_months: 40\n")
+    rc = _render(LiveConfig(scenario_dir=folder))
+    assert _picker(rc).items == ["good", "other"]
+    (folder / "other.yaml").write_text("name: other\nfunding:\n  pilot_length_months: -4\n")
+    _picker(rc).v_model = "other"
     [alert] = _alerts(rc)
-    assert alert.startswith("zz_bad.yaml, line 3: funding.pilot_length_months = -4")
+    assert alert.startswith("other.yaml, line 3: funding.pilot_length_months = -4")
     assert "allowed" in alert and str(folder) not in alert and "/" not in alert
     assert _picker(rc).v_model == "good"  # the scenario that still runs
-    slider = rc.find(v.Slider, label=tr("param.pilot_length_months", "en")).widget  # type: ignore[attr-defined]
-    assert slider.v_model == 30
-    # a pick that extends a file outside the folder: neither its content nor its folder
-    _picker(rc).v_model = "zz_extends"
-    [alert] = _alerts(rc)
-    assert "hunter2" not in alert and str(folder.parent) not in alert
-    assert alert.startswith("zz_extends.yaml: ") and _picker(rc).v_model == "good"
-    # a good pick clears the message
-    _picker(rc).v_model = "zz_bad"
-    _picker(rc).v_model = "good"
-    assert _picker(rc).v_model == "good"
+    assert _pilot(rc) == 30
+    # once it loads again it can be picked, and the message goes
+    (folder / "other.yaml").write_text("name: other\nfunding:\n  pilot_length_months: 40\n")
+    _picker(rc).v_model = "other"
+    assert _picker(rc).v_model == "other" and _pilot(rc) == 40 and _alerts(rc) == []
 
 
-def test_an_invalid_start_runs_the_defaults_and_the_picker_says_so(folder: Path) -> None:
+def test_an_invalid_start_runs_the_first_scenario_that_loads_and_says_why(folder: Path
+                                                                         ) -> None:
     rc = _render(LiveConfig(scenario=folder / "zz_bad.yaml"))
-    assert _picker(rc).v_model == tr("defaults", "en")
-    assert tr("defaults", "en") in _picker(rc).items
+    assert _picker(rc).v_model == "good" and _picker(rc).items == ["good"]
     [alert] = _alerts(rc)
     assert alert.startswith("zz_bad.yaml, line 3:") and str(folder) not in alert
+
+
+def test_nothing_that_loads_runs_the_model_defaults(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("name: [\n")
+    rc = _render(LiveConfig(scenario_dir=tmp_path))
+    assert _picker(rc).items == [tr("defaults", "en")]
 
 
 def test_page_error_shows_no_path_no_content_and_one_line(tmp_path: Path) -> None:
@@ -337,7 +360,8 @@ def test_the_picker_lists_only_scenarios_of_its_folder(folder: Path, tmp_path: P
     (folder / "leak.yaml").symlink_to(tmp_path / "private" / "notes.yaml")
     (folder / "dir.yaml").mkdir()
     rc = _render(LiveConfig(scenario_dir=folder))
-    assert _picker(rc).items == ["good", "zz_bad", "zz_extends"]
+    assert _picker(rc).items == ["good"]  # zz_bad and zz_extends do not load
+    assert "leak" not in " ".join(_skipped(rc)) and "deep" not in " ".join(_skipped(rc))
 
 
 def test_a_value_that_is_not_an_entry_reads_nothing(folder: Path,
@@ -408,3 +432,35 @@ def test_allow_remote_says_what_it_exposes(monkeypatch: pytest.MonkeyPatch,
     assert serve.exposure("10.0.0.5", 8765, Path("/x")) == (
         "instap live: anyone who can reach 10.0.0.5:8765 can see and steer the simulation "
         "and pick scenarios from /x")
+
+
+class _CtrlC:
+    """A page server running when Ctrl-C reaches ``instap live`` (the terminal sends it to
+    the server too, which then stops)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.waits = 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.waits += 1
+        if self.waits == 1:
+            raise KeyboardInterrupt
+        return 0
+
+    def poll(self) -> int | None:
+        return 0 if self.waits > 1 else None
+
+    def send_signal(self, sig: int) -> None:
+        pass
+
+
+def test_ctrl_c_stops_the_server_with_one_line(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str],
+                                               baseline_yaml: Path) -> None:
+    monkeypatch.setattr(serve.subprocess, "Popen", _CtrlC)
+    try:
+        cli.main(["live", str(baseline_yaml), "--port", str(_free_port())])
+    except SystemExit as exit_info:
+        assert exit_info.code in (0, None)
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == ["instap live stopped"]

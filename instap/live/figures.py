@@ -10,6 +10,10 @@ keeps its figure between months and splits it into a static part (axes, ticks, t
 legend, drawn once and kept as a bitmap) and the data drawn over that bitmap each month
 (matplotlib's blitting), then encodes the PNG with fast compression. The static part is
 redrawn only when its axis limits must grow.
+
+Earlier runs (:class:`PastRun`, up to three since the page opened) are drawn on every time
+plot as dashed lines in the current run's colours but faded, or as dark dashed outlines
+over stacked areas, and named in the legend by what made them differ.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import math
 import textwrap
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import PIL.Image
@@ -32,8 +37,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from instap import glossary
+from instap import formatting, glossary
 from instap.live.i18n import event_label, tr
 from instap.live.livemodel import Snapshot
 
@@ -68,12 +74,31 @@ ALIVE_ROWS: tuple[tuple[str, str, float], ...] = (
     ("recession", OKABE_ITO["vermillion"], 0.0))
 TRUST_CMAP = "cividis"
 
-FONT = 15  # base font size in points (figures are drawn at 100 dpi)
-FIGSIZE = (8.0, 4.2)
+FONT = 16  # base font size in points (figures are drawn at 100 dpi)
+FIGSIZE = (7.2, 4.0)
 DPI = 100
-AXES = (0.11, 0.15, 0.55, 0.75)  # left, bottom, width, height; the legend sits to the right
-WRAP = 19  # characters per legend line
+AXES = (0.13, 0.15, 0.48, 0.74)  # left, bottom, width, height; the legend sits to the right
+ALIVE_AXES = (0.22, 0.15, 0.39, 0.74)  # room on the left for the rows' names
+WRAP = 18  # characters per legend line
 RETURN_SCALE = (2.0, 3.0, 5.0, 8.0)  # y-axis tops of the social return plot
+#: Bottom to top: work at the bottom, so an earlier run's "in work" line reads from the axis.
+PARTICIPANT_STACK: tuple[str, ...] = ("regular_work", "entry_job", "in_track", "engaged",
+                                      "unreached")
+#: Line style and opacity of earlier runs, the most recent first.
+PAST_STYLES: tuple[tuple[tuple[float, tuple[float, ...]], float], ...] = (
+    ((0, (5, 2)), 0.9), ((0, (6, 2, 1, 2)), 0.75), ((0, (1.5, 1.5)), 0.65))
+PAST_DARK = "#222222"  # earlier runs over stacked areas
+
+
+@dataclass(frozen=True, eq=False)
+class PastRun:
+    """An earlier run as the plots draw it: its number, what made it differ from the run on
+    screen (in words) and its monthly series."""
+
+    number: int
+    label: str
+    series: Mapping[str, np.ndarray]
+    social_return: np.ndarray
 
 
 def _nice_top(value: float) -> float:
@@ -90,6 +115,7 @@ class LivePlot:
 
     name = "plot"
     size: tuple[float, float] = FIGSIZE
+    time_plot = True  # draws the earlier runs (a plot over time)
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -98,6 +124,7 @@ class LivePlot:
         self._canvas: FigureCanvasAgg | None = None
         self._key: object = None
         self._background: object = None
+        self.past: tuple[PastRun, ...] = ()
 
     # -- to override ---------------------------------------------------------------------
     def static_key(self, snap: Snapshot) -> object:
@@ -113,9 +140,11 @@ class LivePlot:
         raise NotImplementedError
 
     # -- machinery -----------------------------------------------------------------------
-    def render(self, snap: Snapshot) -> bytes:
-        """This month's plot as PNG bytes."""
-        key = self.static_key(snap)
+    def render(self, snap: Snapshot, past: Sequence[PastRun] = ()) -> bytes:
+        """This month's plot as PNG bytes, with the earlier runs ``past`` (most recent
+        first) faded behind or over it."""
+        self.past = tuple(past[: len(PAST_STYLES)]) if self.time_plot else ()
+        key = (self.static_key(snap), tuple((p.number, p.label) for p in self.past))
         if key != self._key or self.fig is None:
             self.fig = Figure(figsize=self.size, dpi=DPI)
             self._canvas = FigureCanvasAgg(self.fig)
@@ -146,23 +175,72 @@ def _encode(canvas: FigureCanvasAgg) -> bytes:
 
 
 def _time_axes(fig: Figure, snap: Snapshot, lang: str, title: str, ylabel: str,
-               ylim: tuple[float, float]) -> Axes:
-    ax = fig.add_axes(AXES)
-    ax.set_title(title, fontsize=FONT + 3, loc="left", fontweight="bold", x=-0.1)
+               ylim: tuple[float, float], rect: tuple[float, float, float, float] = AXES
+               ) -> Axes:
+    ax = fig.add_axes(rect)
+    ax.set_title(title, fontsize=FONT + 3, loc="left", fontweight="bold",
+                 x=-0.1 * AXES[2] / rect[2] - (rect[0] - AXES[0]) / rect[2])
     ax.set_xlabel(tr("month", lang), fontsize=FONT)
     ax.set_ylabel(ylabel, fontsize=FONT)
     ax.set_xlim(0, max(snap.months, 1))
+    ax.xaxis.set_major_locator(MultipleLocator(month_step(snap.months)))
     ax.set_ylim(*ylim)
     ax.tick_params(labelsize=FONT - 1)
     ax.grid(True, alpha=0.3)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: tick_text(x, lang)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: tick_text(x, lang)))
     return ax
 
 
-def _legend(ax: Axes, handles: Sequence[Artist], labels: Sequence[str]) -> None:
-    """The legend right of the axes, long labels wrapped."""
-    ax.legend(list(handles), [textwrap.fill(label, WRAP) for label in labels],
-              fontsize=FONT - 2, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
-              borderaxespad=0.0)
+def month_step(months: int) -> int:
+    """Months between ticks on the time axis: whole years, at most about six ticks."""
+    return next((step for step in (6, 12, 24, 36, 60, 120) if months / step <= 6), 240)
+
+
+def tick_text(x: float, lang: str) -> str:
+    """An axis tick as the reader writes numbers (``0,2`` and ``2.500`` in Dutch)."""
+    if float(x).is_integer():
+        return formatting.number(x, lang, 0)
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _past_label(past: PastRun, lang: str) -> str:
+    """An earlier run's legend entry in a plot: its number (what made it differ is named
+    once, above the plots, in full: the plots' legends have room for a few words only)."""
+    return tr("legend_past_short", lang, n=past.number)
+
+
+def _past_handles(plot: LivePlot) -> tuple[list[Artist], list[str]]:
+    """Legend handles and labels of the earlier runs (dark dashed lines)."""
+    handles: list[Artist] = [Line2D([], [], color=PAST_DARK, linestyle=style, linewidth=2,
+                                    alpha=alpha)
+                             for (style, alpha), _ in zip(PAST_STYLES, plot.past, strict=False)]
+    return handles, [_past_label(p, plot.lang) for p in plot.past]
+
+
+def _past_lines(ax: Axes, plot: LivePlot, series: Mapping[str, str], scale: float = 1.0
+                ) -> None:
+    """Earlier runs' lines in the series' own colours, faded and dashed (static part)."""
+    for (style, alpha), past in zip(PAST_STYLES, plot.past, strict=False):
+        for name, colour in series.items():
+            if name in past.series:
+                ax.plot(past.series["month"], np.asarray(past.series[name]) / scale,
+                        color=colour, linestyle=style, linewidth=2.0, alpha=alpha * 0.6,
+                        zorder=1.5)
+
+
+def _legend(ax: Axes, handles: Sequence[Artist], labels: Sequence[str],
+            plot: LivePlot | None = None) -> None:
+    """The legend right of the axes, long labels wrapped; then the earlier runs of
+    ``plot``, if any."""
+    texts = [textwrap.fill(label, WRAP, break_long_words=False) for label in labels]
+    if plot is not None and plot.past:
+        extra, names = _past_handles(plot)
+        handles, texts = [*handles, *extra], [*texts, *names]
+    ax.legend(list(handles), texts, fontsize=FONT - 2, loc="upper left",
+              bbox_to_anchor=(1.03, 1.02), frameon=False, borderaxespad=0.0,
+              labelspacing=0.3, handlelength=1.4, handletextpad=0.4)
 
 
 def _marks(ax: Axes, snap: Snapshot, lang: str) -> list[Artist]:
@@ -201,17 +279,46 @@ class ScaledPlot(LivePlot):
 
     def _drawn_top(self) -> float:
         """The y axis top of the static part drawn last (0 before the first)."""
-        return float(self._key[1]) if isinstance(self._key, tuple) else 0.0
+        key = self._key[0] if isinstance(self._key, tuple) else None
+        return float(key[1]) if isinstance(key, tuple) else 0.0
+
+
+def _past_max(plot: LivePlot, names: Sequence[str], scale: float = 1.0,
+              total: bool = False) -> float:
+    """The largest value of ``names`` (their sum if ``total``) over the earlier runs."""
+    high = 0.0
+    for past in plot.past:
+        arrays = [np.asarray(past.series[n], dtype=float) / scale for n in names
+                  if n in past.series]
+        if arrays:
+            values = np.sum(arrays, axis=0) if total else np.concatenate(arrays)
+            finite = values[np.isfinite(values)]
+            high = max(high, float(finite.max()) if len(finite) else 0.0)
+    return high
+
+
+def _past_outline(ax: Axes, plot: LivePlot, names: Sequence[str]) -> list[Artist]:
+    """Earlier runs' sum of ``names`` as dark dashed lines over stacked areas."""
+    out: list[Artist] = []
+    for (style, alpha), past in zip(PAST_STYLES, plot.past, strict=False):
+        if all(n in past.series for n in names):
+            total = np.sum([np.asarray(past.series[n], dtype=float) for n in names], axis=0)
+            out.append(ax.plot(past.series["month"], total, color=PAST_DARK, linestyle=style,
+                               linewidth=2.2, alpha=alpha)[0])
+    return out
 
 
 class ParticipantsPlot(ScaledPlot):
-    """Stacked areas: participants per pathway state (not counting those who left)."""
+    """Stacked areas: participants per pathway state (not counting those who left), work
+    at the bottom; an earlier run shows as a dark dashed line at its number in work."""
 
     name = "participants"
+    working: tuple[str, ...] = ("regular_work", "entry_job")
 
     def y_top(self, snap: Snapshot) -> float:
         s = snap.series
-        total = float(np.sum([s[n] for n in STATE_COLOURS], axis=0).max())
+        total = max(float(np.sum([s[n] for n in PARTICIPANT_STACK], axis=0).max()),
+                    _past_max(self, PARTICIPANT_STACK, total=True))
         top = self._drawn_top()
         return top if total <= top else _nice_top(total * 1.1)
 
@@ -219,26 +326,29 @@ class ParticipantsPlot(ScaledPlot):
         top = self.y_top(snap)
         ax = _time_axes(fig, snap, self.lang, tr("plot.participants", self.lang),
                         tr("plot.participants_y", self.lang), (0, top))
-        names = list(STATE_COLOURS)[::-1]
+        names = PARTICIPANT_STACK[::-1]
         _legend(ax, [Patch(color=STATE_COLOURS[n]) for n in names],
-                [glossary.short(n, self.lang) for n in names])
+                [glossary.short(n, self.lang) for n in names], self)
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
         s = snap.series
-        polys = ax.stackplot(s["month"], *[s[n] for n in STATE_COLOURS],
-                             colors=list(STATE_COLOURS.values()), alpha=0.95)
-        return [*polys, *_marks(ax, snap, self.lang)]
+        polys = ax.stackplot(s["month"], *[s[n] for n in PARTICIPANT_STACK],
+                             colors=[STATE_COLOURS[n] for n in PARTICIPANT_STACK], alpha=0.95)
+        return [*polys, *_past_outline(ax, self, self.working), *_marks(ax, snap, self.lang)]
 
 
 class CoalitionPlot(ScaledPlot):
-    """Stacked areas: organisations in the coalition per actor kind."""
+    """Stacked areas: organisations in the coalition per actor kind; an earlier run shows as
+    a dark dashed line at its number of partners."""
 
     name = "coalition"
 
     def y_top(self, snap: Snapshot) -> float:
         s = snap.series
-        total = float(np.sum([s[f"coalition_{k}"] for k in PARTNER_KINDS], axis=0).max())
+        names = [f"coalition_{k}" for k in PARTNER_KINDS]
+        total = max(float(np.sum([s[n] for n in names], axis=0).max()),
+                    _past_max(self, names, total=True))
         return _nice_top(max(total, 1.0) * 1.05)
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
@@ -247,14 +357,15 @@ class CoalitionPlot(ScaledPlot):
                         tr("plot.coalition_y", self.lang), (0, top))
         kinds = PARTNER_KINDS[::-1]
         _legend(ax, [Patch(color=KIND_COLOURS[k]) for k in kinds],
-                [glossary.short(f"coalition_{k}", self.lang) for k in kinds])
+                [glossary.short(f"coalition_{k}", self.lang) for k in kinds], self)
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
         s = snap.series
         polys = ax.stackplot(s["month"], *[s[f"coalition_{k}"] for k in PARTNER_KINDS],
                              colors=[KIND_COLOURS[k] for k in PARTNER_KINDS], alpha=0.95)
-        return [*polys, *_marks(ax, snap, self.lang)]
+        outline = _past_outline(ax, self, [f"coalition_{k}" for k in PARTNER_KINDS])
+        return [*polys, *outline, *_marks(ax, snap, self.lang)]
 
 
 class TrustPlot(LivePlot):
@@ -270,9 +381,11 @@ class TrustPlot(LivePlot):
                         tr("plot.trust_y", self.lang), (0, 1))
         threshold = ax.axhline(snap.exit_threshold, color=OKABE_ITO["vermillion"],
                                linestyle=":", linewidth=2.5)
+        _past_lines(ax, self, TRUST_SERIES)
         handles = [Line2D([], [], color=c, linewidth=3) for c in TRUST_SERIES.values()]
         labels = [glossary.short(n, self.lang) for n in TRUST_SERIES]
-        _legend(ax, [*handles, threshold], [*labels, tr("plot.exit_threshold", self.lang)])
+        _legend(ax, [*handles, threshold], [*labels, tr("plot.exit_threshold", self.lang)],
+                self)
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
@@ -288,16 +401,18 @@ class MoneyPlot(ScaledPlot):
     name = "money"
 
     def y_top(self, snap: Snapshot) -> float:
-        high = max(float(snap.series[n].max()) for n in MONEY_SERIES) / 1000.0
+        high = max(max(float(snap.series[n].max()) for n in MONEY_SERIES) / 1000.0,
+                   _past_max(self, list(MONEY_SERIES), scale=1000.0))
         top = self._drawn_top()
-        return top if high <= top else _nice_top(high * 1.2)
+        return top if top > 0 and high <= top else _nice_top(high * 1.2)
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
         top = self.y_top(snap)
         ax = _time_axes(fig, snap, self.lang, tr("plot.money", self.lang),
                         tr("plot.money_y", self.lang), (0, top))
+        _past_lines(ax, self, MONEY_SERIES, scale=1000.0)
         _legend(ax, [Line2D([], [], color=c, linewidth=3) for c in MONEY_SERIES.values()],
-                [glossary.short(n, self.lang) for n in MONEY_SERIES])
+                [glossary.short(n, self.lang) for n in MONEY_SERIES], self)
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
@@ -308,31 +423,37 @@ class MoneyPlot(ScaledPlot):
 
 
 class AlivePlot(LivePlot):
-    """Bands over time: the alive indicator, programme funding and recessions; the
-    current state in words beside them."""
+    """Bands over time: the alive indicator, programme funding and recessions, named on the
+    left; an earlier run shows as a dark dashed line, high in a band while it was on."""
 
     name = "alive"
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
-        ax = _time_axes(fig, snap, self.lang, tr("plot.alive", self.lang), "", (0, 3.6))
-        ax.set_yticks([])
+        ax = _time_axes(fig, snap, self.lang, tr("plot.alive", self.lang), "", (0, 3.6),
+                        ALIVE_AXES)
+        ax.set_yticks([base + 0.5 for _, _, base in ALIVE_ROWS],
+                      [glossary.short(name, self.lang) for name, _, _ in ALIVE_ROWS])
+        ax.tick_params(axis="y", length=0, labelsize=FONT)
         ax.grid(False)
         for _, _, base in ALIVE_ROWS:
             ax.axhspan(base + 0.1, base + 0.9, color="#EEEEEE", linewidth=0)
+        handles: list[Artist] = [Patch(color=c) for _, c, _ in ALIVE_ROWS]
+        _legend(ax, handles, [glossary.short(n, self.lang) for n, _, _ in ALIVE_ROWS], self)
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
         s = snap.series
         out: list[Artist] = []
-        states = {"alive": snap.alive, "funded": snap.funded, "recession": snap.recession}
         for name, colour, base in ALIVE_ROWS:
             out.append(ax.fill_between(s["month"], base + 0.1, base + 0.9, where=s[name] > 0.5,
                                        step="post", color=colour, alpha=0.9, linewidth=0))
-            on = states[name]
-            out.append(ax.text(1.03, (base + 0.5) / 3.6, ("\u25a0 " if on else "\u25a1 ")
-                               + glossary.short(name, self.lang), transform=ax.transAxes,
-                               fontsize=FONT, va="center", color=colour if on else "#777777",
-                               fontweight="bold" if on else "normal"))
+        for i, ((style, alpha), past) in enumerate(zip(PAST_STYLES, self.past, strict=False)):
+            for name, _, base in ALIVE_ROWS:
+                if name in past.series:
+                    on = np.asarray(past.series[name], dtype=float) > 0.5
+                    y = np.where(on, base + 0.8 - 0.1 * i, base + 0.2 + 0.1 * i)
+                    out.append(ax.step(past.series["month"], y, where="post", color=PAST_DARK,
+                                       linestyle=style, linewidth=2.2, alpha=alpha)[0])
         return [*out, *_marks(ax, snap, self.lang)]
 
 
@@ -345,6 +466,10 @@ class ReturnPlot(ScaledPlot):
         values = snap.social_return[np.isfinite(snap.social_return)]
         recent = values[len(values) // 4:]  # the first months swing wildly
         high = float(recent.max()) * 1.1 if len(recent) else 0.0
+        for past in self.past:
+            earlier = past.social_return[np.isfinite(past.social_return)]
+            earlier = earlier[len(earlier) // 4:]
+            high = max(high, float(earlier.max()) * 1.1 if len(earlier) else 0.0)
         return next((t for t in RETURN_SCALE if t >= high), RETURN_SCALE[-1])
 
     def draw_static(self, snap: Snapshot, fig: Figure) -> Axes:
@@ -352,8 +477,12 @@ class ReturnPlot(ScaledPlot):
         ax = _time_axes(fig, snap, self.lang, tr("plot.return", self.lang),
                         tr("plot.return_y", self.lang), (0, top))
         even = ax.axhline(1.0, color=OKABE_ITO["vermillion"], linestyle=":", linewidth=2.5)
+        for (style, alpha), past in zip(PAST_STYLES, self.past, strict=False):
+            ax.plot(np.arange(len(past.social_return)), past.social_return,
+                    color=OKABE_ITO["blue"], linestyle=style, linewidth=2.0, alpha=alpha * 0.6,
+                    zorder=1.5)
         _legend(ax, [Line2D([], [], color=OKABE_ITO["blue"], linewidth=3), even],
-                [tr("plot.return_note", self.lang), tr("plot.break_even", self.lang)])
+                [tr("plot.return_note", self.lang), tr("plot.break_even", self.lang)], self)
         return ax
 
     def draw_data(self, snap: Snapshot, ax: Axes) -> list[Artist]:
@@ -362,9 +491,9 @@ class ReturnPlot(ScaledPlot):
                                      linewidth=3)[0]]
         finite = values[np.isfinite(values)]
         if len(finite):
-            out.append(ax.text(1.04, 0.04, f"{finite[-1]:.2f}", transform=ax.transAxes,
-                               ha="left", va="bottom", fontsize=FONT + 14, fontweight="bold",
-                               color=OKABE_ITO["blue"]))
+            out.append(ax.text(1.04, 0.04, formatting.number(finite[-1], self.lang, 2),
+                               transform=ax.transAxes, ha="left", va="bottom",
+                               fontsize=FONT + 14, fontweight="bold", color=OKABE_ITO["blue"]))
         return [*out, *_marks(ax, snap, self.lang)]
 
 
@@ -383,6 +512,7 @@ class NetworkPlot(LivePlot):
     municipality's ties thick); partners who left the coalition and their ties faded."""
 
     name = "network"
+    time_plot = False
 
     def static_key(self, snap: Snapshot) -> object:
         return tuple(snap.kinds)
@@ -403,9 +533,10 @@ class NetworkPlot(LivePlot):
         _legend(ax, [*handles, left], [*(glossary.actor_name(k, self.lang) for k in present),
                                        tr("plot.left", self.lang)])
         cbar = fig.colorbar(ScalarMappable(norm=Normalize(0.0, 1.0), cmap=TRUST_CMAP),
-                            cax=fig.add_axes((0.6, 0.12, 0.36, 0.05)), orientation="horizontal")
+                            cax=fig.add_axes((0.6, 0.17, 0.36, 0.05)), orientation="horizontal")
         cbar.set_label(tr("plot.trust_scale", self.lang), fontsize=FONT)
         cbar.ax.tick_params(labelsize=FONT - 2)
+        cbar.ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: tick_text(x, self.lang)))
         self._pos = network_positions(snap.kinds)
         return ax
 
@@ -461,11 +592,12 @@ class FigureSet:
         self.last_seconds = math.nan
         self._lock = threading.Lock()
 
-    def render(self, snap: Snapshot) -> dict[str, bytes]:
-        """Every plot as PNG bytes; the time it took is kept in :attr:`last_seconds`."""
+    def render(self, snap: Snapshot, past: Sequence[PastRun] = ()) -> dict[str, bytes]:
+        """Every plot as PNG bytes, with the earlier runs ``past`` (most recent first); the
+        time it took is kept in :attr:`last_seconds`."""
         with self._lock:
             start = time.perf_counter()
-            images = {plot.name: plot.render(snap) for plot in self.plots}
+            images = {plot.name: plot.render(snap, past) for plot in self.plots}
             self.last_seconds = time.perf_counter() - start
             return images
 

@@ -1,12 +1,11 @@
 """The model as the workshop page drives it: :class:`sim.InstapModel` plus what a page
 clicked at by a room full of people needs, and nothing that changes the model's dynamics.
 
-* Mesa's ``SolaraViz`` rebuilds the model on Reset as ``type(model)(**model_parameters)``;
-  :class:`LiveModel` accepts the page's lever values (the social impact bond checkbox,
-  translated choice labels) and the ``scenario`` argument Mesa adds, and turns them into
-  model parameters. The seed (``rng``) is a fixed parameter, so Reset replays the same run.
-* Steps and interventions take one lock (Mesa's play loop steps in a worker thread while
-  buttons are pressed in another) and stepping past the horizon is a no-op. Mesa 3.5's
+* The page builds a new model for every run (:func:`instap.live.page.start_run`) with the
+  scenario's parameters, the levers as set, and the page's seed, so starting again with
+  the same levers replays the same run.
+* Steps and interventions take one lock (the page's play loop steps in a worker thread
+  while buttons are pressed in another) and stepping past the horizon is a no-op. Mesa 3.5's
   ``Model.__init__`` keeps the class's :meth:`~LiveModel.step` as the month to run and
   installs its ``_wrapped_step`` as the instance's ``step`` (advance time by one: count the
   month, run it, then the events scheduled for it). :class:`LiveModel` overrides both as
@@ -30,43 +29,18 @@ from typing import Any
 
 import numpy as np
 
-from instap.live.i18n import choice_value
-from sim import PARAMETERS, InstapModel
+from sim import InstapModel
 from sim.timeline import Entry
 
 INTERVENTIONS: tuple[str, ...] = ("end_funding", "election", "recession", "agreement")
 SOCIAL_RETURN_METRIC = "finance.sroi_3y"
 
 
-def page_to_params(params: dict[str, Any], social_impact_bond: bool | None,
-                   base_financing: str) -> dict[str, Any]:
-    """Model parameters from the page's values: choice labels back to values, and the
-    social impact bond checkbox to ``financing`` (``sib``, or the scenario's own
-    non-SIB instrument when unticked)."""
-    out = dict(params)
-    for name, value in params.items():
-        spec = PARAMETERS.get(name)
-        if spec is not None and spec.choices and isinstance(value, str):
-            out[name] = choice_value(name, value)
-    if social_impact_bond is not None:
-        fallback = base_financing if base_financing != "sib" else "subsidy"
-        out["financing"] = "sib" if social_impact_bond else fallback
-    return out
-
-
 class LiveModel(InstapModel):
     """:class:`sim.InstapModel` for the workshop page (thread-safe, idempotent buttons)."""
 
-    def __init__(self, rng: int | np.random.Generator | None = None, scenario: Any = None,
-                 social_impact_bond: bool | None = None, base_financing: str = "subsidy",
-                 **params: Any) -> None:
-        # ``scenario`` is the mesa.experimental Scenario that Mesa's Reset passes; our
-        # scenarios are YAML files, resolved into ``params`` before we get here. Only its
-        # seed matters (Mesa puts ``rng`` there when a subclass hides the argument).
-        if rng is None and scenario is not None:
-            rng = getattr(scenario, "rng", None)
-        super().__init__(rng=rng, **page_to_params(params, social_impact_bond,
-                                                   base_financing))
+    def __init__(self, rng: int | np.random.Generator | None = None, **params: Any) -> None:
+        super().__init__(rng=rng, **params)
         self.lock = threading.RLock()
         self.social_return: list[float] = [math.nan]
         self._acted: set[tuple[int, str]] = set()

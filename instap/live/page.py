@@ -1,74 +1,138 @@
-"""The workshop page: Mesa's ``SolaraViz`` (play, pause, step, reset, speed, lever inputs)
-plus a scenario picker, intervention buttons, a status line and the live plots.
+"""The workshop page: the facilitator's own controls (play, pause, one month, start again,
+speed), a scenario picker, the levers with their values, intervention buttons, the run's
+status, the live plots with the earlier runs faded behind them, and "save as scenario".
 
 Everything here is UI; the model is :class:`~instap.live.livemodel.LiveModel`, a thin
-wrapper around :class:`sim.InstapModel`. The lever inputs are derived from
-:data:`sim.PARAMETERS` and :data:`sim.LEVERS`, so ranges and defaults have one definition.
+wrapper around :class:`sim.InstapModel`. The page does not use Mesa's ``SolaraViz``: its
+control panel cannot be translated (``Reset``, ``Play Interval (ms)``, ...) and a workshop
+runs in Dutch too. Every text comes from :mod:`instap.live.i18n`; the levers' values and
+the differences between runs are written by :mod:`instap.live.levers`.
 
-The plots are drawn by :mod:`instap.live.figures` and shown as images in a plain CSS grid:
-Mesa's own component grid (``GridDraggable``) loads its JavaScript from a CDN, and a
-workshop room often has no internet.
+Layout: a header with the title and the main numbers (month, alive or collapsed,
+partners), a sidebar (scenario, levers, earlier runs, save) and the main column (controls,
+interventions, plots two side by side). The page fills the window and its two columns
+scroll on their own, so the header is always in view and nothing lies over the plots;
+the presentation view hides the sidebar. The plots are images drawn by
+:mod:`instap.live.figures` in a plain CSS grid (Mesa's component grid loads its
+JavaScript from a CDN, and a workshop room often has no internet).
+
+Seeds: the page's run is replication 1 of ``instap run FILE --seed SEED`` (the seed is
+``replication_seeds(SEED, 1)[0]``), so a session saved as a scenario file replays exactly.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import solara
-from mesa.visualization import Slider, SolaraViz
-from mesa.visualization.utils import force_update, update_counter
 
 from instap.errors import InstapError
-from instap.execution import DEFAULT_SEED
-from instap.live.figures import PLOT_NAMES, FigureSet
-from instap.live.i18n import choice_label, tr
+from instap.execution import DEFAULT_SEED, replication_seeds
+from instap.live.figures import PLOT_NAMES, FigureSet, PastRun
+from instap.live.i18n import choice_label, choice_value, tr
+from instap.live.levers import (
+    RunSettings,
+    changed,
+    differences,
+    lever_names,
+    mark_texts,
+    name_text,
+    run_difference,
+    same,
+    slider_step,
+    value_text,
+)
 from instap.live.livemodel import INTERVENTIONS, LiveModel
-from sim import DEFAULTS, LEVERS, PARAMETERS
+from instap.live.save import session_name, session_yaml
+from instap.timeline_text import describe
+from sim import DEFAULTS, PARAMETERS
 
-#: The issue's main levers first, in workshop order; any other lever of ``sim.LEVERS`` after.
-MAIN_LEVERS: tuple[str, ...] = (
-    "pilot_length_months", "renewal_rule", "multi_year_commitment_years", "role_clarity",
-    "trust_sensitivity", "financing", "debt_help_capacity_per_1000", "admin_burden",
-    "outreach_doors")
-SIB_INPUT = "social_impact_bond"  # the financing lever shown as a checkbox
-PLAY_INTERVAL_MS = 250
 DEFAULTS_KEY = ""  # scenario picker entry for the model defaults (no scenario file)
+REFERENCE = "baseline"  # the scenario the others are described against
+MAX_PAST = 3  # earlier runs kept for the plots
+#: Speed name -> (seconds between frames, months a frame).
+SPEEDS: dict[str, tuple[float, int]] = {"slow": (0.8, 1), "normal": (0.25, 1), "fast": (0.05, 2)}
 
 ENV_SCENARIO = "INSTAP_LIVE_SCENARIO"
 ENV_SCENARIO_DIR = "INSTAP_LIVE_SCENARIO_DIR"
 ENV_LANG = "INSTAP_LIVE_LANG"
 ENV_SEED = "INSTAP_LIVE_SEED"
+ENV_DEBUG = "INSTAP_LIVE_DEBUG"  # 1: show how long the plots took (developers only)
 
 CSS = """
-.v-application { font-size: 18px; }
-.v-label, .v-input, .v-select__selection, .v-select__selection-text, .v-list-item-title,
-.v-list-item__title, .v-field__input { font-size: 17px !important; }
-.v-btn { font-size: 16px !important; text-transform: none !important; letter-spacing: 0; }
-.v-card-title, .v-card__title { font-size: 21px !important; }
-.v-toolbar-title, .v-toolbar__title, .v-app-bar-title { font-size: 24px !important; }
-.instap-status { display: flex; flex-wrap: wrap; gap: 18px; align-items: baseline;
-  margin: 4px 0 8px 0; }
-.instap-month { font-size: 30px; font-weight: 700; }
-.instap-flag { font-size: 22px; font-weight: 600; padding: 2px 10px; border-radius: 6px; }
+html, body { overflow: hidden !important; }
+.instap-page { position: fixed; inset: 0; z-index: 1; display: grid;
+  grid-template-columns: 360px minmax(0, 1fr); grid-template-rows: auto minmax(0, 1fr);
+  background: white; color: #1A1A1A; font-size: 17px; line-height: 1.35; }
+.instap-page.instap-present { grid-template-columns: minmax(0, 1fr); }
+.instap-present .instap-side { display: none !important; }
+.instap-header { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: center;
+  gap: 6px 12px; padding: 8px 16px; background: #1F3A5F; color: white; }
+.instap-title { font-size: 24px; font-weight: 700; margin-right: 10px; }
+.instap-month { font-size: 26px; font-weight: 700; white-space: nowrap; }
+.instap-run { font-size: 18px; opacity: 0.85; white-space: nowrap; }
+.instap-flag { font-size: 20px; font-weight: 600; padding: 2px 10px; border-radius: 6px;
+  white-space: nowrap; }
 .instap-alive { background: #009E73; color: white; }
 .instap-collapsed { background: #D55E00; color: white; }
-.instap-plain { background: #EEEEEE; color: #222222; }
-.instap-small { font-size: 15px; color: #555555; }
-.instap-run-levers { display: block; margin-bottom: 8px; }
-.instap-acts-title { font-size: 22px; font-weight: 700; }
-.instap-acts { display: flex; flex-wrap: wrap; gap: 10px; margin-bottom: 10px; }
-.instap-acts .v-btn { font-size: 18px !important; height: 46px !important; }
-.instap-plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
-  gap: 10px; }
-.instap-plots img { width: 100%; height: auto; border: 1px solid #DDDDDD; }
+.instap-plain { background: #E8EEF5; color: #1A1A1A; }
+.instap-partners { background: white; color: #1A1A1A; }
+.instap-spacer { flex: 1 1 0; }
+.instap-header .v-btn { font-size: 16px !important; text-transform: none !important;
+  letter-spacing: 0 !important; }
+.instap-side { grid-row: 2; overflow-y: auto; padding: 10px 12px 40px 12px;
+  background: #F4F6F8; border-right: 1px solid #D0D7DE; }
+.instap-main { grid-row: 2; overflow-y: auto; padding: 8px 12px 40px 12px; }
+.instap-panel { background: white; border: 1px solid #D0D7DE; border-radius: 8px;
+  padding: 10px 12px; margin-bottom: 10px; }
+.instap-panel-title { font-size: 20px; font-weight: 700; margin-bottom: 4px; display: block; }
+.instap-small { font-size: 15px; color: #444444; display: block; }
+.instap-note { font-size: 15px; color: #444444; display: block; margin-top: 6px; }
+.instap-list { margin: 4px 0 0 0; padding-left: 18px; font-size: 15px; }
+.instap-lever { padding: 4px 6px 2px 8px; border-left: 4px solid transparent;
+  border-radius: 4px; }
+.instap-lever-head { display: flex; justify-content: space-between; gap: 8px;
+  font-size: 16px; }
+.instap-lever-name { font-weight: 600; }
+.instap-lever-value { font-weight: 700; text-align: right; }
+.instap-lever-changed { border-left-color: #E69F00; background: #FFF4DC; }
+.instap-lever-was { font-size: 14px; color: #8A5A00; display: block; }
+.instap-lever .v-input { margin-top: 0 !important; padding-top: 0 !important; }
+.instap-lever .v-input__slot { margin-bottom: 0 !important; }
+.instap-lever .v-messages { display: none; }
+.instap-pending { background: #FFF4DC; color: #5A3A00; border: 2px solid #E69F00;
+  border-radius: 6px; padding: 2px 10px; font-size: 16px; font-weight: 600; }
+.instap-bar { display: flex; flex-wrap: wrap; gap: 8px 10px; align-items: center;
+  margin-bottom: 8px; }
+.instap-bar .v-btn { font-size: 17px !important; text-transform: none !important;
+  letter-spacing: 0; height: 42px !important; }
+.instap-bar-title { font-size: 19px; font-weight: 700; }
+.instap-speed .v-btn { height: 36px !important; font-size: 15px !important;
+  border: 1px solid #B0B7C3 !important; text-transform: none !important; }
+.instap-this-run { font-size: 15px; color: #333333; display: block; margin-bottom: 4px; }
+.instap-past-legend { display: flex; flex-wrap: wrap; gap: 2px 18px; font-size: 15px;
+  margin-bottom: 6px; }
+.instap-dash { display: inline-block; width: 34px; height: 0; border-top: 3px dashed #222222;
+  vertical-align: middle; margin-right: 6px; }
+.instap-dash-1 { border-top-style: dashed; opacity: 0.8; }
+.instap-dash-2 { border-top-style: dotted; opacity: 0.7; }
+.instap-plots { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
+.instap-plots img { width: 100%; height: auto; display: block; border: 1px solid #DDDDDD; }
+@media (min-width: 1700px) {
+  .instap-present .instap-plots { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
+@media (max-width: 1500px) { .instap-page { grid-template-columns: 320px minmax(0, 1fr); }
+  .instap-bar .v-btn { font-size: 16px !important; padding: 0 12px !important; } }
+.instap-side .v-select__selection { font-size: 16px; }
+.instap-side .v-btn { text-transform: none !important; letter-spacing: 0; font-size: 15px; }
 """
 
 
@@ -153,11 +217,20 @@ def scenario_choices(config: LiveConfig) -> list[ScenarioChoice]:
 
 @dataclass(frozen=True)
 class LoadedParams:
-    """A scenario resolved for the page: its name, description and full parameters."""
+    """A scenario resolved for the page: its name, descriptions and full parameters."""
 
     name: str
     description: str
     params: dict[str, Any] = field(default_factory=dict)
+    description_nl: str = ""
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+
+    def text(self, lang: str) -> str:
+        """The description in ``lang``: the Dutch one in Dutch (nothing if the file has
+        none), else the English one up to its ``Finding:``."""
+        if lang == "nl":
+            return self.description_nl.strip()
+        return self.description.split("Finding:")[0].strip()
 
 
 def load_params(path: Path | None) -> LoadedParams:
@@ -168,91 +241,166 @@ def load_params(path: Path | None) -> LoadedParams:
 
     loaded = load_scenario(path)
     return LoadedParams(str(getattr(loaded, "name", path.stem)),
-                        str(getattr(loaded, "description", "") or ""), dict(loaded.params))
+                        str(getattr(loaded, "description", "") or ""), dict(loaded.params),
+                        str(getattr(loaded, "description_nl", "") or ""),
+                        list(getattr(loaded, "timeline", []) or []))
 
 
-# ---------------------------------------------------------------------------- lever inputs
-def lever_names() -> list[str]:
-    """Every lever of ``sim.LEVERS``: the issue's main levers first."""
-    return [*(n for n in MAIN_LEVERS if n in LEVERS), *(n for n in LEVERS
-                                                         if n not in MAIN_LEVERS)]
+@dataclass(frozen=True)
+class Listing:
+    """The picker's entries that load, checked when the page opens: the loaded scenarios
+    by label, the names of the files left out, and the start."""
+
+    loaded: dict[str, LoadedParams]
+    skipped: list[str]
+    start: str
+    start_error: str | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        """The picker's entries."""
+        return list(self.loaded)
 
 
-def slider_step(name: str) -> float:
-    """A round step giving about 100 positions, that still hits the default exactly."""
-    spec = PARAMETERS[name]
-    if spec.kind is int:
-        return 1
-    assert spec.low is not None and spec.high is not None
-    span = spec.high - spec.low
-    power = 10.0 ** math.floor(math.log10(span / 100.0))
-    step = next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= span / 100.0)
-    while step > 1e-6:
-        ratio = (spec.default - spec.low) / step
-        if abs(ratio - round(ratio)) < 1e-6:
-            return float(round(step, 10))
-        step /= 10.0
-    return float(step)
+def list_scenarios(config: LiveConfig) -> Listing:
+    """Load every scenario of the picker once (:func:`scenario_choices`); those that do not
+    load are left out and named (file names only); the terminal gets their problems. The
+    start is the command line's scenario if it loads, else ``baseline``, else the first;
+    the model defaults when nothing loads."""
+    lang = config.lang
+    folder = scenario_folder(config)
+    loaded: dict[str, LoadedParams] = {}
+    skipped: list[str] = []
+    start_error = None
+    wanted = None
+    for choice in scenario_choices(config):
+        label = choice.label or tr("defaults", lang)
+        result, err = try_load(choice, folder, lang)
+        is_start = config.scenario is not None and choice.path is not None and _same_file(
+            choice.path, config.scenario)
+        if result is None:
+            skipped.append(choice.path.name if choice.path is not None else label)
+            if is_start:
+                start_error = err
+            continue
+        loaded[label] = result
+        if is_start:
+            wanted = label
+    if not loaded:
+        loaded[tr("defaults", lang)] = load_params(None)
+    start = wanted or (REFERENCE if REFERENCE in loaded else next(iter(loaded)))
+    return Listing(loaded, skipped, start, start_error)
 
 
-def lever_inputs(params: dict[str, Any], lang: str) -> dict[str, Any]:
-    """Mesa ``model_params`` entries for the levers, starting at ``params``' values."""
-    out: dict[str, Any] = {}
-    for name in lever_names():
-        spec = PARAMETERS[name]
-        value = params[name]
-        if name == "financing":
-            out[SIB_INPUT] = {"type": "Checkbox", "value": value == "sib",
-                              "label": tr(f"param.{SIB_INPUT}", lang)}
-        elif spec.kind is bool:
-            out[name] = {"type": "Checkbox", "value": bool(value),
-                         "label": tr(f"param.{name}", lang)}
-        elif spec.kind is str:
-            out[name] = {"type": "Select", "value": choice_label(name, value, lang),
-                         "values": [choice_label(name, c, lang) for c in spec.choices or ()],
-                         "label": tr(f"param.{name}", lang)}
-        else:
-            assert spec.low is not None and spec.high is not None
-            dtype = int if spec.kind is int else float
-            out[name] = Slider(tr(f"param.{name}", lang), value=dtype(value),
-                               min=dtype(spec.low), max=dtype(spec.high),
-                               step=slider_step(name), dtype=dtype)
-    return out
+def reference(listing: Listing, lang: str) -> tuple[str, dict[str, Any]]:
+    """What scenarios are described against: ``baseline`` if it is listed, else the model
+    defaults; its name and parameters."""
+    if REFERENCE in listing.loaded:
+        return REFERENCE, listing.loaded[REFERENCE].params
+    return tr("defaults", lang), dict(DEFAULTS)
 
 
-def model_params(params: dict[str, Any], lang: str, seed: int) -> dict[str, Any]:
-    """All of SolaraViz's ``model_params``: the lever inputs plus, fixed, every other
-    parameter of the scenario, the seed and the scenario's own financing instrument."""
-    levers = set(lever_names())
-    fixed = {k: v for k, v in params.items() if k not in levers}
-    return {"rng": seed, "base_financing": params["financing"], **fixed,
-            **lever_inputs(params, lang)}
+# ---------------------------------------------------------------------------- runs
+def page_seed(seed: int) -> int:
+    """The model seed of the page: replication 1 of ``instap run FILE --seed seed``."""
+    return replication_seeds(seed, 1)[0]
 
 
-def initial_kwargs(mparams: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments Mesa's Reset passes before any input is touched."""
-    out: dict[str, Any] = {}
-    for name, value in mparams.items():
-        if isinstance(value, Slider):
-            out[name] = value.value
-        elif isinstance(value, dict) and "type" in value:
-            out[name] = value["value"]
-        else:
-            out[name] = value
-    return out
+def scenario_levers(params: dict[str, Any]) -> dict[str, Any]:
+    """The lever values of ``params``."""
+    return {name: params[name] for name in lever_names()}
 
 
-# ---------------------------------------------------------------------------- components
-def start_label(config: LiveConfig, by_label: dict[str, ScenarioChoice]) -> str:
-    """The picker entry to start on: the command line's scenario, else ``baseline``, else
-    the first."""
-    for label, choice in by_label.items():
-        if config.scenario is not None and choice.path is not None and (
-                choice.path.resolve() == config.scenario.resolve()):
-            return label
-    return "baseline" if "baseline" in by_label else next(iter(by_label))
+@dataclass(eq=False)
+class Run:
+    """The run on screen: its number since the page opened, its scenario (the picker's
+    label and the loaded file), every parameter it runs with, and the model."""
+
+    number: int
+    scenario: str
+    loaded: LoadedParams
+    params: dict[str, Any]
+    model: LiveModel
+
+    def settings(self) -> RunSettings:
+        """What the run is made of so far (the buttons pressed included)."""
+        return RunSettings(self.scenario, self.params, self.model.clicks())
 
 
+def start_run(number: int, label: str, loaded: LoadedParams, levers: dict[str, Any],
+              seed: int) -> Run:
+    """A new run of scenario ``loaded`` with ``levers`` (what the sidebar set)."""
+    params = {**loaded.params, **levers}
+    return Run(number, label, loaded, params, LiveModel(rng=page_seed(seed), **params))
+
+
+@dataclass(frozen=True, eq=False)
+class Earlier:
+    """A run kept for the plots once the next one starts: its settings and series."""
+
+    number: int
+    settings: RunSettings
+    series: dict[str, np.ndarray]
+    social_return: np.ndarray
+
+
+def earlier_of(run: Run) -> Earlier:
+    """The run on screen, kept (a copy: the model is not read again)."""
+    snap = run.model.snapshot()
+    return Earlier(run.number, run.settings(), snap.series, snap.social_return)
+
+
+def keep(history: tuple[Earlier, ...], run: Run) -> tuple[Earlier, ...]:
+    """``history`` with ``run`` added if it ran at least a month; the last :data:`MAX_PAST`."""
+    if run.model.steps == 0:
+        return history
+    return (*history, earlier_of(run))[-MAX_PAST:]
+
+
+@dataclass(frozen=True, eq=False)
+class Session:
+    """What changes together on the page, set as one value so the page is drawn once per
+    change (a new run drawn half-made would show the room a wrong picture for a moment):
+    the run on screen, the earlier runs kept, the levers set for the next run."""
+
+    run: Run
+    history: tuple[Earlier, ...] = ()
+    pending: dict[str, Any] = field(default_factory=dict)
+
+
+def past_runs(history: tuple[Earlier, ...], current: RunSettings, lang: str
+              ) -> list[PastRun]:
+    """The earlier runs as the plots draw them, most recent first, each named by what made
+    it differ from the run on screen."""
+    return [PastRun(e.number, run_difference(e.settings, current, lang), e.series,
+                    e.social_return) for e in reversed(history)]
+
+
+def this_run_text(run: Run, lang: str) -> str:
+    """One line: the run's number, scenario, and the levers changed from the scenario."""
+    scenario_params = run.loaded.params
+    changes = [f"{name_text(n, lang)}: {value_text(n, run.params[n], lang)}"
+               for n in lever_names() if not same(n, run.params[n], scenario_params[n])]
+    name = tr("run_n", lang, n=run.number)
+    if not changes:
+        return tr("this_run", lang, run=name, scenario=run.scenario)
+    return tr("this_run_changed", lang, run=name, scenario=run.scenario,
+              changes=" \u00b7 ".join(changes))
+
+
+def save_file_name(run: Run) -> str:
+    """The saved scenario's file name."""
+    return f"{session_name(run.loaded.name or 'defaults')}.yaml"
+
+
+def save_text(run: Run, seed: int, lang: str) -> str:
+    """The run on screen as a scenario file (:func:`instap.live.save.session_yaml`)."""
+    return session_yaml(scenario=run.loaded.name or "defaults", params=run.params,
+                        clicks=run.model.clicks(), seed=seed, lang=lang,
+                        description_nl=run.loaded.description_nl)
+
+
+# ---------------------------------------------------------------------------- errors
 #: ``<file>[, line N]: <problem>``, the shape of every scenario-loading error.
 _LOCATED = re.compile(r"^(?P<file>[^:]+?\.ya?ml|[^:]*[/\\][^:]*?)(?P<line>, line \d+)?: "
                       r"(?P<problem>.*)$")
@@ -314,172 +462,373 @@ def try_load(choice: ScenarioChoice, folder: Path, lang: str = "en"
         return None, page_error(choice, err, folder, lang)
 
 
+# ---------------------------------------------------------------------------- the page
 @solara.component
 def LivePage(config: LiveConfig) -> None:
-    """The whole page: scenario picker, then the workshop for the picked scenario."""
+    """The whole page: header, sidebar (scenario, levers, earlier runs, save) and the main
+    column (controls, interventions, plots)."""
     lang = config.lang
+    listing = solara.use_memo(lambda: list_scenarios(config), [])
+    base = solara.use_memo(lambda: reference(listing, lang), [])
+    first = solara.use_memo(lambda: start_run(1, listing.start, listing.loaded[listing.start],
+                                              scenario_levers(listing.loaded[
+                                                  listing.start].params), config.seed), [])
+    # created once: use_reactive follows the value it is given, and a Session is only
+    # equal to itself
+    initial = solara.use_memo(lambda: Session(first, (), scenario_levers(first.params)), [])
+    session = solara.use_reactive(initial)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive("normal")
+    tick = solara.use_reactive(0)
+    present = solara.use_reactive(False)
+    error: solara.Reactive[str | None] = solara.use_reactive(listing.start_error)
+    trouble: solara.Reactive[str | None] = solara.use_reactive(None)  # the play loop's
+    shown = solara.use_reactive(first.scenario)  # the picker's value: the running scenario
     folder = solara.use_memo(lambda: scenario_folder(config), [])
-    choices = solara.use_memo(lambda: scenario_choices(config), [])
-    by_label = {c.label or tr("defaults", lang): c for c in choices}
 
-    def first() -> tuple[str, LoadedParams, str | None]:
-        label = start_label(config, by_label)
-        loaded, err = try_load(by_label[label], folder, lang)
-        if loaded is None:  # start on the model defaults, and say why
-            return tr("defaults", lang), load_params(None), err
-        return label, loaded, None
-
-    start = solara.use_memo(first, [])
-    current = solara.use_reactive((start[0], start[1]))
-    error = solara.use_reactive(start[2])
-    shown = solara.use_reactive(start[0])  # the picker's value: always the running scenario
+    def begin(label: str, loaded: LoadedParams, levers: dict[str, Any]) -> None:
+        old = session.value
+        playing.set(False)
+        # keep() copies the run under the model's lock; no lock is held while the page is
+        # drawn again (the play loop draws holding Solara's, then takes the model's)
+        kept = keep(old.history, old.run)
+        new = start_run(old.run.number + 1, label, loaded, levers, config.seed)
+        trouble.set(None)
+        shown.set(label)
+        session.set(Session(new, kept, dict(levers)))
 
     def pick(label: str) -> None:
-        if label == current.value[0]:
+        current = session.value.run
+        if label == current.scenario:
             return
-        choice = by_label.get(label)
-        if choice is None:  # not an entry (a crafted request): nothing is read
-            shown.set(current.value[0])
+        if label not in listing.loaded:  # not an entry (a crafted request): nothing is read
+            shown.set(current.scenario)
             return
-        loaded, err = try_load(choice, folder, lang)
+        path = next((c.path for c in scenario_choices(config)
+                     if (c.label or tr("defaults", lang)) == label), None)
+        loaded, err = try_load(ScenarioChoice(label, path), folder, lang)
         error.set(err)
-        if loaded is not None:
-            current.set((label, loaded))
-        else:  # the picker goes back to naming the scenario that runs
-            shown.set(current.value[0])
+        if loaded is None:  # edited since the page opened: keep running what runs
+            shown.set(current.scenario)
+            return
+        begin(label, loaded, scenario_levers(loaded.params))
 
-    label, loaded = current.value
-    values = list(by_label) if label in by_label else [label, *by_label]
+    def again() -> None:
+        now = session.value
+        begin(now.run.scenario, now.run.loaded, dict(now.pending))
+
+    def play_loop(cancel: threading.Event) -> None:
+        """Step the model while playing, one frame per interval (Mesa's play loop, with
+        the page's own stop: a finished run, a new run, pause)."""
+        if not playing.value:
+            return
+        model = session.value.run.model
+        try:
+            while not cancel.is_set():
+                seconds, months = SPEEDS[speed.value]
+                if cancel.wait(seconds):
+                    return
+                for _ in range(months):
+                    model.step()
+                if model.finished:
+                    playing.set(False)
+                tick.set(tick.value + 1)
+                if model.finished:
+                    return
+        except Exception as err:  # shown on the page; the server keeps running
+            traceback.print_exc()
+            playing.set(False)
+            trouble.set(f"{tr('error', lang)}: {err}")
+
+    now = session.value
+    current = now.run
+    solara.use_thread(play_loop, dependencies=[playing.value, current.number, speed.value],
+                      intrusive_cancel=False)
+
     solara.Style(CSS)
-    with solara.Sidebar(), solara.Card(tr("scenario", lang)):
-        solara.Select(tr("scenario", lang), values=values, value=shown, on_value=pick)
-        summary = loaded.description.split("Finding:")[0].strip()
-        if summary:
-            solara.Div(children=[solara.Text(summary, classes=["instap-small"])])
-        solara.Div(children=[solara.Text(tr("scenario_help", lang) + " "
-                                         + tr("levers_hint", lang), classes=["instap-small"])],
-                   style={"margin-top": "8px", "font-weight": "600"})
-        if error.value:
-            solara.Error(error.value)
-    Workshop(loaded.params, lang, config.seed).key(f"workshop-{label}")
+    solara.Title(tr("title", lang))
+    with solara.Div(classes=["instap-page", *(["instap-present"] if present.value else [])]):
+        Header(current, tick, present, lang)
+        with solara.Div(classes=["instap-side"]):
+            ScenarioPanel(listing, current, shown, pick, error.value, base, lang)
+            LeverPanel(session, lang)
+            PastPanel(session, tick, lang)
+            SavePanel(current, config.seed, lang)
+        with solara.Div(classes=["instap-main"]):
+            Controls(current, tick, playing, speed, now.pending, again, lang)
+            Interventions(current, tick, lang)
+            if trouble.value:
+                solara.Error(trouble.value)
+            solara.Text(this_run_text(current, lang), classes=["instap-this-run"])
+            Plots(current, tick, now.history, lang)
 
 
 @solara.component
-def Workshop(params: dict[str, Any], lang: str, seed: int) -> None:
-    """Mesa's SolaraViz for one scenario, with the interventions and the plots."""
-    mparams = solara.use_memo(lambda: model_params(params, lang, seed), [])
-    first = solara.use_memo(lambda: LiveModel(**initial_kwargs(mparams)), [])
-    model: solara.Reactive[LiveModel] = solara.use_reactive(first)
-    SolaraViz(model, components=[], model_params=mparams, name=tr("title", lang),
-              play_interval=PLAY_INTERVAL_MS)
-    Status(model, lang)
-    RunLevers(model, lang)
-    Interventions(model, lang)
-    Plots(model, lang)
-
-
-@solara.component
-def Status(model: solara.Reactive[LiveModel], lang: str) -> None:
-    """Month counter and the ecosystem's state, large enough for the back of the room."""
-    update_counter.get()
-    m = model.value
-    status = m.status()
-    snap_alive = bool(status["alive"])
-    with solara.Div(classes=["instap-status"]):
-        solara.Text(tr("month_of", lang, month=m.steps, months=m.p.months),
+def Header(run: Run, tick: solara.Reactive[int], present: solara.Reactive[bool],
+           lang: str) -> None:
+    """Title, then the numbers the back of the room needs: month, alive or collapsed,
+    partners, funding, recession; and the presentation view switch."""
+    tick.get()  # subscribe: drawn again every month
+    m = run.model
+    with m.lock:  # the play loop may be in the middle of a month
+        status = m.status()
+        month = m.steps
+    alive = bool(status["alive"])
+    with solara.Div(classes=["instap-header"]):
+        solara.Text(tr("title", lang), classes=["instap-title"])
+        solara.Text(tr("month_of", lang, month=month, months=m.p.months),
                     classes=["instap-month"])
-        solara.Text(tr("alive" if snap_alive else "collapsed", lang),
-                    classes=["instap-flag", "instap-alive" if snap_alive
-                             else "instap-collapsed"])
+        solara.Text(tr("alive" if alive else "collapsed", lang),
+                    classes=["instap-flag", "instap-alive" if alive else "instap-collapsed"])
+        solara.Text(tr("coalition_members", lang, n=status["partners"]),
+                    classes=["instap-flag", "instap-partners"])
         solara.Text(tr("funded" if status["funded"] else "unfunded", lang),
                     classes=["instap-flag", "instap-plain"])
         if status["recession"]:
             solara.Text(tr("in_recession", lang), classes=["instap-flag", "instap-collapsed"])
-        solara.Text(tr("coalition_members", lang, n=status["partners"]),
-                    classes=["instap-small"])
+        solara.Text(tr("run_n", lang, n=run.number), classes=["instap-run"])
+        solara.Div(classes=["instap-spacer"])
+        solara.Button(tr("show_levers" if present.value else "present", lang),
+                      on_click=lambda: present.set(not present.value), outlined=True,
+                      color="white", classes=["instap-present-toggle"])
+
+
+@solara.component
+def ScenarioPanel(listing: Listing, run: Run, shown: solara.Reactive[str],
+                  pick: Callable[[str], None], error: str | None,
+                  base: tuple[str, dict[str, Any]], lang: str) -> None:
+    """The picker (only scenarios that load; one line naming those left out), the
+    scenario's description, what it sets differently from ``baseline``, and its timeline."""
+    loaded = run.loaded
+    base_name, base_params = base
+    with solara.Div(classes=["instap-panel", "instap-scenario"]):
+        solara.Select(tr("scenario", lang), values=listing.labels, value=shown, on_value=pick)
+        if listing.skipped:
+            solara.Text(tr("skipped", lang, names=", ".join(listing.skipped)),
+                        classes=["instap-note", "instap-skipped"])
+        if error:
+            solara.Error(error)
+        text = loaded.text(lang)
+        if text:
+            solara.Text(text, classes=["instap-small", "instap-description"])
+        diffs = differences(loaded.params, base_params, base_name, lang)
+        if run.scenario == base_name:
+            solara.Text(tr("is_reference", lang), classes=["instap-note"])
+        elif diffs:
+            solara.Text(tr("differs_from", lang, base=base_name), classes=["instap-note"])
+            with solara.Div(classes=["instap-differences"]):
+                for line in diffs:
+                    solara.Text("\u2022 " + line, classes=["instap-small"])
+        else:
+            solara.Text(tr("same_as_reference", lang, base=base_name), classes=["instap-note"])
+        if loaded.timeline:
+            solara.Text(tr("scenario_timeline", lang), classes=["instap-note"])
+            for entry in loaded.timeline:
+                solara.Text("\u2022 " + describe(entry, lang), classes=["instap-small"])
+        solara.Text(tr("scenario_help", lang), classes=["instap-note"])
+
+
+@solara.component
+def LeverPanel(session: solara.Reactive[Session], lang: str) -> None:
+    """Every lever with its value and unit; a lever set differently from the run on screen
+    is marked (it counts from the next run)."""
+    pending, applied = session.value.pending, session.value.run.params
+    waiting = changed(pending, applied)
+
+    def setter(name: str) -> Callable[[Any], None]:
+        def on_value(value: Any) -> None:
+            now = session.value
+            session.set(replace(now, pending={**now.pending, name: value}))
+        return on_value
+
+    with solara.Div(classes=["instap-panel", "instap-levers"]):
+        solara.Text(tr("levers", lang), classes=["instap-panel-title"])
+        if waiting:
+            solara.Text(pending_text(len(waiting), lang), classes=["instap-pending"])
+        else:
+            solara.Text(tr("levers_hint", lang), classes=["instap-small"])
+        for name in lever_names():
+            LeverInput(name, pending[name], applied[name], setter(name), lang)
+
+
+def pending_text(n: int, lang: str) -> str:
+    """``2 knoppen gewijzigd, nog niet gebruikt: ...``."""
+    return tr("pending_one", lang) if n == 1 else tr("pending_many", lang, n=n)
+
+
+@solara.component
+def LeverInput(name: str, value: Any, applied: Any, on_value: Callable[[Any], None],
+               lang: str) -> None:
+    """One lever: its name and value (with unit) on one line, the input below."""
+    spec = PARAMETERS[name]
+    is_changed = not same(name, value, applied)
+    classes = ["instap-lever", f"instap-lever-{name}",
+               *(["instap-lever-changed"] if is_changed else [])]
+    with solara.Div(classes=classes):
+        with solara.Div(classes=["instap-lever-head"]):
+            solara.Text(name_text(name, lang), classes=["instap-lever-name"])
+            solara.Text(value_text(name, value, lang), classes=["instap-lever-value"])
+        if spec.kind is bool:
+            solara.Switch(label="", value=bool(value), on_value=on_value)
+        elif spec.kind is str:
+            labels = [choice_label(name, c, lang) for c in spec.choices or ()]
+            solara.Select(label="", values=labels, value=choice_label(name, value, lang),
+                          on_value=lambda label: on_value(choice_value(name, label)),
+                          dense=True)
+        elif spec.kind is int:
+            assert spec.low is not None and spec.high is not None
+            solara.SliderInt("", value=int(value), min=int(spec.low), max=int(spec.high),
+                             step=1, on_value=on_value, thumb_label=False)
+        else:
+            assert spec.low is not None and spec.high is not None
+            step = slider_step(name)
+
+            def on_slider(v: float) -> None:  # on the step, without float noise in files
+                on_value(round(round(float(v) / step) * step, 10))
+
+            solara.SliderFloat("", value=float(value), min=float(spec.low),
+                               max=float(spec.high), step=step, thumb_label=False,
+                               on_value=on_slider)
+        if is_changed:
+            solara.Text(tr("lever_now", lang, value=value_text(name, applied, lang)),
+                        classes=["instap-lever-was"])
+
+
+@solara.component
+def PastPanel(session: solara.Reactive[Session], tick: solara.Reactive[int], lang: str
+              ) -> None:
+    """The earlier runs kept for the plots, what made each differ, and a button to clear
+    them."""
+    tick.get()  # subscribe: the differences follow the buttons pressed in the current run
+    now = session.value
+    with solara.Div(classes=["instap-panel", "instap-past"]):
+        solara.Text(tr("past", lang), classes=["instap-panel-title"])
+        if not now.history:
+            solara.Text(tr("past_none", lang), classes=["instap-small"])
+            return
+        for past in past_runs(now.history, now.run.settings(), lang):
+            solara.Text(tr("legend_past", lang, n=past.number, what=past.label),
+                        classes=["instap-small"])
+        solara.Button(tr("past_clear", lang),
+                      on_click=lambda: session.set(replace(session.value, history=())),
+                      outlined=True, color="primary", classes=["instap-past-clear"])
+
+
+@solara.component
+def SavePanel(run: Run, seed: int, lang: str) -> None:
+    """'Save as scenario': the run on screen as a scenario file, to run with replications
+    afterwards."""
+    latest = solara.use_ref(run)
+    latest.current = run
+    # one function for the page's lifetime: FileDownload starts over when its data changes
+    data = solara.use_memo(lambda: (lambda: save_text(latest.current, seed, lang)), [])
+    name = save_file_name(run)
+    with solara.Div(classes=["instap-panel", "instap-save"]):
+        solara.Text(tr("save_title", lang), classes=["instap-panel-title"])
+        with solara.FileDownload(data, filename=name, mime_type="application/x-yaml"):
+            solara.Button(tr("save", lang), color="primary", classes=["instap-save-button"])
+        solara.Text(tr("save_help", lang, file=name, seed=seed), classes=["instap-note"])
+
+
+@solara.component
+def Controls(run: Run, tick: solara.Reactive[int], playing: solara.Reactive[bool],
+             speed: solara.Reactive[str], pending: dict[str, Any], again: Callable[[], None],
+             lang: str) -> None:
+    """Play or pause, one month on, start again (a new run with the levers as set), the
+    speed; a mark when levers wait for the next run."""
+    tick.get()  # subscribe: drawn again every month
+    m = run.model
+
+    def one_month() -> None:
+        m.step()
+        tick.set(tick.value + 1)
+
+    labels = {tr(f"speed.{s}", lang): s for s in SPEEDS}
+    waiting = changed(pending, run.params)
+    with solara.Div(classes=["instap-bar", "instap-controls"]):
+        solara.Button(tr("pause" if playing.value else "play", lang), color="primary",
+                      on_click=lambda: playing.set(not playing.value),
+                      disabled=m.finished, classes=["instap-play"])
+        solara.Button(tr("step", lang), color="primary", outlined=True, on_click=one_month,
+                      disabled=playing.value or m.finished, classes=["instap-step"])
+        solara.Button(tr("reset", lang), color="warning" if waiting else "primary",
+                      outlined=not waiting, on_click=again, classes=["instap-reset"])
+        solara.Text(tr("speed", lang) + ":", classes=["instap-bar-title"])
+        with solara.Div(classes=["instap-speed"]):
+            solara.ToggleButtonsSingle(
+                value=tr(f"speed.{speed.value}", lang), values=list(labels),
+                on_value=lambda label: speed.set(labels[label]))
+        if waiting:
+            solara.Text(pending_text(len(waiting), lang), classes=["instap-pending"])
     if m.finished:
         solara.Info(tr("run_finished", lang))
 
 
-def lever_summary(params: dict[str, Any], lang: str) -> str:
-    """The running model's lever values in one line (the sliders show theirs only while
-    dragged, and may already be set for the next run)."""
-    parts = []
-    for name in lever_names():
-        value = params[name]
-        if name == "financing":
-            parts.append(f"{tr(f'param.{SIB_INPUT}', lang)}: "
-                         f"{tr('on' if value == 'sib' else 'off', lang)}")
-            continue
-        if PARAMETERS[name].kind is bool:
-            shown = tr("on" if value else "off", lang)
-        elif PARAMETERS[name].kind is str:
-            shown = choice_label(name, value, lang)
-        elif PARAMETERS[name].kind is float:
-            shown = f"{value:g}"
-        else:
-            shown = str(value)
-        parts.append(f"{tr(f'param.{name}', lang)}: {shown}")
-    return " \u00b7 ".join(parts)
-
-
 @solara.component
-def RunLevers(model: solara.Reactive[LiveModel], lang: str) -> None:
-    """One line with the lever values of the run on screen."""
-    solara.Text(f"{tr('this_run', lang)}: {lever_summary(model.value.p.as_dict(), lang)}",
-                classes=["instap-small", "instap-run-levers"])
-
-
-@solara.component
-def Interventions(model: solara.Reactive[LiveModel], lang: str) -> None:
+def Interventions(run: Run, tick: solara.Reactive[int], lang: str) -> None:
     """One button per intervention; a button that could not change anything is disabled,
     and any error is shown on the page instead of reaching the server."""
-    update_counter.get()
-    m = model.value
+    tick.get()  # subscribe: drawn again every month
+    m = run.model
     error: solara.Reactive[str | None] = solara.use_reactive(None)
 
     def act(kind: str) -> Callable[[], None]:
         def handler() -> None:
             try:
-                model.value.intervene(kind)
+                m.intervene(kind)
                 error.set(None)
             except Exception as err:
                 traceback.print_exc()
                 error.set(f"{tr('error', lang)}: {err}")
-            force_update()
+            tick.set(tick.value + 1)
         return handler
 
-    with solara.Div(classes=["instap-acts"]):
-        solara.Text(tr("interventions", lang) + ":", classes=["instap-acts-title"])
+    with m.lock:
+        possible = {kind: m.can_intervene(kind) for kind in INTERVENTIONS}
+    with solara.Div(classes=["instap-bar", "instap-acts"]):
+        solara.Text(tr("interventions", lang) + ":", classes=["instap-bar-title"])
         for kind in INTERVENTIONS:
             solara.Button(tr(f"act.{kind}", lang), on_click=act(kind), color="primary",
-                          outlined=True, disabled=not m.can_intervene(kind),
+                          outlined=True, disabled=not possible[kind],
                           classes=[f"instap-act-{kind}"])
     if error.value:
         solara.Error(error.value)
 
 
 @solara.component
-def Plots(model: solara.Reactive[LiveModel], lang: str) -> None:
-    """The live plots, redrawn once per month or intervention."""
-    counter = update_counter.get()
-    m = model.value
+def Plots(run: Run, tick: solara.Reactive[int], history: tuple[Earlier, ...], lang: str
+          ) -> None:
+    """The live plots, redrawn once per month or intervention, with the earlier runs."""
+    tick.get()  # subscribe: drawn again every month
+    m = run.model
     figures = solara.use_memo(lambda: FigureSet(lang), [])
+    past = past_runs(history, run.settings(), lang)
 
     def draw() -> tuple[dict[str, bytes], str | None]:
         try:
-            return figures.render(m.snapshot()), None
+            snap = m.snapshot()
+            texts = mark_texts(m.timeline, lang)
+            snap = replace(snap, marks=[(month, texts.get(text, text))
+                                        for month, text in snap.marks])
+            return figures.render(snap, past), None
         except Exception as err:  # show it; keep the server and the controls alive
             traceback.print_exc()
             return {}, f"{tr('error', lang)}: {err}"
 
-    images, error = solara.use_memo(draw, [m, m.steps, len(m.interventions), counter])
+    key = (run.number, m.steps, len(m.interventions), tuple((p.number, p.label) for p in past))
+    images, error = solara.use_memo(draw, [key])
     if error:
         solara.Error(error)
+    if past:
+        with solara.Div(classes=["instap-past-legend"]):
+            for i, p in enumerate(past):
+                with solara.Div():
+                    solara.Div(classes=["instap-dash", f"instap-dash-{i}"])
+                    solara.Text(tr("legend_past", lang, n=p.number, what=p.label))
     with solara.Div(classes=["instap-plots"]):
         for name in PLOT_NAMES:
             if name in images:
                 solara.Image(images[name], format="png", classes=[f"instap-plot-{name}"])
-    if math.isfinite(figures.last_seconds):
+    if os.environ.get(ENV_DEBUG) and figures.last_seconds == figures.last_seconds:
         solara.Text(tr("render_time", lang, ms=1000 * figures.last_seconds),
                     classes=["instap-small", "instap-render-time"])

@@ -19,14 +19,17 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from instap.errors import InstapError
-from instap.live.i18n import check_lang
+from instap.live.i18n import check_lang, tr
 from instap.live.page import DEFAULT_SEED, LiveConfig, load_params, scenario_folder
 
 APP_MODULE = "instap.live.app"
 LAUNCHER = "instap.live.offline"  # ``solara run`` with the CDN proxy kept to the local copy
 STOP_SECONDS = 10.0  # how long the server gets to stop before it is killed
+GRACE_SECONDS = 3.0  # how long a server that got the signal too gets to stop by itself
+STOPPED = "instap live stopped"  # what Ctrl-C and SIGTERM end with
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -44,6 +47,10 @@ def server_env(config: LiveConfig) -> dict[str, str]:
     env.update(config.to_env())
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["SOLARA_ASSETS_PROXY"] = "True"
+    # no "This website runs on Solara" over the plots, no "Made with Solara" while loading
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    env["SOLARA_THEME_LOADER"] = "plain"
+    env["SOLARA_THEME_TITLE"] = tr("title", config.lang)
     env.setdefault("MPLBACKEND", "Agg")
     return env
 
@@ -114,8 +121,13 @@ def check_assets() -> None:
                           "registry")
 
 
-def stop_server(child: subprocess.Popen[bytes]) -> None:
-    """Stop the page server as Ctrl-C does (SIGINT), then harder if it does not stop."""
+def stop_server(child: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
+    """Stop the page server: give it ``grace`` seconds to stop by itself (a Ctrl-C in the
+    terminal, or a SIGTERM to the process group, reached it too: a second signal while it
+    shuts down would make it print a traceback), then stop it as Ctrl-C does (SIGINT),
+    then harder if it does not stop."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(timeout=grace)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
         if child.poll() is not None:
             return
@@ -130,10 +142,22 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _ignore_signals() -> dict[int, Any]:
+    """Ignore Ctrl-C and SIGTERM (a second one must not cut the stop short); the handlers
+    they had, to put back."""
+    before: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread (tests)
+            before[sig] = signal.signal(sig, signal.SIG_IGN)
+    return before
+
+
 def live_command(scenario: Path | None, *, host: str = "127.0.0.1", port: int = 8765,
                  lang: str = "en", seed: int = DEFAULT_SEED,
                  allow_remote: bool = False) -> None:
-    """Check the options, then serve the page until interrupted (Ctrl-C or SIGTERM)."""
+    """Check the options, then serve the page until stopped: Ctrl-C or SIGTERM stop the
+    page server and end with one line, :data:`STOPPED` (exit status 0: stopping is how a
+    server ends)."""
     try:
         check_lang(lang)
     except ValueError as err:
@@ -161,16 +185,26 @@ def live_command(scenario: Path | None, *, host: str = "127.0.0.1", port: int = 
     with contextlib.suppress(ValueError):  # not the main thread (tests): keep the default
         previous = signal.signal(signal.SIGTERM, _interrupt)
     child: subprocess.Popen[bytes] | None = None
+    code = 0
+    stopped = False
     try:
         child = subprocess.Popen(solara_command(host, port), env=server_env(config),
                                  stdin=subprocess.DEVNULL)
         code = child.wait()
-    finally:  # Ctrl-C, SIGTERM or an error here: the server goes down with us
-        if previous is not None:  # a second signal must not cut the stop short
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if child is not None:
-            stop_server(child)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the way a server is stopped
+        stopped = True
+    finally:  # stopped, or an error here: the server goes down with us
+        before = _ignore_signals()
+        try:
+            if child is not None:
+                stop_server(child)
+        finally:
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+    if stopped:
+        print(STOPPED, file=sys.stderr, flush=True)
+        return
     if code != 0:
         raise InstapError(f"the page server stopped with exit status {code}")
