@@ -86,6 +86,9 @@ class InstapModel(Model):
         self.ledger = Ledger()
         self.events: list[tuple[int, str]] = []
         self.interventions: list[tuple[int, str]] = []
+        self._members: np.ndarray | None = None  # cache of members()
+        self._slots_key: tuple[Any, ...] | None = None  # what coaching_slots_array() used
+        self._slots = np.zeros(0, dtype=np.int64)
         self.economy = Economy(p, self.rng_policy)
         self.governance = Governance(p)
         self.admin = AdminBurden(p)
@@ -329,8 +332,16 @@ class InstapModel(Model):
             self.interventions.append((self.steps, text))
 
     def members(self) -> np.ndarray:
-        """Boolean mask over organisations currently in the coalition."""
-        return np.array([o.in_coalition for o in self.orgs], dtype=bool)
+        """Boolean mask over organisations currently in the coalition (read-only; rebuilt
+        only after an organisation joined or left)."""
+        if self._members is None:
+            self._members = np.array([o.in_coalition for o in self.orgs], dtype=bool)
+            self._members.flags.writeable = False
+        return self._members
+
+    def membership_changed(self) -> None:
+        """An organisation joined or left: :meth:`members` is rebuilt when next asked."""
+        self._members = None
 
     def _usable_slots(self) -> np.ndarray:
         """Fractional usable coaching slots of each foundation (in ``self.foundations``
@@ -346,8 +357,16 @@ class InstapModel(Model):
 
     def coaching_slots_array(self) -> np.ndarray:
         """Usable coaching slots per organisation index (0 for non-foundations): whole slots
-        by largest remainder across foundations."""
-        return self._by_org(largest_remainder(self._usable_slots()), self.foundations)
+        by largest remainder across foundations. Read-only: it is computed again only when
+        what it depends on has changed (asked for three times a month)."""
+        key = (self.governance.overhead_share(), self.admin.capacity_factor(),
+               tuple((f.in_coalition, f.capacity) for f in self.foundations))
+        if self._slots_key != key:
+            self._slots = self._by_org(largest_remainder(self._usable_slots()),
+                                       self.foundations)
+            self._slots.flags.writeable = False
+            self._slots_key = key
+        return self._slots
 
     def coaching_keep_array(self) -> np.ndarray:
         """Coaching slots per organisation index that foundations keep filled: their
@@ -490,14 +509,18 @@ class InstapModel(Model):
 
     def _offer_entry_jobs(self, draws: np.ndarray) -> None:
         """Each firm decides on its places (one draw each); whole places by largest
-        remainder. The wage subsidy is looked up per firm: co-funders may walk away."""
+        remainder. The wage subsidy is looked up again after a firm walks away: it may have
+        been a co-funder."""
         admin, economy = self.admin.vacancy_factor(), self.economy.job_factor()
         cost = sum(c for f in self.firms if f.in_coalition for c, _ in f.gross_costs)
         worker_months = sum(w for f in self.firms if f.in_coalition for _, w in f.gross_costs)
         shared = cost / worker_months if worker_months else None
-        for firm, draw in zip(self.firms, draws, strict=True):
-            subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
-            firm.offer_entry_jobs(float(draw), subsidy, admin, economy, shared)
+        subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
+        for firm, draw in zip(self.firms, draws.tolist(), strict=True):
+            member = firm.in_coalition
+            firm.offer_entry_jobs(draw, subsidy, admin, economy, shared)
+            if member and not firm.in_coalition:  # it walked away: the co-funders may change
+                subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
         allocate_whole_places(self.firms)
 
     def _participants_move(self, t: int) -> MonthFlows:
