@@ -13,8 +13,8 @@ from sim.policies.value import (
     HORIZONS,
     STAKEHOLDERS,
     VALUED,
+    LedgerStakeholders,
     horizon_value,
-    ledger_month,
     spell_value,
     valuation_month,
 )
@@ -31,6 +31,7 @@ TRUST_PAIRS = (("municipality", "foundation"), ("municipality", "firm"),
 PROGRAMME_PURPOSES = ("coaching_subsidy", "cofunding", "sib_capital", "wage_subsidy",
                       "debt_help", "monitoring")
 # directed trust: (a, b) for "trust of a's members in b's members"
+KINDS = len(ACTOR_KINDS) + 1  # the actor kinds and the municipality
 TRUST_GROUPS = ("municipality", "foundation", "firm")
 TRUST_DIRECTIONS = tuple((a, b) for a in TRUST_GROUPS for b in TRUST_GROUPS if a != b)
 MUNICIPAL_PURPOSES = ("coaching_subsidy", "wage_subsidy", "debt_help", "monitoring",
@@ -96,6 +97,9 @@ class MonthlyRecord:
         self.last = 0
         self.founders: np.ndarray | None = None  # the coalition at month 0
         self.members: np.ndarray | None = None  # the coalition at the last observation
+        self.trust_cells = TrustCells()
+        self.stakeholders: LedgerStakeholders | None = None  # set up at the first observation
+        self._kind_codes: np.ndarray | None = None
 
     def turnover(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Organisations that joined and that left since the last observation (masks),
@@ -107,6 +111,15 @@ class MonthlyRecord:
             self.founders = members.copy()
         self.members = members.copy()
         return members & ~previous, previous & ~members
+
+    def kind_codes(self, org_kind: np.ndarray) -> np.ndarray:
+        """Each organisation's kind as its position in ``ACTOR_KINDS`` (the municipality:
+        ``len(ACTOR_KINDS)``), for counting by kind with one ``bincount``."""
+        if self._kind_codes is None:
+            codes = {k: i for i, k in enumerate(ACTOR_KINDS)}
+            self._kind_codes = np.array([codes.get(k, len(ACTOR_KINDS)) for k in org_kind],
+                                        dtype=np.int64)
+        return self._kind_codes
 
     def write(self, month: int, row: dict[str, float]) -> None:
         """Store one month's values."""
@@ -131,7 +144,9 @@ def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: 
     (:mod:`sim.policies.value`): ``more_in_work`` and ``fewer_on_assistance`` people than
     in it (NaN without a counterfactual, and then the valued stakeholders are NaN)."""
     row: dict[str, float] = {}
-    for name, (cost, benefit) in ledger_month(model.ledger, model.account_kind).items():
+    if model.record.stakeholders is None:
+        model.record.stakeholders = LedgerStakeholders(model.account_kind)
+    for name, (cost, benefit) in model.record.stakeholders.month(model.ledger).items():
         row[f"cost_{name}"], row[f"benefit_{name}"] = cost, benefit
     twin = model.counterfactual
     if twin is None:
@@ -146,10 +161,30 @@ def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: 
     return row
 
 
-def _group(model: InstapModel, kind: str) -> np.ndarray:
-    if kind == "firm":
-        return np.flatnonzero(np.isin(model.org_kind, ACTOR_KINDS[1:]) & model.members())
-    return np.flatnonzero((model.org_kind == kind) & model.members())
+class TrustCells:
+    """Where in the trust matrix each trust column reads (flat indices of its blocks), for
+    the coalition of the month; rebuilt only when the membership mask changed."""
+
+    def __init__(self) -> None:
+        self.members: np.ndarray | None = None
+        self.cells: dict[str, np.ndarray] = {}
+        self.kinds: dict[str, np.ndarray] = {}  # organisations of each trust group
+
+    def columns(self, model: InstapModel, members: np.ndarray) -> dict[str, float]:
+        """The ``trust_*`` columns of this month."""
+        trust = model.coalition.trust
+        if members is not self.members:  # model.members() is a new array after a change
+            if not self.kinds:
+                self.kinds = {kind: np.isin(model.org_kind, ACTOR_KINDS[1:]) if kind == "firm"
+                              else model.org_kind == kind for kind in TRUST_GROUPS}
+            groups = {kind: np.flatnonzero(of_kind & members)
+                      for kind, of_kind in self.kinds.items()}
+            self.cells = {f"trust_{a}_{b}": trust.cells_between(groups[a], groups[b])
+                          for a, b in TRUST_PAIRS}
+            self.cells.update({f"trust_{a}_to_{b}": trust.cells_from(groups[a], groups[b])
+                               for a, b in TRUST_DIRECTIONS})
+            self.members = members
+        return {name: trust.mean_of(cells) for name, cells in self.cells.items()}
 
 
 def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> dict[str, float]:
@@ -198,18 +233,17 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
                              row["cf_on_assistance"] - row["on_assistance"]))
     for c in CAUSES:
         row[f"health_{c}"] = float(status.get(c, True))
-    for k in ACTOR_KINDS:
-        row[f"coalition_{k}"] = float(((model.org_kind == k) & members).sum())
-    groups = {kind: _group(model, kind) for kind in TRUST_GROUPS}
-    for a, b in TRUST_PAIRS:
-        row[f"trust_{a}_{b}"] = model.coalition.mean_trust(groups[a], groups[b])
-    for a, b in TRUST_DIRECTIONS:
-        row[f"trust_{a}_to_{b}"] = model.coalition.mean_trust_from(groups[a], groups[b])
+    kind_code = model.record.kind_codes(model.org_kind)
+    for k, count in zip(ACTOR_KINDS, np.bincount(kind_code[members], minlength=KINDS),
+                        strict=False):
+        row[f"coalition_{k}"] = float(count)
+    row.update(model.record.trust_cells.columns(model, members))
     joined, left = model.record.turnover(members)
-    for k in ACTOR_KINDS:
-        of_kind = model.org_kind == k
-        row[f"joins_{k}"] = float((joined & of_kind).sum())
-        row[f"exits_{k}"] = float((left & of_kind).sum())
+    joins = np.bincount(kind_code[joined], minlength=KINDS)
+    exits = np.bincount(kind_code[left], minlength=KINDS)
+    for i, k in enumerate(ACTOR_KINDS):
+        row[f"joins_{k}"] = float(joins[i])
+        row[f"exits_{k}"] = float(exits[i])
     return row
 
 
