@@ -68,6 +68,23 @@ class TrustNetwork:
         step = np.asarray(weight, dtype=float) * self.step_up
         self.T[i, j] = np.minimum(self.T[i, j] + step, 1.0)
 
+    def kept_by_others(self, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
+                       ) -> None:
+        """Each organisation ``rows[k]`` sees every one of ``cols`` other than itself keep
+        ``weights[k]`` promises: :meth:`kept` row by row, in one pass (every cell changes
+        once, so the order does not matter)."""
+        n = len(self.T)
+        cells = rows[:, None] * n + cols[None, :]
+        others = rows[:, None] != cols[None, :]
+        step = np.broadcast_to((weights * self.step_up)[:, None], cells.shape)[others]
+        flat = self.T.reshape(-1)
+        cells = cells[others]
+        flat[cells] = np.minimum(flat[cells] + step, 1.0)
+
+    def broken_once(self, i: int, j: int) -> None:
+        """Organisation ``i`` sees ``j`` break one promise (:meth:`broken` for one cell)."""
+        self.T[i, j] = max(self.T[i, j] - self.step_down, 0.0)
+
     def broken(self, i: np.ndarray | int, j: np.ndarray | int,
                weight: float | np.ndarray = 1.0) -> None:
         """Organisations ``i`` see ``j`` break a promise."""
