@@ -113,8 +113,7 @@ class InstapModel(Model):
         # The programme opens its doors at month 0: nobody is in it yet (an honest start,
         # docs/ODD.md section 5). Employers put their places on offer.
         self._offer_entry_jobs(np.ones(len(self.firms)))  # draws of 1: nobody walks away
-        self.counterfactual = (Counterfactual(p, self.pool, self.rng_moves, self.rng_debt)
-                               if p.counterfactual else None)
+        self.counterfactual = Counterfactual(p, self.pool) if p.counterfactual else None
         self.cf_flows = MonthFlows()
         self.durability = Durability(p, self.founding_partners,
                                      int(self.coaching_slots_array().sum()))
@@ -460,8 +459,9 @@ class InstapModel(Model):
         self.debt_help.month(self.pool)
         # 8b. The same people without the programme (the counterfactual)
         if self.counterfactual is not None:
-            self.cf_flows = self.counterfactual.month(t, self.economy.job_factor(),
-                                                      self.economy.job_loss_factor())
+            self.cf_flows = self.counterfactual.month(
+                t, self.economy.job_factor(), self.economy.job_loss_factor(),
+                self.moves.draws, self.debt_help.draws)
         # 9. Running costs (links 7, 8, 9)
         self._pay_running_costs(t)
         # 10. Coalition (links 4, 5, 9, 11): trust events, then partners leave and rejoin
