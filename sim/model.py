@@ -10,7 +10,7 @@ economy's and the burden's factors to the employers, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -147,6 +147,9 @@ class InstapModel(Model):
                     self.orgs.append(firm)
                     self.firms.append(firm)
         self.org_kind = np.array([o.kind for o in self.orgs])
+        self.firm_index = np.array([f.org_index for f in self.firms], dtype=np.int64)
+        self.foundation_index = np.array([f.org_index for f in self.foundations],
+                                         dtype=np.int64)
         self.account_kind = {o.account: o.kind for o in self.orgs}
         for f in self.foundations:
             if f.in_coalition:
@@ -348,10 +351,11 @@ class InstapModel(Model):
         overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
         return np.array([f.effective_slots(overhead, factor) for f in self.foundations])
 
-    def _by_org(self, values: np.ndarray, orgs: Sequence[Organisation]) -> np.ndarray:
-        """``values`` of ``orgs`` spread over all organisation indices (0 elsewhere)."""
+    def _by_org(self, values: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """``values`` of the organisations at ``index`` (``firm_index`` or
+        ``foundation_index``) spread over all organisation indices (0 elsewhere)."""
         out = np.zeros(len(self.orgs), dtype=np.int64)
-        out[[o.org_index for o in orgs]] = values
+        out[index] = values
         return out
 
     def coaching_slots_array(self) -> np.ndarray:
@@ -362,7 +366,7 @@ class InstapModel(Model):
                tuple((f.in_coalition, f.capacity) for f in self.foundations))
         if self._slots_key != key:
             self._slots = self._by_org(largest_remainder(self._usable_slots()),
-                                       self.foundations)
+                                       self.foundation_index)
             self._slots.flags.writeable = False
             self._slots_key = key
         return self._slots
@@ -370,17 +374,17 @@ class InstapModel(Model):
     def coaching_keep_array(self) -> np.ndarray:
         """Coaching slots per organisation index that foundations keep filled: their
         fractional usable slots rounded up (rounding never costs anyone a place)."""
-        return self._by_org(np.ceil(self._usable_slots() - 1e-9), self.foundations)
+        return self._by_org(np.ceil(self._usable_slots() - 1e-9), self.foundation_index)
 
     def entry_keep_array(self) -> np.ndarray:
         """Entry workers per organisation index that firms keep: their fractional wish
         rounded up (0 for a firm outside the coalition or failed)."""
         return self._by_org(np.ceil(np.array([f.desired for f in self.firms]) - 1e-9),
-                            self.firms)
+                            self.firm_index)
 
     def entry_places_array(self) -> np.ndarray:
         """Entry-job places offered per organisation index."""
-        return self._by_org(np.array([f.slots for f in self.firms]), self.firms)
+        return self._by_org(np.array([f.slots for f in self.firms]), self.firm_index)
 
     def _lender(self) -> Firm | None:
         """The first bank in the coalition: it lends, and pre-finances a SIB."""
@@ -512,8 +516,12 @@ class InstapModel(Model):
         remainder. The wage subsidy is looked up again after a firm walks away: it may have
         been a co-funder."""
         admin, economy = self.admin.vacancy_factor(), self.economy.job_factor()
-        cost = sum(c for f in self.firms if f.in_coalition for c, _ in f.gross_costs)
-        worker_months = sum(w for f in self.firms if f.in_coalition for _, w in f.gross_costs)
+        cost, worker_months = 0.0, 0  # summed entry by entry, firm by firm
+        for f in self.firms:
+            if f.in_coalition:
+                for c, w in f.gross_costs:
+                    cost += c
+                    worker_months += w
         shared = cost / worker_months if worker_months else None
         subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
         for firm, draw in zip(self.firms, draws.tolist(), strict=True):
