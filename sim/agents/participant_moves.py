@@ -79,10 +79,33 @@ def own_job_hazard(duration: np.ndarray, debt: np.ndarray, job_factor: float, p:
     return np.where(debt, job * p.debt_job_start_factor, job)
 
 
+class MonthCurves:
+    """The curves of months (duration dependence, job loss by tenure, the track ramp) at
+    0, 1, 2, ... months, computed once per parameter set: a person's value is looked up
+    by their whole number of months instead of an ``exp`` per person and month (the same
+    arithmetic on the same numbers, so the same values)."""
+
+    def __init__(self) -> None:
+        self.p: Params | None = None
+        self.tables: dict[str, np.ndarray] = {}
+
+    def __call__(self, p: Params) -> dict[str, np.ndarray]:
+        """The tables for ``p`` (recomputed when the parameters changed)."""
+        if p is not self.p:
+            months = np.arange(max(MAX_MONTHS, p.months + 1) + 1, dtype=np.int16)
+            self.tables = {"duration": duration_factor(months, p),
+                           "job_loss": job_loss_hazard(months, p),
+                           "ramp": track_ramp(months, p)}
+            self.p = p
+        return self.tables
+
+
 def _loss(pool: ParticipantPool, rows: np.ndarray, month: int, debt: np.ndarray,
-          job_loss_factor: float, p: Params) -> np.ndarray:
-    """Job-loss hazard of ``rows`` this month (meaningful for those in work)."""
-    loss = job_loss_hazard(month - pool.spell_start[rows], p) * job_loss_factor
+          job_loss_factor: float, p: Params, job_loss: np.ndarray) -> np.ndarray:
+    """Job-loss hazard of ``rows`` this month (meaningful for those in work; others have
+    no spell start, -1, and read the table one month on); ``job_loss``: the hazard by
+    months since placement (:class:`MonthCurves`)."""
+    loss = job_loss[month - pool.spell_start[rows]] * job_loss_factor
     return np.where(debt, loss * p.debt_job_loss_factor, loss)
 
 
@@ -117,6 +140,7 @@ class ParticipantMonth:
         self.rng = rng  # the participants' stream: one uniform per row and month
         self.rng_places = rng_places  # who gets a free place (None: no places ever)
         self.draws = np.zeros(0)  # this month's uniforms, one per row (for the twin)
+        self.curves = MonthCurves()
         self.spells = SpellRecord(p.months)
         # person-months at risk and exits to work, by months out of work (DURATION_BUCKETS)
         self.duration_at_risk = np.zeros(3, dtype=np.int64)
@@ -153,13 +177,14 @@ class ParticipantMonth:
         debt = pool.debt[rows]
         u = u_all[rows]
 
-        duration = duration_factor(months_out, p)
+        curves = self.curves(p)
+        duration = curves["duration"][months_out]
         job = own_job_hazard(duration, debt, job_factor, p)
         in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
         job = np.where(in_t, job * p.coaching_effect, job)
-        loss = _loss(pool, rows, t, debt, job_loss_factor, p)
+        loss = _loss(pool, rows, t, debt, job_loss_factor, p, curves["job_loss"])
         in_track_months = np.maximum(t - pool.track_start[rows], 0)
-        entry = p.track_to_entry_rate * track_ramp(in_track_months, p) * duration * np.where(
+        entry = p.track_to_entry_rate * curves["ramp"][in_track_months] * duration * np.where(
             debt, p.debt_job_start_factor, 1.0)
         if p.debt_help_first:
             entry = np.where(pool.in_debt_help[rows], 0.0, entry)
@@ -252,8 +277,9 @@ class ParticipantMonth:
         debt = pool.debt[rows]
         u = draws[rows]
         in_u, in_r = s == U, s == R
-        job = own_job_hazard(duration_factor(months_out, p), debt, job_factor, p)
-        loss = _loss(pool, rows, t, debt, job_loss_factor, p)
+        curves = self.curves(p)
+        job = own_job_hazard(curves["duration"][months_out], debt, job_factor, p)
+        loss = _loss(pool, rows, t, debt, job_loss_factor, p, curves["job_loss"])
         c0 = np.where(in_u, p.other_exit_rate, np.where(in_r, loss, 0.0))
         c1 = c0 + np.where(in_u, job, 0.0)
         over = c1 > 1.0
@@ -282,8 +308,12 @@ class ParticipantMonth:
                              on_assist: np.ndarray, n: int) -> np.ndarray:
         """Count this month's person-months at risk by duration bucket; return each row's
         bucket (-1 when not on assistance), for counting exits to work."""
-        bucket = np.searchsorted(DURATION_BUCKETS, months_out[on_assist], side="right")
-        self.duration_at_risk += np.bincount(bucket, minlength=3)
+        waiting = months_out[on_assist]
+        past_first = waiting >= DURATION_BUCKETS[0]  # (two comparisons and two counts:
+        past_second = waiting >= DURATION_BUCKETS[1]  # searchsorted and bincount cost more)
+        bucket = past_first.astype(np.int8) + past_second
+        first, second = np.count_nonzero(past_first), np.count_nonzero(past_second)
+        self.duration_at_risk += (len(waiting) - first, first - second, second)
         bucket_of = np.full(n, -1, dtype=np.int8)
         bucket_of[rows[on_assist]] = bucket
         return bucket_of
