@@ -77,7 +77,7 @@ class TrustNetwork:
         cells = rows[:, None] * n + cols[None, :]
         others = rows[:, None] != cols[None, :]
         step = np.broadcast_to((weights * self.step_up)[:, None], cells.shape)[others]
-        flat = self.T.reshape(-1)
+        flat = self.T.reshape(-1)  # a view: T is one C-ordered block
         cells = cells[others]
         flat[cells] = np.minimum(flat[cells] + step, 1.0)
 
@@ -117,8 +117,9 @@ class TrustNetwork:
         idx = np.flatnonzero(members)
         step = self.p.dialogue_rate * clarity * self.step_up
         if len(idx) > 1 and step > 0:
-            block = np.ix_(idx, idx)
-            self.T[block] = np.minimum(self.T[block] + step, 1.0)
+            cells = self.cells_from(idx, idx)
+            flat = self.T.reshape(-1)  # a view: T is one C-ordered block
+            flat[cells] = np.minimum(flat[cells] + step, 1.0)
 
     def mean_between(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust in both directions between two groups (by index arrays)."""
