@@ -23,6 +23,9 @@ from sim.agents.participant import ParticipantPool
 from sim.parameters import Params
 from sim.pathway import State
 
+ENGAGED, IN_TRACK, ENTRY_JOB, EXITED = (int(s) for s in (
+    State.ENGAGED, State.IN_TRACK, State.ENTRY_JOB, State.EXITED))
+
 
 class DebtHelp:
     """Referral to, admission to and the end of debt help (draws from the debt stream: a
@@ -59,24 +62,25 @@ class DebtHelp:
         # finish: geometric duration with the given mean
         finishing = in_help & (u[0] < 1.0 / p.debt_help_months)
         resolved = finishing & (u[1] < p.debt_help_success)
-        in_help[finishing] = False
-        debt[resolved] = False
-        # refer: through the programme's contact, or on their own
-        in_contact = (state == State.ENGAGED) | (state == State.IN_TRACK) | (
-            state == State.ENTRY_JOB)
+        in_help &= ~finishing
+        debt &= ~resolved
+        # refer: through the programme's contact (engaged, in a track or an entry job), or
+        # on their own
+        in_contact = (state >= ENGAGED) & (state <= ENTRY_JOB)
         rate = np.where(in_contact, p.debt_detection_rate, p.debt_self_referral_rate)
         if p.debt_help_first:
-            rate[state == State.IN_TRACK] *= p.debt_screening_factor
-        referred = debt & (state != State.EXITED) & ~in_help & ~waiting & (u[2] < rate)
+            rate[state == IN_TRACK] *= p.debt_screening_factor
+        indebted = debt & (state != EXITED)  # people still here with debts
+        referred = indebted & ~(in_help | waiting) & (u[2] < rate)
         waiting |= referred
-        waiting &= debt & (state != State.EXITED)
+        waiting &= indebted
         # admit from the waiting list into free places
         free = self.places() - int(in_help.sum())
         if free > 0 and waiting.any():
             queue = np.flatnonzero(waiting)
             queue = queue[np.argsort(u[3][queue], kind="stable")]  # random order
             if p.debt_help_first:
-                queue = queue[np.argsort(state[queue] != State.IN_TRACK, kind="stable")]
+                queue = queue[np.argsort(state[queue] != IN_TRACK, kind="stable")]
             chosen = queue[:free]
             in_help[chosen] = True
             waiting[chosen] = False
