@@ -138,11 +138,12 @@ class MonthlyRecord:
         return out
 
 
-def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: float
-                  ) -> dict[str, float]:
+def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: float,
+                  cf_help: float) -> dict[str, float]:
     """This month's cost and benefit per stakeholder, against the counterfactual
     (:mod:`sim.policies.value`): ``more_in_work`` and ``fewer_on_assistance`` people than
-    in it (NaN without a counterfactual, and then the valued stakeholders are NaN)."""
+    in it, and ``cf_help`` people in debt help in it (NaN without a counterfactual, and
+    then the valued stakeholders are NaN)."""
     row: dict[str, float] = {}
     if model.record.stakeholders is None:
         model.record.stakeholders = LedgerStakeholders(model.account_kind)
@@ -153,7 +154,6 @@ def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: 
         for name in VALUED:
             row[f"cost_{name}"] = row[f"benefit_{name}"] = float("nan")
         return row
-    cf_help = float(twin.pool.in_debt_help[: twin.pool.n].sum())
     valued = valuation_month(model.p, more_in_work, fewer_on_assistance, cf_help)
     for name, (cost, benefit) in valued.items():
         row[f"cost_{name}"] = row.get(f"cost_{name}", 0.0) + cost
@@ -230,7 +230,8 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         for name in ("cf_employed", "cf_on_assistance", "cf_placements", "cf_in_debt_help"):
             row[name] = float("nan")
     row.update(_stakeholders(model, row["employed"] - row["cf_employed"],
-                             row["cf_on_assistance"] - row["on_assistance"]))
+                             row["cf_on_assistance"] - row["on_assistance"],
+                             row["cf_in_debt_help"]))
     for c in CAUSES:
         row[f"health_{c}"] = float(status.get(c, True))
     kind_code = model.record.kind_codes(model.org_kind)
