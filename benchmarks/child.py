@@ -4,7 +4,7 @@
 Mesa model and :class:`sim.InstapModel` (construction plus the run) and report the
 process's peak resident memory. ``reps N MONTHS SEED COUNT [PARAMS]`` times ``COUNT``
 replications (seeds ``SEED`` on, after one untimed warm-up run) and reports the mean wall
-time of one; ``PARAMS`` is a JSON object of parameters, and with the environment variable
+(and CPU) time of one; ``PARAMS`` is a JSON object of parameters, and with the environment variable
 ``INSTAP_BENCH_SIM`` set to a folder holding another version's ``sim`` package, that
 version is timed (``replication_cost_vs_v1``). ``cli -- ARGS`` runs
 the ``instap`` CLI in this process and reports the coordinating process's peak memory
@@ -61,12 +61,13 @@ def reps(n: int, months: int, seed: int, count: int, params: dict[str, Any]) -> 
     if other and not Path(sim.__file__).resolve().is_relative_to(Path(other).resolve()):
         raise SystemExit(f"sim was imported from {sim.__file__}, not from {other}")
     InstapModel(rng=seed + count, n_participants=n, months=months, **params).run()
-    walls = []
+    walls, cpus = [], []
     for k in range(count):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         InstapModel(rng=seed + k, n_participants=n, months=months, **params).run()
         walls.append(time.perf_counter() - t0)
-    _emit(wall=sum(walls) / count, walls=walls)
+        cpus.append(time.process_time() - c0)
+    _emit(wall=sum(walls) / count, cpu=sum(cpus) / count, walls=walls)
 
 
 def render(months: int, seed: int) -> None:

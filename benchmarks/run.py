@@ -166,14 +166,23 @@ def replication_walls(s: Settings, n: int, months: int, sides: dict[str, dict[st
                       ) -> dict[str, float]:
     """Mean wall time of one replication of ``n`` participants and ``months`` months for
     each side (``{"env": ..., "params": ...}``): fresh children, interleaved, fastest of
-    the repeats, each child timing ``s.replications`` seeds after a warm-up run."""
-    def side(spec: dict[str, Any]) -> Callable[[], float]:
+    the repeats (these children are cheap, so twice the usual repeats), each child timing
+    ``s.replications`` seeds after a warm-up run. The fastest mean CPU time of each side
+    is returned too (``<side>_cpu``), a cross-check on a busy machine."""
+    cpu: dict[str, float] = {}
+
+    def side(name: str, spec: dict[str, Any]) -> Callable[[], float]:
         args = ["reps", str(n), str(months), "0", str(s.replications)]
         if spec.get("params"):
             args.append(json.dumps(spec["params"]))
-        return lambda: float(child(*args, env=spec.get("env"))["wall"])
-    walls = fastest([side(spec) for spec in sides.values()], s.repeats)
-    return dict(zip(sides, walls, strict=True))
+
+        def go() -> float:
+            r = child(*args, env=spec.get("env"))
+            cpu[name] = min(cpu.get(name, float("inf")), float(r["cpu"]))
+            return float(r["wall"])
+        return go
+    walls = fastest([side(name, spec) for name, spec in sides.items()], 2 * s.repeats)
+    return {**dict(zip(sides, walls, strict=True)), **{f"{k}_cpu": v for k, v in cpu.items()}}
 
 
 def replication_cost(s: Settings) -> dict[str, Any]:
@@ -185,7 +194,8 @@ def replication_cost(s: Settings) -> dict[str, Any]:
                              ("replication_cost_vs_v1_small", (500, 60))):
         walls = replication_walls(s, n, months, {"v1": old, "now": {}})
         s.details[key] = {"participants": n, "months": months, "v1_commit": V1_COMMIT,
-                          "v1_s": walls["v1"], "now_s": walls["now"]}
+                          "v1_s": walls["v1"], "now_s": walls["now"],
+                          "cpu_ratio": walls["now_cpu"] / walls["v1_cpu"]}
         out[key] = walls["now"] / walls["v1"]
     return out
 
@@ -195,7 +205,8 @@ def counterfactual_overhead(s: Settings) -> dict[str, Any]:
     walls = replication_walls(s, 2000, 120, {"with": {},
                                              "without": {"params": {"counterfactual": False}}})
     s.details["counterfactual"] = {"with_twin_s": walls["with"],
-                                   "without_twin_s": walls["without"]}
+                                   "without_twin_s": walls["without"],
+                                   "cpu_ratio": walls["with_cpu"] / walls["without_cpu"]}
     return {"counterfactual_overhead": walls["with"] / walls["without"]}
 
 
