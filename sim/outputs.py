@@ -90,7 +90,9 @@ COLUMNS: dict[str, str] = {
 
 
 class MonthlyRecord:
-    """Preallocated monthly columns (month 0 is the initial state)."""
+    """Preallocated monthly columns (month 0 is the initial state), and what observing
+    keeps from month to month: the coalition (turnover), where the trust columns read,
+    whose cost or benefit each ledger entry is, and the kinds as codes."""
 
     def __init__(self, months: int) -> None:
         self.data = {name: np.zeros(months + 1) for name in COLUMNS}
