@@ -31,7 +31,6 @@ TRUST_PAIRS = (("municipality", "foundation"), ("municipality", "firm"),
 PROGRAMME_PURPOSES = ("coaching_subsidy", "cofunding", "sib_capital", "wage_subsidy",
                       "debt_help", "monitoring")
 # directed trust: (a, b) for "trust of a's members in b's members"
-KINDS = len(ACTOR_KINDS) + 1  # the actor kinds and the municipality
 TRUST_GROUPS = ("municipality", "foundation", "firm")
 TRUST_DIRECTIONS = tuple((a, b) for a in TRUST_GROUPS for b in TRUST_GROUPS if a != b)
 MUNICIPAL_PURPOSES = ("coaching_subsidy", "wage_subsidy", "debt_help", "monitoring",
@@ -237,13 +236,14 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
     for c in CAUSES:
         row[f"health_{c}"] = float(status.get(c, True))
     kind_code = model.record.kind_codes(model.org_kind)
-    for k, count in zip(ACTOR_KINDS, np.bincount(kind_code[members], minlength=KINDS),
+    kinds = len(ACTOR_KINDS) + 1  # the actor kinds and the municipality
+    for k, count in zip(ACTOR_KINDS, np.bincount(kind_code[members], minlength=kinds),
                         strict=False):
         row[f"coalition_{k}"] = float(count)
     row.update(model.record.trust_cells.columns(model, members))
     joined, left = model.record.turnover(members)
-    joins = np.bincount(kind_code[joined], minlength=KINDS)
-    exits = np.bincount(kind_code[left], minlength=KINDS)
+    joins = np.bincount(kind_code[joined], minlength=kinds)
+    exits = np.bincount(kind_code[left], minlength=kinds)
     for i, k in enumerate(ACTOR_KINDS):
         row[f"joins_{k}"] = float(joins[i])
         row[f"exits_{k}"] = float(exits[i])
