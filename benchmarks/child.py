@@ -2,9 +2,11 @@
 
 ``python -m benchmarks.child bare N STEPS`` and ``model N MONTHS SEED`` time the bare
 Mesa model and :class:`sim.InstapModel` (construction plus the run) and report the
-process's peak resident memory. ``batch RUNS N MONTHS SEED OUT`` runs ``mesa.batch_run``
-with the per-run seeds ``instap sweep`` would use and writes the final ``regular_work``
-of each seed to ``OUT`` (to prove both runners did the same runs). ``cli -- ARGS`` runs
+process's peak resident memory. ``reps N MONTHS SEED COUNT [PARAMS]`` times ``COUNT``
+replications (seeds ``SEED`` on, after one untimed warm-up run) and reports the mean wall
+(and CPU) time of one; ``PARAMS`` is a JSON object of parameters, and with the environment variable
+``INSTAP_BENCH_SIM`` set to a folder holding another version's ``sim`` package, that
+version is timed (``replication_cost_vs_v1``). ``cli -- ARGS`` runs
 the ``instap`` CLI in this process and reports the coordinating process's peak memory
 (``RUSAGE_SELF`` excludes the worker processes). ``render MONTHS SEED`` reports the
 median time to draw a month of the workshop page's plots.
@@ -47,28 +49,25 @@ def model(n: int, months: int, seed: int) -> None:
     _emit(wall=time.perf_counter() - t0, agents=len(m.agents))
 
 
-def sweep_seeds(seed: int, runs: int) -> list[int]:
-    """The seeds ``instap sweep`` gives runs ``0..runs-1`` of an experiment."""
-    from instap.execution import run_seed
-    return [run_seed(seed, r) for r in range(runs)]
-
-
-def batch(runs: int, n: int, months: int, seed: int, out: str) -> None:
-    """``mesa.batch_run`` with 2 processes on the sweep's parameters and seeds."""
-    import warnings
-
-    import mesa
-
+def reps(n: int, months: int, seed: int, count: int, params: dict[str, Any]) -> None:
+    """Mean wall time of one replication over ``count`` seeds, after a warm-up run."""
+    import os
+    from pathlib import Path
+    other = os.environ.get("INSTAP_BENCH_SIM")
+    if other:  # another version's sim package (a commit's checkout), before this one's
+        sys.path.insert(0, other)
+    import sim
     from sim import InstapModel
-    params = {"n_participants": n, "months": months, "admin_burden": 0.5}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rows = mesa.batch_run(InstapModel, params, number_processes=2,
-                              rng=sweep_seeds(seed, runs), max_steps=months,
-                              data_collection_period=-1, display_progress=False)
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump({str(r["rng"]): r["regular_work"] for r in rows}, fh)
-    _emit(rows=len(rows))
+    if other and not Path(sim.__file__).resolve().is_relative_to(Path(other).resolve()):
+        raise SystemExit(f"sim was imported from {sim.__file__}, not from {other}")
+    InstapModel(rng=seed + count, n_participants=n, months=months, **params).run()
+    walls, cpus = [], []
+    for k in range(count):
+        t0, c0 = time.perf_counter(), time.process_time()
+        InstapModel(rng=seed + k, n_participants=n, months=months, **params).run()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    _emit(wall=sum(walls) / count, cpu=sum(cpus) / count, walls=walls)
 
 
 def render(months: int, seed: int) -> None:
@@ -109,8 +108,9 @@ def main(argv: list[str]) -> None:
         bare(int(rest[0]), int(rest[1]))
     elif cmd == "model":
         model(int(rest[0]), int(rest[1]), int(rest[2]))
-    elif cmd == "batch":
-        batch(int(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]), rest[4])
+    elif cmd == "reps":
+        reps(int(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]),
+             json.loads(rest[4]) if len(rest) > 4 else {})
     elif cmd == "render":
         render(int(rest[0]), int(rest[1]))
     elif cmd == "cli":

@@ -1,13 +1,14 @@
-"""Benchmarks of issue 6: every figure a ratio of wall times measured side by side.
+"""Benchmarks of issues 6 and 16: every figure a ratio of wall times measured side by side.
 
 ``python -m benchmarks.run`` (or ``make bench``) prints a table (figure, value, target,
 met) and writes it to ``results/bench.json``. Each workload runs in a fresh child process
 (``benchmarks.child``), so imports, garbage and memory of one do not leak into another,
 and the two sides of a ratio are measured in the same invocation, interleaved, taking the
-fastest of the repeats (noise on a shared machine only ever adds time).
+fastest of the repeats (noise on a shared machine only ever adds time). Children run this
+checkout's code (``python -m`` from its folder), whatever ``instap`` is installed.
 
 ``--quick`` is a smoke run: one repeat and smaller sweeps (fewer runs, same shape); its
-values are marked ``"mode": "quick"`` and are not the issue's figures. ``--only KEY,...``
+values are marked ``"mode": "quick"`` and are not the issues' figures. ``--only KEY,...``
 computes some figures only (the others are null with a note).
 """
 
@@ -30,14 +31,17 @@ from instap.execution import DEFAULT_SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-INSTAP = str(Path(PY).with_name("instap"))
+INSTAP = [PY, "-m", "instap.cli"]  # this checkout's CLI (cwd ROOT), not an installed one
+V1_COMMIT = "55e0a0d"  # the model of version 1, for replication_cost_vs_v1
 KEYS = ("floor_ratio_10k", "scaling_10k_over_1k", "scaling_100k_over_10k", "peak_rss_100k_mb",
-        "sweep_vs_batch_run_short", "sweep_vs_batch_run_long", "parallel_efficiency",
-        "sweep_memory_growth", "run_baseline_20reps_s", "live_render_month_s")
+        "replication_cost_vs_v1", "replication_cost_vs_v1_small", "counterfactual_overhead",
+        "sweep_overhead_ms_per_run", "parallel_efficiency", "sweep_memory_growth",
+        "run_baseline_20reps_s", "live_render_month_s")
 TARGETS: dict[str, tuple[str, float]] = {
     "floor_ratio_10k": ("<=", 2.0), "scaling_10k_over_1k": ("<=", 11.0),
     "scaling_100k_over_10k": ("<=", 11.0), "peak_rss_100k_mb": ("<=", 2048.0),
-    "sweep_vs_batch_run_short": (">=", 2.0), "sweep_vs_batch_run_long": (">=", 1.1),
+    "replication_cost_vs_v1": ("<=", 0.5), "replication_cost_vs_v1_small": ("<=", 0.5),
+    "counterfactual_overhead": ("<=", 1.3), "sweep_overhead_ms_per_run": ("<=", 5.0),
     "parallel_efficiency": (">=", 0.90), "sweep_memory_growth": ("<=", 1.2),
     "run_baseline_20reps_s": ("<=", 10.0), "live_render_month_s": ("<=", 0.5),
 }
@@ -51,16 +55,19 @@ class Settings:
     repeats: int
     short_runs: int
     long_runs: int
+    replications: int
     memory_runs: tuple[int, int]
     workdir: Path
     details: dict[str, Any] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- helpers
-def child(*args: str, timeout: float = 3600) -> dict[str, Any]:
+def child(*args: str, timeout: float = 3600, env: dict[str, str] | None = None
+          ) -> dict[str, Any]:
     """Run ``benchmarks.child ARGS`` in a fresh process; return its JSON line."""
     proc = subprocess.run([PY, "-m", "benchmarks.child", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True,
+                          env=None if env is None else {**os.environ, **env})
     if proc.returncode != 0:
         raise RuntimeError(f"benchmarks.child {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -111,13 +118,12 @@ def write_experiment(path: Path, name: str, runs: int, n: int | None, months: in
     return path
 
 
-def sweep_final_regular_work(out: Path) -> dict[str, float]:
-    """``seed -> participants.final_regular_work`` of a finished sweep folder."""
-    import pandas as pd
-    runs = pd.concat(pd.read_parquet(p) for p in sorted((out / "runs").glob("*.parquet")))
-    return {str(s): float(v) for s, v in zip(runs["seed"],
-                                              runs["participants.final_regular_work"],
-                                              strict=True)}
+def summed_run_seconds(out: Path) -> tuple[int, float]:
+    """Runs of a finished sweep folder and the seconds its workers spent in them (the sum
+    of the chunks' elapsed times: building and running each model, reading its outputs)."""
+    from instap.sweep.store import chunk_files, chunk_stats
+    stats = [chunk_stats(path) for path in chunk_files(out)]
+    return sum(runs for runs, _, _ in stats), sum(elapsed for _, _, elapsed in stats)
 
 
 # ----------------------------------------------------------------------------- figures
@@ -145,56 +151,100 @@ def scaling(s: Settings) -> dict[str, Any]:
             "peak_rss_100k_mb": peak}
 
 
-def _batch_vs_sweep(s: Settings, label: str, runs: int, n: int | None, months: int,
-                    serial: bool) -> dict[str, float]:
+def v1_checkout(s: Settings) -> Path:
+    """Version 1's ``sim`` package (commit ``V1_COMMIT``) in the work folder."""
+    folder = s.workdir / f"sim-{V1_COMMIT}"
+    if not folder.exists():
+        folder.mkdir()
+        archive = subprocess.run(["git", "archive", V1_COMMIT, "sim"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def replication_walls(s: Settings, n: int, months: int, sides: dict[str, dict[str, Any]]
+                      ) -> dict[str, float]:
+    """Mean wall time of one replication of ``n`` participants and ``months`` months for
+    each side (``{"env": ..., "params": ...}``): fresh children, interleaved, fastest of
+    the repeats (these children are cheap, so twice the usual repeats), each child timing
+    ``s.replications`` seeds after a warm-up run. The fastest mean CPU time of each side
+    is returned too (``<side>_cpu``), a cross-check on a busy machine."""
+    cpu: dict[str, float] = {}
+
+    def side(name: str, spec: dict[str, Any]) -> Callable[[], float]:
+        args = ["reps", str(n), str(months), "0", str(s.replications)]
+        if spec.get("params"):
+            args.append(json.dumps(spec["params"]))
+
+        def go() -> float:
+            r = child(*args, env=spec.get("env"))
+            cpu[name] = min(cpu.get(name, float("inf")), float(r["cpu"]))
+            return float(r["wall"])
+        return go
+    walls = fastest([side(name, spec) for name, spec in sides.items()], 2 * s.repeats)
+    return {**dict(zip(sides, walls, strict=True)), **{f"{k}_cpu": v for k, v in cpu.items()}}
+
+
+def replication_cost(s: Settings) -> dict[str, Any]:
+    """replication_cost_vs_v1(_small): a replication (with its counterfactual) over the same
+    replication of version 1's model, at 2,000 x 120 and 500 x 60."""
+    old = {"env": {"INSTAP_BENCH_SIM": str(v1_checkout(s))}}
+    out = {}
+    for key, (n, months) in (("replication_cost_vs_v1", (2000, 120)),
+                             ("replication_cost_vs_v1_small", (500, 60))):
+        walls = replication_walls(s, n, months, {"v1": old, "now": {}})
+        s.details[key] = {"participants": n, "months": months, "v1_commit": V1_COMMIT,
+                          "v1_s": walls["v1"], "now_s": walls["now"],
+                          "cpu_ratio": walls["now_cpu"] / walls["v1_cpu"]}
+        out[key] = walls["now"] / walls["v1"]
+    return out
+
+
+def counterfactual_overhead(s: Settings) -> dict[str, Any]:
+    """counterfactual_overhead: a baseline replication with its twin over one without."""
+    walls = replication_walls(s, 2000, 120, {"with": {},
+                                             "without": {"params": {"counterfactual": False}}})
+    s.details["counterfactual"] = {"with_twin_s": walls["with"],
+                                   "without_twin_s": walls["without"],
+                                   "cpu_ratio": walls["with_cpu"] / walls["without_cpu"]}
+    return {"counterfactual_overhead": walls["with"] / walls["without"]}
+
+
+def _sweep(s: Settings, label: str, runs: int, n: int | None, months: int, jobs: int
+           ) -> tuple[float, Path]:
     exp = write_experiment(s.workdir / f"{label}.yaml", f"bench-{label}", runs, n,
                            None if n is None else months,
                            ["durability.survival_months", "participants.retention_12m",
                             "participants.final_regular_work"])
-    n_arg = str(n if n is not None else 2000)
-    seen: dict[str, dict[str, float]] = {}
-    counter = {"k": 0}
-
-    def batch() -> float:
-        out = s.workdir / f"{label}-batch-{counter['k']}.json"
-        counter["k"] += 1
-        wall = timed([PY, "-m", "benchmarks.child", "batch", str(runs), n_arg, str(months),
-                      str(DEFAULT_SEED), str(out)])
-        seen["batch"] = json.loads(out.read_text())
-        return wall
-
-    def sweep(jobs: int) -> Callable[[], float]:
-        def go() -> float:
-            out = s.workdir / f"{label}-sweep-j{jobs}-{counter['k']}"
-            counter["k"] += 1
-            wall = timed([INSTAP, "sweep", str(exp), "--jobs", str(jobs), "--out", str(out)])
-            seen[f"sweep{jobs}"] = sweep_final_regular_work(out)
-            return wall
-        return go
-
-    fns = [batch, sweep(2)] + ([sweep(1)] if serial else [])
-    walls = fastest(fns, 1 if runs >= 1000 else s.repeats)
-    if seen["batch"] != seen["sweep2"]:
-        raise RuntimeError(f"{label}: batch_run and instap sweep did different runs")
-    result = {"batch_run_s": walls[0], "sweep_2_workers_s": walls[1]}
-    if serial:
-        result["sweep_serial_s"] = walls[2]
-    return result
+    out = s.workdir / f"{label}-j{jobs}-{time.monotonic_ns()}"
+    wall = timed([*INSTAP, "sweep", str(exp), "--jobs", str(jobs), "--out", str(out)])
+    return wall, out
 
 
-def sweep_short(s: Settings) -> dict[str, Any]:
-    """sweep_vs_batch_run_short: 500 participants, 60 months, many runs."""
-    r = _batch_vs_sweep(s, "short", s.short_runs, 500, 60, serial=False)
-    s.details["short"] = {"runs": s.short_runs, **r}
-    return {"sweep_vs_batch_run_short": r["batch_run_s"] / r["sweep_2_workers_s"]}
+def sweep_overhead(s: Settings) -> dict[str, Any]:
+    """sweep_overhead_ms_per_run: 500 participants, 60 months, many runs on 2 workers."""
+    best = float("inf")
+    for _ in range(1 if s.short_runs >= 1000 else s.repeats):
+        wall, out = _sweep(s, "short", s.short_runs, 500, 60, jobs=2)
+        runs, busy = summed_run_seconds(out)
+        if runs != s.short_runs:
+            raise RuntimeError(f"the sweep stored {runs} runs, not {s.short_runs}")
+        overhead = (wall - busy / 2) / runs
+        if overhead < best:
+            best = overhead
+            s.details["short"] = {"runs": runs, "sweep_2_workers_s": wall,
+                                  "summed_run_s": busy}
+    return {"sweep_overhead_ms_per_run": best * 1000.0}
 
 
 def sweep_long(s: Settings) -> dict[str, Any]:
-    """sweep_vs_batch_run_long and parallel_efficiency: baseline-size runs."""
-    r = _batch_vs_sweep(s, "long", s.long_runs, None, 120, serial=True)
-    s.details["long"] = {"runs": s.long_runs, **r}
-    return {"sweep_vs_batch_run_long": r["batch_run_s"] / r["sweep_2_workers_s"],
-            "parallel_efficiency": r["sweep_serial_s"] / (2 * r["sweep_2_workers_s"])}
+    """parallel_efficiency: baseline-size runs on 1 and on 2 workers."""
+    walls = fastest([lambda: _sweep(s, "long", s.long_runs, None, 120, jobs=1)[0],
+                     lambda: _sweep(s, "long", s.long_runs, None, 120, jobs=2)[0]],
+                    s.repeats if s.quick else 1)
+    s.details["long"] = {"runs": s.long_runs, "sweep_serial_s": walls[0],
+                         "sweep_2_workers_s": walls[1]}
+    return {"parallel_efficiency": walls[0] / (2 * walls[1])}
 
 
 def sweep_memory(s: Settings) -> dict[str, Any]:
@@ -219,7 +269,7 @@ def sweep_memory(s: Settings) -> dict[str, Any]:
 
 def run_baseline(s: Settings) -> dict[str, Any]:
     """run_baseline_20reps_s: ``instap run scenarios/baseline.yaml --reps 20``."""
-    best = fastest([lambda: timed([INSTAP, "run", "scenarios/baseline.yaml", "--reps", "20",
+    best = fastest([lambda: timed([*INSTAP, "run", "scenarios/baseline.yaml", "--reps", "20",
                                    "--out", tempfile.mkdtemp(dir=s.workdir)])],
                    s.repeats)[0]
     return {"run_baseline_20reps_s": best}
@@ -235,9 +285,11 @@ def live_render(s: Settings) -> dict[str, Any]:
 FIGURES: dict[str, Callable[[Settings], dict[str, Any]]] = {
     "floor_ratio_10k": floor_ratio, "scaling_10k_over_1k": scaling,
     "scaling_100k_over_10k": scaling, "peak_rss_100k_mb": scaling,
-    "sweep_vs_batch_run_short": sweep_short, "sweep_vs_batch_run_long": sweep_long,
-    "parallel_efficiency": sweep_long, "sweep_memory_growth": sweep_memory,
-    "run_baseline_20reps_s": run_baseline, "live_render_month_s": live_render,
+    "replication_cost_vs_v1": replication_cost, "replication_cost_vs_v1_small": replication_cost,
+    "counterfactual_overhead": counterfactual_overhead,
+    "sweep_overhead_ms_per_run": sweep_overhead, "parallel_efficiency": sweep_long,
+    "sweep_memory_growth": sweep_memory, "run_baseline_20reps_s": run_baseline,
+    "live_render_month_s": live_render,
 }
 
 
@@ -283,7 +335,8 @@ def run(quick: bool, only: list[str] | None, out: Path) -> dict[str, Any]:
     """Measure the requested figures; write ``out``; return the report."""
     with tempfile.TemporaryDirectory(prefix="instap-bench-") as tmp:
         s = Settings(quick=quick, repeats=1 if quick else 3,
-                     short_runs=100 if quick else 1000, long_runs=10 if quick else 100,
+                     short_runs=100 if quick else 1000, long_runs=10 if quick else 200,
+                     replications=2 if quick else 5,
                      memory_runs=(200, 2000) if quick else (2000, 20000), workdir=Path(tmp))
         values: dict[str, Any] = {}
         notes: dict[str, str] = {}

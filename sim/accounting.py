@@ -29,12 +29,14 @@ class Ledger:
             raise ValueError(f"transfer from {payer} to itself for {purpose}")
         if amount == 0:
             return 0.0
-        self.balances[payer] -= amount
-        self.balances[receiver] += amount
+        balances = self.balances
+        balances[payer] -= amount
+        balances[receiver] += amount
         self.month_flows[purpose] += amount
-        self.month_paid[(payer, purpose)] += amount
+        paid = (payer, purpose)
+        self.month_paid[paid] += amount
         self.month_received[(receiver, purpose)] += amount
-        self.total_flows_by_payer[(payer, purpose)] += amount
+        self.total_flows_by_payer[paid] += amount
         return amount
 
     def paid(self, payer: str, purpose: str) -> float:

@@ -54,6 +54,11 @@ class Coalition:
         self.ever_member = np.zeros(len(org_kind), dtype=bool)  # founding or joined since
         # partners that left on a scenario's timeline: they do not come back by themselves
         self.withdrawn = np.zeros(len(org_kind), dtype=bool)
+        # kinds as small integers (conflicts compare kinds), and the kinds that count wins
+        # as foundations, and as housing corporations and banks (they also weigh impact)
+        self.kind_code = np.unique(org_kind, return_inverse=True)[1]
+        self.is_foundation = org_kind == "foundation"
+        self.shows_impact = (org_kind == "housing_corporation") | (org_kind == "bank")
 
     def partners(self, members: np.ndarray) -> np.ndarray:
         """Indices of member organisations other than the municipality."""
@@ -92,9 +97,9 @@ class Coalition:
                             minlength=len(kind))
         total = float(new.sum())
         share = total / max(int(members.sum()), 1)
-        wins[kind == "foundation"] += share * 2
+        wins[self.is_foundation] += share * 2
         wins[self.funder] += total
-        wins[(kind == "housing_corporation") | (kind == "bank")] += share
+        wins[self.shows_impact] += share
         return wins * members
 
     def month(self, month: int, pool: ParticipantPool, members: np.ndarray, *,
@@ -132,12 +137,13 @@ class Coalition:
             with_funder = (rng.random(len(fighting)) < p.municipality_conflict_share) & (
                 fighting != self.funder)
             others[with_funder] = self.funder
-            for i, j in zip(fighting, others, strict=True):
+            member_kind = self.kind_code[member_idx]
+            for i, j in zip(fighting.tolist(), others.tolist(), strict=True):
                 # i generalises to j's whole kind ("employers dump the paperwork on us");
-                # j blames i.
-                same_kind = member_idx[kind[member_idx] == kind[j]]
+                # j blames i. (In this order, conflict by conflict: j may fight too.)
+                same_kind = member_idx[member_kind == self.kind_code[j]]
                 tn.broken(i, same_kind[same_kind != i], p.conflict_group_weight)
-                tn.broken(j, i)
+                tn.broken_once(j, i)
         # Link 4 -> 5: dialogue under clear roles builds trust among all members.
         tn.dialogue(members, clarity)
         # Link 9 -> 5: visible small wins build trust among members. Wins are counted per
@@ -148,8 +154,7 @@ class Coalition:
         seen = wins * per_reference * win_visibility(p) / p.wins_per_kept_promise
         if len(member_idx) > 1 and seen.any():
             rows = member_idx[seen[member_idx] > 0]
-            for i in rows:
-                tn.kept(i, member_idx[member_idx != i], min(seen[i], 3.0))
+            tn.kept_by_others(rows, member_idx, np.minimum(seen[rows], 3.0))
         # Link 5: exit below the partner's own threshold; housing corporations and banks
         # also weigh the impact they can show (link 9).
         level = self.stay_level(members, results_seen)
@@ -173,8 +178,7 @@ class Coalition:
         coalition, plus for housing corporations and banks ``showable_impact_weight``
         times (results seen, at most 2, minus 1)."""
         level = self.trust.coalition_trust(members, self.funder)
-        shows = (self.org_kind == "housing_corporation") | (self.org_kind == "bank")
-        level[shows] += self.p.showable_impact_weight * (min(results_seen, 2.0) - 1.0)
+        level[self.shows_impact] += self.p.showable_impact_weight * (min(results_seen, 2.0) - 1.0)
         return level
 
     def mean_trust(self, a: np.ndarray, b: np.ndarray) -> float:

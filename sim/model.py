@@ -10,7 +10,7 @@ economy's and the burden's factors to the employers, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -86,6 +86,9 @@ class InstapModel(Model):
         self.ledger = Ledger()
         self.events: list[tuple[int, str]] = []
         self.interventions: list[tuple[int, str]] = []
+        self._members: np.ndarray | None = None  # cache of members()
+        self._slots_key: tuple[Any, ...] | None = None  # what coaching_slots_array() used
+        self._slots = np.zeros(0, dtype=np.int64)
         self.economy = Economy(p, self.rng_policy)
         self.governance = Governance(p)
         self.admin = AdminBurden(p)
@@ -110,8 +113,7 @@ class InstapModel(Model):
         # The programme opens its doors at month 0: nobody is in it yet (an honest start,
         # docs/ODD.md section 5). Employers put their places on offer.
         self._offer_entry_jobs(np.ones(len(self.firms)))  # draws of 1: nobody walks away
-        self.counterfactual = (Counterfactual(p, self.pool, self.rng_moves, self.rng_debt)
-                               if p.counterfactual else None)
+        self.counterfactual = Counterfactual(p, self.pool) if p.counterfactual else None
         self.cf_flows = MonthFlows()
         self.durability = Durability(p, self.founding_partners,
                                      int(self.coaching_slots_array().sum()))
@@ -145,6 +147,9 @@ class InstapModel(Model):
                     self.orgs.append(firm)
                     self.firms.append(firm)
         self.org_kind = np.array([o.kind for o in self.orgs])
+        self.firm_index = np.array([f.org_index for f in self.firms], dtype=np.int64)
+        self.foundation_index = np.array([f.org_index for f in self.foundations],
+                                         dtype=np.int64)
         self.account_kind = {o.account: o.kind for o in self.orgs}
         for f in self.foundations:
             if f.in_coalition:
@@ -329,8 +334,16 @@ class InstapModel(Model):
             self.interventions.append((self.steps, text))
 
     def members(self) -> np.ndarray:
-        """Boolean mask over organisations currently in the coalition."""
-        return np.array([o.in_coalition for o in self.orgs], dtype=bool)
+        """Boolean mask over organisations currently in the coalition (read-only; rebuilt
+        only after an organisation joined or left)."""
+        if self._members is None:
+            self._members = np.array([o.in_coalition for o in self.orgs], dtype=bool)
+            self._members.flags.writeable = False
+        return self._members
+
+    def membership_changed(self) -> None:
+        """An organisation joined or left: :meth:`members` is rebuilt when next asked."""
+        self._members = None
 
     def _usable_slots(self) -> np.ndarray:
         """Fractional usable coaching slots of each foundation (in ``self.foundations``
@@ -338,31 +351,40 @@ class InstapModel(Model):
         overhead, factor = self.governance.overhead_share(), self.admin.capacity_factor()
         return np.array([f.effective_slots(overhead, factor) for f in self.foundations])
 
-    def _by_org(self, values: np.ndarray, orgs: Sequence[Organisation]) -> np.ndarray:
-        """``values`` of ``orgs`` spread over all organisation indices (0 elsewhere)."""
+    def _by_org(self, values: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """``values`` of the organisations at ``index`` (``firm_index`` or
+        ``foundation_index``) spread over all organisation indices (0 elsewhere)."""
         out = np.zeros(len(self.orgs), dtype=np.int64)
-        out[[o.org_index for o in orgs]] = values
+        out[index] = values
         return out
 
     def coaching_slots_array(self) -> np.ndarray:
         """Usable coaching slots per organisation index (0 for non-foundations): whole slots
-        by largest remainder across foundations."""
-        return self._by_org(largest_remainder(self._usable_slots()), self.foundations)
+        by largest remainder across foundations. Read-only: it is computed again only when
+        what it depends on has changed (asked for three times a month)."""
+        key = (self.governance.overhead_share(), self.admin.capacity_factor(),
+               tuple((f.in_coalition, f.capacity) for f in self.foundations))
+        if self._slots_key != key:
+            self._slots = self._by_org(largest_remainder(self._usable_slots()),
+                                       self.foundation_index)
+            self._slots.flags.writeable = False
+            self._slots_key = key
+        return self._slots
 
     def coaching_keep_array(self) -> np.ndarray:
         """Coaching slots per organisation index that foundations keep filled: their
         fractional usable slots rounded up (rounding never costs anyone a place)."""
-        return self._by_org(np.ceil(self._usable_slots() - 1e-9), self.foundations)
+        return self._by_org(np.ceil(self._usable_slots() - 1e-9), self.foundation_index)
 
     def entry_keep_array(self) -> np.ndarray:
         """Entry workers per organisation index that firms keep: their fractional wish
         rounded up (0 for a firm outside the coalition or failed)."""
         return self._by_org(np.ceil(np.array([f.desired for f in self.firms]) - 1e-9),
-                            self.firms)
+                            self.firm_index)
 
     def entry_places_array(self) -> np.ndarray:
         """Entry-job places offered per organisation index."""
-        return self._by_org(np.array([f.slots for f in self.firms]), self.firms)
+        return self._by_org(np.array([f.slots for f in self.firms]), self.firm_index)
 
     def _lender(self) -> Firm | None:
         """The first bank in the coalition: it lends, and pre-finances a SIB."""
@@ -441,8 +463,9 @@ class InstapModel(Model):
         self.debt_help.month(self.pool)
         # 8b. The same people without the programme (the counterfactual)
         if self.counterfactual is not None:
-            self.cf_flows = self.counterfactual.month(t, self.economy.job_factor(),
-                                                      self.economy.job_loss_factor())
+            self.cf_flows = self.counterfactual.month(
+                t, self.economy.job_factor(), self.economy.job_loss_factor(),
+                self.moves.draws, self.debt_help.draws)
         # 9. Running costs (links 7, 8, 9)
         self._pay_running_costs(t)
         # 10. Coalition (links 4, 5, 9, 11): trust events, then partners leave and rejoin
@@ -490,14 +513,22 @@ class InstapModel(Model):
 
     def _offer_entry_jobs(self, draws: np.ndarray) -> None:
         """Each firm decides on its places (one draw each); whole places by largest
-        remainder. The wage subsidy is looked up per firm: co-funders may walk away."""
+        remainder. The wage subsidy is looked up again after a firm walks away: it may have
+        been a co-funder."""
         admin, economy = self.admin.vacancy_factor(), self.economy.job_factor()
-        cost = sum(c for f in self.firms if f.in_coalition for c, _ in f.gross_costs)
-        worker_months = sum(w for f in self.firms if f.in_coalition for _, w in f.gross_costs)
+        cost, worker_months = 0.0, 0  # summed entry by entry, firm by firm
+        for f in self.firms:
+            if f.in_coalition:
+                for c, w in f.gross_costs:
+                    cost += c
+                    worker_months += w
         shared = cost / worker_months if worker_months else None
-        for firm, draw in zip(self.firms, draws, strict=True):
-            subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
-            firm.offer_entry_jobs(float(draw), subsidy, admin, economy, shared)
+        subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
+        for firm, draw in zip(self.firms, draws.tolist(), strict=True):
+            member = firm.in_coalition
+            firm.offer_entry_jobs(draw, subsidy, admin, economy, shared)
+            if member and not firm.in_coalition:  # it walked away: the co-funders may change
+                subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
         allocate_whole_places(self.firms)
 
     def _participants_move(self, t: int) -> MonthFlows:

@@ -13,8 +13,8 @@ from sim.policies.value import (
     HORIZONS,
     STAKEHOLDERS,
     VALUED,
+    LedgerStakeholders,
     horizon_value,
-    ledger_month,
     spell_value,
     valuation_month,
 )
@@ -89,13 +89,18 @@ COLUMNS: dict[str, str] = {
 
 
 class MonthlyRecord:
-    """Preallocated monthly columns (month 0 is the initial state)."""
+    """Preallocated monthly columns (month 0 is the initial state), and what observing
+    keeps from month to month: the coalition (turnover), where the trust columns read,
+    whose cost or benefit each ledger entry is, and the kinds as codes."""
 
     def __init__(self, months: int) -> None:
         self.data = {name: np.zeros(months + 1) for name in COLUMNS}
         self.last = 0
         self.founders: np.ndarray | None = None  # the coalition at month 0
         self.members: np.ndarray | None = None  # the coalition at the last observation
+        self.trust_cells = TrustCells()
+        self.stakeholders: LedgerStakeholders | None = None  # set up at the first observation
+        self._kind_codes: np.ndarray | None = None
 
     def turnover(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Organisations that joined and that left since the last observation (masks),
@@ -107,6 +112,15 @@ class MonthlyRecord:
             self.founders = members.copy()
         self.members = members.copy()
         return members & ~previous, previous & ~members
+
+    def kind_codes(self, org_kind: np.ndarray) -> np.ndarray:
+        """Each organisation's kind as its position in ``ACTOR_KINDS`` (the municipality:
+        ``len(ACTOR_KINDS)``), for counting by kind with one ``bincount``."""
+        if self._kind_codes is None:
+            codes = {k: i for i, k in enumerate(ACTOR_KINDS)}
+            self._kind_codes = np.array([codes.get(k, len(ACTOR_KINDS)) for k in org_kind],
+                                        dtype=np.int64)
+        return self._kind_codes
 
     def write(self, month: int, row: dict[str, float]) -> None:
         """Store one month's values."""
@@ -125,20 +139,22 @@ class MonthlyRecord:
         return out
 
 
-def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: float
-                  ) -> dict[str, float]:
+def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: float,
+                  cf_help: float) -> dict[str, float]:
     """This month's cost and benefit per stakeholder, against the counterfactual
     (:mod:`sim.policies.value`): ``more_in_work`` and ``fewer_on_assistance`` people than
-    in it (NaN without a counterfactual, and then the valued stakeholders are NaN)."""
+    in it, and ``cf_help`` people in debt help in it (NaN without a counterfactual, and
+    then the valued stakeholders are NaN)."""
     row: dict[str, float] = {}
-    for name, (cost, benefit) in ledger_month(model.ledger, model.account_kind).items():
+    if model.record.stakeholders is None:
+        model.record.stakeholders = LedgerStakeholders(model.account_kind)
+    for name, (cost, benefit) in model.record.stakeholders.month(model.ledger).items():
         row[f"cost_{name}"], row[f"benefit_{name}"] = cost, benefit
     twin = model.counterfactual
     if twin is None:
         for name in VALUED:
             row[f"cost_{name}"] = row[f"benefit_{name}"] = float("nan")
         return row
-    cf_help = float(twin.pool.in_debt_help[: twin.pool.n].sum())
     valued = valuation_month(model.p, more_in_work, fewer_on_assistance, cf_help)
     for name, (cost, benefit) in valued.items():
         row[f"cost_{name}"] = row.get(f"cost_{name}", 0.0) + cost
@@ -146,10 +162,30 @@ def _stakeholders(model: InstapModel, more_in_work: float, fewer_on_assistance: 
     return row
 
 
-def _group(model: InstapModel, kind: str) -> np.ndarray:
-    if kind == "firm":
-        return np.flatnonzero(np.isin(model.org_kind, ACTOR_KINDS[1:]) & model.members())
-    return np.flatnonzero((model.org_kind == kind) & model.members())
+class TrustCells:
+    """Where in the trust matrix each trust column reads (flat indices of its blocks), for
+    the coalition of the month; rebuilt only when the membership mask changed."""
+
+    def __init__(self) -> None:
+        self.members: np.ndarray | None = None
+        self.cells: dict[str, np.ndarray] = {}
+        self.kinds: dict[str, np.ndarray] = {}  # organisations of each trust group
+
+    def columns(self, model: InstapModel, members: np.ndarray) -> dict[str, float]:
+        """The ``trust_*`` columns of this month."""
+        trust = model.coalition.trust
+        if members is not self.members:  # model.members() is a new array after a change
+            if not self.kinds:
+                self.kinds = {kind: np.isin(model.org_kind, ACTOR_KINDS[1:]) if kind == "firm"
+                              else model.org_kind == kind for kind in TRUST_GROUPS}
+            groups = {kind: np.flatnonzero(of_kind & members)
+                      for kind, of_kind in self.kinds.items()}
+            self.cells = {f"trust_{a}_{b}": trust.cells_between(groups[a], groups[b])
+                          for a, b in TRUST_PAIRS}
+            self.cells.update({f"trust_{a}_to_{b}": trust.cells_from(groups[a], groups[b])
+                               for a, b in TRUST_DIRECTIONS})
+            self.members = members
+        return {name: trust.mean_of(cells) for name, cells in self.cells.items()}
 
 
 def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> dict[str, float]:
@@ -195,21 +231,22 @@ def observe(model: InstapModel, flows: MonthFlows, status: dict[str, bool]) -> d
         for name in ("cf_employed", "cf_on_assistance", "cf_placements", "cf_in_debt_help"):
             row[name] = float("nan")
     row.update(_stakeholders(model, row["employed"] - row["cf_employed"],
-                             row["cf_on_assistance"] - row["on_assistance"]))
+                             row["cf_on_assistance"] - row["on_assistance"],
+                             row["cf_in_debt_help"]))
     for c in CAUSES:
         row[f"health_{c}"] = float(status.get(c, True))
-    for k in ACTOR_KINDS:
-        row[f"coalition_{k}"] = float(((model.org_kind == k) & members).sum())
-    groups = {kind: _group(model, kind) for kind in TRUST_GROUPS}
-    for a, b in TRUST_PAIRS:
-        row[f"trust_{a}_{b}"] = model.coalition.mean_trust(groups[a], groups[b])
-    for a, b in TRUST_DIRECTIONS:
-        row[f"trust_{a}_to_{b}"] = model.coalition.mean_trust_from(groups[a], groups[b])
+    kind_code = model.record.kind_codes(model.org_kind)
+    kinds = len(ACTOR_KINDS) + 1  # the actor kinds and the municipality
+    for k, count in zip(ACTOR_KINDS, np.bincount(kind_code[members], minlength=kinds),
+                        strict=False):
+        row[f"coalition_{k}"] = float(count)
+    row.update(model.record.trust_cells.columns(model, members))
     joined, left = model.record.turnover(members)
-    for k in ACTOR_KINDS:
-        of_kind = model.org_kind == k
-        row[f"joins_{k}"] = float((joined & of_kind).sum())
-        row[f"exits_{k}"] = float((left & of_kind).sum())
+    joins = np.bincount(kind_code[joined], minlength=kinds)
+    exits = np.bincount(kind_code[left], minlength=kinds)
+    for i, k in enumerate(ACTOR_KINDS):
+        row[f"joins_{k}"] = float(joins[i])
+        row[f"exits_{k}"] = float(exits[i])
     return row
 
 

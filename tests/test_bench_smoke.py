@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark harness (issue 6): it runs and writes every key.
+"""Smoke test of the benchmark harness (issues 6 and 16): it runs and writes every key.
 
 Only the cheapest figure is measured; no timing is asserted (speed is never a timed test).
 """
@@ -26,3 +26,6 @@ def test_quick_bench_writes_every_key(tmp_path: Path) -> None:
         assert report[key] is None
         assert report["figures"][key]["note"]
     assert report["machine"]["cores"] >= 1
+    # issue 16 replaced the batch_run comparisons (both runners ran the same model)
+    assert "replication_cost_vs_v1" in KEYS and "sweep_overhead_ms_per_run" in KEYS
+    assert not any(key.startswith("sweep_vs_batch_run") for key in report)

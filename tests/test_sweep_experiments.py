@@ -25,7 +25,8 @@ def test_shipped_experiment_is_valid(path):
 
 def test_shipped_set():
     names = {p.stem for p in FILES}
-    assert {"ofat_levers", "morris_screening", "sobol_levers", "smoke_sobol"} <= names
+    assert {"ofat_levers", "morris_screening", "morris_all", "sobol_levers",
+            "smoke_sobol"} <= names
     morris = load_experiment(ROOT / "experiments" / "morris_screening.yaml")
     assert set(sim.LEVERS) <= {f.name for f in morris.factors}
     assert morris.method == "morris"
@@ -35,6 +36,20 @@ def test_shipped_set():
     # the screening keeps a subset: fewer factors than screened, enough to compare
     assert sobol.method == "sobol" and 5 <= len(sobol.factors) < len(morris.factors) // 2
     assert {f.name for f in sobol.factors} <= {f.name for f in morris.factors}
+
+
+def test_morris_all_screens_every_lever_and_structural_parameter():
+    """morris_all.yaml (issue 16): every parameter but the run's size, horizon, twin switch
+    and the scenario switch restart_month, with the screening's ranges where it had them."""
+    every = load_experiment(ROOT / "experiments" / "morris_all.yaml")
+    names = {f.name for f in every.factors}
+    run_settings = {"n_participants", "months", "counterfactual", "restart_month"}
+    assert names == set(sim.PARAMETERS) - run_settings
+    assert every.method == "morris"
+    screening = load_experiment(ROOT / "experiments" / "morris_screening.yaml")
+    ranges = {f.name: f for f in every.factors}
+    for factor in screening.factors:
+        assert ranges[factor.name] == factor
 
 
 def test_smoke_sobol_on_the_instap_model(tmp_path):

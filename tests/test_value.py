@@ -53,6 +53,31 @@ def test_a_programme_that_does_nothing_has_no_effect_bit_for_bit() -> None:
     assert m["value.participants.net_10y"] == 0
 
 
+def test_the_lean_twin_month_moves_people_as_the_full_month() -> None:
+    """The counterfactual's month (ParticipantMonth.run_without_programme) skips only the
+    states nobody without the programme is in: on the same pool and draws it moves everyone
+    exactly as the full month with no places does, over a whole run with inflow."""
+    from sim.agents.participant_moves import ParticipantMonth
+    model = InstapModel(rng=6, n_participants=600, months=60)
+    full, lean = model.pool.copy(), model.pool.copy()
+    full_month = ParticipantMonth(model.p, np.random.default_rng(6))
+    lean_month = ParticipantMonth(model.p, None)
+    none = np.zeros(1, dtype=np.int64)  # no coaching slots, no entry-job places
+    for t in range(1, 61):
+        factors = {"job_factor": 1.0 - 0.2 * (t % 7 == 0), "job_loss_factor": 1.0}
+        a = full_month.run(full, t, coaching_slots=none, entry_places=none,
+                           sib_active=False, **factors)
+        b = lean_month.run_without_programme(lean, t, draws=full_month.draws, **factors)
+        assert a == b
+        for column in ("state", "months_out", "spell_start", "programme_spell", "debt"):
+            np.testing.assert_array_equal(getattr(full, column), getattr(lean, column))
+        rows = full.add(5, np.random.default_rng(t), 0.3, 0.0)
+        lean.copy_rows_from(full, rows)
+    np.testing.assert_array_equal(full_month.spells.ended, lean_month.spells.ended)
+    np.testing.assert_array_equal(full_month.duration_exits, lean_month.duration_exits)
+    np.testing.assert_array_equal(full_month.duration_at_risk, lean_month.duration_at_risk)
+
+
 def test_the_counterfactual_has_the_same_people() -> None:
     """Everyone who flows into the programme run flows into the counterfactual too."""
     model = run(seed=1)

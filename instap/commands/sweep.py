@@ -34,7 +34,13 @@ from instap.sweep import store
 from instap.sweep.design import MAX_RUNS, Design, build_design, count_points, sample_design
 from instap.sweep.experiment import Experiment, load_experiment
 from instap.sweep.modelcode import describe_change, mixes, model_code
-from instap.sweep.plan import chunk_size, pilot, plan_text
+from instap.sweep.plan import (
+    PLAN_PILOT_RUNS,
+    PLAN_PILOT_SECONDS,
+    chunk_size,
+    pilot,
+    plan_text,
+)
 
 EXECUTORS = ("local", "dask")
 
@@ -239,7 +245,8 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
         d = exp.file.design
         design = _design(exp) if n_runs <= MAX_RUNS else sample_design(
             d.method, exp.factors, d.n, exp.file.seed, exp.spec.base)
-        typer.echo(plan_text(exp, design, pilot(exp, design, max_runs=5), workers, executor))
+        timed = pilot(exp, design, max_runs=PLAN_PILOT_RUNS, budget_s=PLAN_PILOT_SECONDS)
+        typer.echo(plan_text(exp, design, timed, workers, executor))
         return
     if n_runs > MAX_RUNS:
         raise InstapError(f"{exp.path}: the design has {n_runs:,} runs ({points:,} points x "

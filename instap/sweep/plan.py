@@ -1,4 +1,4 @@
-"""``--plan`` and chunk sizing: count the runs and time a short pilot."""
+"""``--plan`` and chunk sizing: count the runs, time a pilot and estimate the wall time."""
 
 from __future__ import annotations
 
@@ -15,7 +15,20 @@ from instap.sweep.targets import Target
 
 TARGET_CHUNK_SECONDS = 1.0
 CHUNKS_PER_WORKER = 8  # enough chunks that the last ones leave little idle time
+# at most this many chunk files: each is written, then read back by the check after the
+# runs (10-35 ms a file), which for 2,820 one-run chunks of a slow design took 99 s
+MAX_CHUNKS = 512
+CHUNK_SECONDS = 0.03  # writing and checking one chunk file, for the estimate
 STARTUP_SECONDS = {"local": 0.5, "dask": 5.0}
+# --plan's pilot: runs spread over the design, timed one after another in this process
+PLAN_PILOT_RUNS = 20
+PLAN_PILOT_SECONDS = 10.0
+# a sweep's own work besides the runs: the real sweep's one-run pilot, writing the chunks,
+# the analysis, plots and report (measured: 2-4 s for a Morris design of 135 factors)
+REPORT_SECONDS = 3.0
+# what a run costs on each of several local workers against one run alone on the machine
+# (benchmarks: parallel_efficiency, 0.9 or better on 2 cores)
+PARALLEL_EFFICIENCY = 0.9
 
 
 @dataclass
@@ -78,10 +91,12 @@ def _attr_output(target: Target, name: str, exp: Experiment) -> bool:
 
 
 def chunk_size(n_runs: int, seconds_per_run: float, workers: int) -> int:
-    """Runs per chunk: about a second of work, but at least a few chunks per worker."""
+    """Runs per chunk: about a second of work, but at least a few chunks per worker and
+    at most ``MAX_CHUNKS`` chunks."""
     by_time = math.ceil(TARGET_CHUNK_SECONDS / max(seconds_per_run, 1e-6))
     by_balance = -(-n_runs // (max(workers, 1) * CHUNKS_PER_WORKER))  # exact for any size
-    return max(1, min(by_time, by_balance))
+    by_count = -(-n_runs // MAX_CHUNKS)
+    return max(1, by_count, min(by_time, by_balance))
 
 
 def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int,
@@ -103,7 +118,7 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
         formula = f"1 baseline + points per factor = 1 + {points - 1}"
     runs = points * reps
     size = chunk_size(runs, pilot_result.seconds_per_run, workers)
-    wall = STARTUP_SECONDS[executor] + runs * pilot_result.seconds_per_run / max(workers, 1)
+    wall, basis = estimate(runs, math.ceil(runs / size), pilot_result, workers, executor)
     lines = [
         f"experiment: {exp.name} ({exp.path})",
         f"model: {exp.spec.model}; design: {exp.method}, {d} factors",
@@ -111,15 +126,33 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
         f"replications: {reps}",
         f"runs: {runs}",
         f"outputs: {', '.join(pilot_result.outputs)}",
-        f"pilot: {pilot_result.runs} runs, {pilot_result.seconds_per_run * 1000:.1f} ms per run",
+        f"pilot: {pilot_result.runs} runs spread over the design (the first one warms up), "
+        f"{pilot_result.seconds_per_run * 1000:.1f} ms per run",
         f"chunks: {math.ceil(runs / size)} of {size} runs; workers: {workers} ({executor})",
         f"estimated wall time: {_duration(wall)}",
+        f"  basis: {basis}",
     ]
     if runs > MAX_RUNS:
         lines.append(f"too large: {runs:,} runs is above the limit of {MAX_RUNS:,} runs per "
                      "sweep, so `instap sweep` refuses it (the pilot timed a stand-in "
                      "sample); lower design.n or replications")
     return "\n".join(lines)
+
+
+def estimate(runs: int, chunks: int, pilot_result: Pilot, workers: int, executor: str
+             ) -> tuple[float, str]:
+    """Wall seconds the sweep should take, and the basis in words: the pilot's mean
+    seconds per run (spread over the design; its first, warm-up run not counted) times
+    the runs, over the workers at ``PARALLEL_EFFICIENCY`` when there are several, plus
+    start-up, writing and checking the chunk files, and the report."""
+    efficiency = PARALLEL_EFFICIENCY if workers > 1 else 1.0
+    fixed = STARTUP_SECONDS[executor] + REPORT_SECONDS + chunks * CHUNK_SECONDS
+    wall = fixed + runs * pilot_result.seconds_per_run / (max(workers, 1) * efficiency)
+    basis = (f"{runs:,} runs x {pilot_result.seconds_per_run * 1000:.0f} ms (the pilot's "
+             f"mean on one core) / ({workers} worker{'s' if workers > 1 else ''}"
+             + (f" x {efficiency:.0%} parallel efficiency" if workers > 1 else "")
+             + f") + {fixed:.0f} s start-up, chunk files and report")
+    return wall, basis
 
 
 def _duration(seconds: float) -> str:

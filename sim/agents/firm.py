@@ -45,10 +45,22 @@ class Firm(Organisation):
         # what entry workers cost the firm before subsidy (EUR), and worker-months, for
         # each of the last 12 months with entry workers
         self.gross_costs: list[tuple[float, int]] = []
+        self._experience_of: list[tuple[float, int]] | None = None  # what experience() summed
+        self._experience: tuple[float, int] = (0.0, 0)
 
     def will_lend(self) -> bool:
         """A bank lends while its written-off loans stay within ``bank_loss_tolerance``."""
         return self.kind == "bank" and self.written_off <= self.p.bank_loss_tolerance
+
+    def experience(self) -> tuple[float, int]:
+        """What entry workers cost the firm over its last 12 months with entry workers
+        (EUR, before subsidy) and their worker-months: the sums of ``gross_costs``, kept
+        until the list is replaced (every change replaces it)."""
+        if self._experience_of is not self.gross_costs:
+            self._experience = (sum(c for c, _ in self.gross_costs),
+                                sum(w for _, w in self.gross_costs))
+            self._experience_of = self.gross_costs
+        return self._experience
 
     def net_cost_per_worker(self, subsidy: float, shared: float | None = None) -> float:
         """What an entry worker costs this firm a month, net of revenue and ``subsidy``:
@@ -65,8 +77,7 @@ class Firm(Organisation):
             shared = (p.entry_wage - p.entry_productivity
                       + p.debt_prevalence * p.debt_employer_cost)
         prior = p.employer_prior_worker_months
-        workers = sum(w for _, w in self.gross_costs)
-        realised = sum(c for c, _ in self.gross_costs)
+        realised, workers = self.experience()
         if workers + prior <= 0:
             return shared - subsidy
         return (shared * prior + realised) / (prior + workers) - subsidy

@@ -30,6 +30,8 @@ class OrganisationModel(Protocol):
 
     def log_event(self, text: str) -> None: ...
 
+    def membership_changed(self) -> None: ...
+
 
 class Organisation(Agent):
     """An organisation: a row in the trust matrix and an account in the ledger.
@@ -47,9 +49,20 @@ class Organisation(Agent):
         self.p: Params = model.p
         self.org_index = org_index
         self.account = f"org:{org_index}"
-        self.in_coalition = True
+        self._in_coalition = True
         self.left_month: int | None = None
         self.left_route = "partners"  # why it last left (a route to collapse)
+
+    @property
+    def in_coalition(self) -> bool:
+        """Whether the organisation is a member of the coalition now."""
+        return self._in_coalition
+
+    @in_coalition.setter
+    def in_coalition(self, value: bool) -> None:
+        if value != self._in_coalition:
+            self._in_coalition = value
+            self.model.membership_changed()  # the model's membership mask is stale
 
     @property
     def cash(self) -> float:

@@ -100,10 +100,13 @@ class ParticipantPool:
         k = len(rows)
         if self.n + k > self.capacity:
             self._alloc(max(2 * self.capacity, self.n + k))
-        mine = np.arange(self.n, self.n + k)
+        mine = slice(self.n, self.n + k)
         self.n += k
+        source: slice | np.ndarray = rows
+        if k and rows[-1] - rows[0] == k - 1 and np.all(np.diff(rows) == 1):
+            source = slice(int(rows[0]), int(rows[-1]) + 1)  # just added there: a block
         for name in COLUMNS:
-            getattr(self, name)[mine] = getattr(other, name)[rows]
+            getattr(self, name)[mine] = getattr(other, name)[source]
 
     def view(self, name: str) -> NDArray[Any]:
         """The live part of column ``name``."""

@@ -72,6 +72,43 @@ def job_loss_hazard(tenure: np.ndarray, p: Params) -> np.ndarray:
     return b + (a - b) * np.exp(-tenure / p.job_tenure_scale_months)
 
 
+def own_job_hazard(duration: np.ndarray, debt: np.ndarray, job_factor: float, p: Params
+                   ) -> np.ndarray:
+    """Monthly chance of finding regular work on one's own (before coaching), link 2 and 3."""
+    job = p.direct_job_rate * duration * job_factor
+    return np.where(debt, job * p.debt_job_start_factor, job)
+
+
+class MonthCurves:
+    """The curves of months (duration dependence, job loss by tenure, the track ramp) at
+    0, 1, 2, ... months, computed once per parameter set: a person's value is looked up
+    by their whole number of months instead of an ``exp`` per person and month (the same
+    arithmetic on the same numbers, so the same values)."""
+
+    def __init__(self) -> None:
+        self.p: Params | None = None
+        self.tables: dict[str, np.ndarray] = {}
+
+    def __call__(self, p: Params) -> dict[str, np.ndarray]:
+        """The tables for ``p`` (recomputed when the parameters changed)."""
+        if p is not self.p:
+            months = np.arange(max(MAX_MONTHS, p.months + 1) + 1, dtype=np.int16)
+            self.tables = {"duration": duration_factor(months, p),
+                           "job_loss": job_loss_hazard(months, p),
+                           "ramp": track_ramp(months, p)}
+            self.p = p
+        return self.tables
+
+
+def _loss(pool: ParticipantPool, rows: np.ndarray, month: int, debt: np.ndarray,
+          job_loss_factor: float, p: Params, job_loss: np.ndarray) -> np.ndarray:
+    """Job-loss hazard of ``rows`` this month (meaningful for those in work; others have
+    no spell start, -1, and read the table one month on); ``job_loss``: the hazard by
+    months since placement (:class:`MonthCurves`)."""
+    loss = job_loss[month - pool.spell_start[rows]] * job_loss_factor
+    return np.where(debt, loss * p.debt_job_loss_factor, loss)
+
+
 def _assign(rng: np.random.Generator | None, candidates: np.ndarray, free: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
     """Grant places: shuffle candidates and free places, pair them up."""
@@ -97,11 +134,13 @@ class ParticipantMonth:
     """One month of moves of the participant pool, and the records they leave: job spells
     (retention) and exits to work by time on assistance (duration dependence)."""
 
-    def __init__(self, p: Params, rng: np.random.Generator,
+    def __init__(self, p: Params, rng: np.random.Generator | None,
                  rng_places: np.random.Generator | None = None) -> None:
         self.p = p
         self.rng = rng  # the participants' stream: one uniform per row and month
         self.rng_places = rng_places  # who gets a free place (None: no places ever)
+        self.draws = np.zeros(0)  # this month's uniforms, one per row (for the twin)
+        self.curves = MonthCurves()
         self.spells = SpellRecord(p.months)
         # person-months at risk and exits to work, by months out of work (DURATION_BUCKETS)
         self.duration_at_risk = np.zeros(3, dtype=np.int64)
@@ -122,14 +161,14 @@ class ParticipantMonth:
         keep up to their fractional capacity rounded up, so that the month-to-month
         rounding of whole places (largest remainder) does not cost anyone a place.
         """
-        p, rng = self.p, self.rng
+        p = self.p
         t, n = month, pool.n
         flows = MonthFlows()
         self._enforce_capacity(
             pool, t, coaching_slots if coaching_keep is None else coaching_keep,
             entry_places if entry_keep is None else entry_keep, flows)
         s_all = pool.state[:n].copy()  # states at the start of the month
-        u_all = rng.random(n)  # one draw per row, exited or not: the draw sequence
+        u_all = self._draw(n)
         # Exited people never move again (all their hazards are 0), so only the others
         # are worked on; ``rows`` are their indices in ascending order, as before.
         rows = np.flatnonzero(s_all != X)
@@ -138,16 +177,14 @@ class ParticipantMonth:
         debt = pool.debt[rows]
         u = u_all[rows]
 
-        duration = duration_factor(months_out, p)
-        job = p.direct_job_rate * duration * job_factor
-        job = np.where(debt, job * p.debt_job_start_factor, job)
+        curves = self.curves(p)
+        duration = curves["duration"][months_out]
+        job = own_job_hazard(duration, debt, job_factor, p)
         in_u, in_e, in_t, in_j, in_r = s == U, s == E, s == T, s == J, s == R
         job = np.where(in_t, job * p.coaching_effect, job)
-        tenure = t - pool.spell_start[rows]
-        loss = job_loss_hazard(tenure, p) * job_loss_factor
-        loss = np.where(debt, loss * p.debt_job_loss_factor, loss)
+        loss = _loss(pool, rows, t, debt, job_loss_factor, p, curves["job_loss"])
         in_track_months = np.maximum(t - pool.track_start[rows], 0)
-        entry = p.track_to_entry_rate * track_ramp(in_track_months, p) * duration * np.where(
+        entry = p.track_to_entry_rate * curves["ramp"][in_track_months] * duration * np.where(
             debt, p.debt_job_start_factor, 1.0)
         if p.debt_help_first:
             entry = np.where(pool.in_debt_help[rows], 0.0, entry)
@@ -215,12 +252,68 @@ class ParticipantMonth:
         pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
         return flows
 
+    def run_without_programme(self, pool: ParticipantPool, month: int, *, job_factor: float,
+                              job_loss_factor: float, draws: np.ndarray) -> MonthFlows:
+        """:meth:`run` for a population the programme never reaches (the counterfactual,
+        :mod:`sim.counterfactual`), with the programme run's ``draws`` of the month.
+
+        Nobody there is reached (no coaching slots, so a reach of 0), so nobody is
+        engaged, in a track or in an entry job: people are on assistance (unreached), in
+        regular work or gone. Their moves are those of :meth:`run` for these states, with
+        the same hazards in the same arithmetic: the running sums of the competing risks
+        add 0.0 for the programme's moves (reach, intake, entry), which leaves them
+        unchanged, so the same draws give the same moves. What is skipped is only work on
+        states nobody is in (tests/test_value.py compares the two).
+        """
+        p = self.p
+        t, n = month, pool.n
+        flows = MonthFlows()
+        if len(draws) != n:
+            raise ValueError(f"{len(draws)} draws for {n} people")
+        s_all = pool.state[:n].copy()
+        rows = np.flatnonzero(s_all != X)
+        s = s_all[rows]
+        months_out = pool.months_out[rows]
+        debt = pool.debt[rows]
+        u = draws[rows]
+        in_u, in_r = s == U, s == R
+        curves = self.curves(p)
+        job = own_job_hazard(curves["duration"][months_out], debt, job_factor, p)
+        loss = _loss(pool, rows, t, debt, job_loss_factor, p, curves["job_loss"])
+        c0 = np.where(in_u, p.other_exit_rate, np.where(in_r, loss, 0.0))
+        c1 = c0 + np.where(in_u, job, 0.0)
+        over = c1 > 1.0
+        if over.any():
+            scale = c1[over]
+            c0[over] /= scale
+            c1[over] /= scale
+        m0 = u < c0
+        m1 = ~m0 & (u < c1)
+        bucket_of = self._count_duration_risk(rows, months_out, in_u, n)
+        self._leave_pool(pool, rows[in_u & m0])
+        self._start_job(pool, t, rows[in_u & m1], R, flows, s_all, bucket_of)
+        self._lose_job(pool, t, rows[in_r & m0], U, flows)
+        waiting = rows[pool.state[rows] <= T]
+        pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
+        return flows
+
+    def _draw(self, n: int) -> np.ndarray:
+        """One uniform per row, exited or not (the draw sequence), kept for the twin."""
+        if self.rng is None:
+            raise RuntimeError("no stream to draw participants' moves from")
+        self.draws = self.rng.random(n)
+        return self.draws
+
     def _count_duration_risk(self, rows: np.ndarray, months_out: np.ndarray,
                              on_assist: np.ndarray, n: int) -> np.ndarray:
         """Count this month's person-months at risk by duration bucket; return each row's
         bucket (-1 when not on assistance), for counting exits to work."""
-        bucket = np.searchsorted(DURATION_BUCKETS, months_out[on_assist], side="right")
-        self.duration_at_risk += np.bincount(bucket, minlength=3)
+        waiting = months_out[on_assist]
+        past_first = waiting >= DURATION_BUCKETS[0]  # (two comparisons and two counts:
+        past_second = waiting >= DURATION_BUCKETS[1]  # searchsorted and bincount cost more)
+        bucket = past_first.astype(np.int8) + past_second
+        first, second = np.count_nonzero(past_first), np.count_nonzero(past_second)
+        self.duration_at_risk += (len(waiting) - first, first - second, second)
         bucket_of = np.full(n, -1, dtype=np.int8)
         bucket_of[rows[on_assist]] = bucket
         return bucket_of

@@ -23,51 +23,64 @@ from sim.agents.participant import ParticipantPool
 from sim.parameters import Params
 from sim.pathway import State
 
+ENGAGED, IN_TRACK, ENTRY_JOB, EXITED = (int(s) for s in (
+    State.ENGAGED, State.IN_TRACK, State.ENTRY_JOB, State.EXITED))
+
 
 class DebtHelp:
     """Referral to, admission to and the end of debt help (draws from the debt stream: a
     fixed four uniforms per row and month, so that the counterfactual population, which
-    uses a copy of the stream, draws the same numbers for the same people)."""
+    is handed the same numbers, uses them for the same people)."""
 
-    def __init__(self, p: Params, rng: np.random.Generator) -> None:
+    def __init__(self, p: Params, rng: np.random.Generator | None) -> None:
         self.p = p
         self.rng = rng
+        self.draws = np.zeros((4, 0))  # this month's uniforms (for the twin)
 
     def places(self) -> int:
         """Number of debt-help places for the target group."""
         return int(np.floor(self.p.debt_help_capacity_per_1000 * self.p.n_participants / 1000.0
                             + 0.5))
 
-    def month(self, pool: ParticipantPool) -> None:
-        """Finish, refer and admit for one month."""
-        p, rng = self.p, self.rng
+    def month(self, pool: ParticipantPool, draws: np.ndarray | None = None) -> None:
+        """Finish, refer and admit for one month; ``draws``: the month's uniforms of the
+        programme run, for the counterfactual (common random numbers; by default drawn
+        from the stream and kept in ``draws``)."""
+        p = self.p
         n = pool.n
         state = pool.state[:n]
         debt = pool.debt[:n]
         in_help = pool.in_debt_help[:n]
         waiting = pool.debt_waiting[:n]
-        u = rng.random((4, n))  # finish, resolve, refer, place in the queue
+        if draws is None:
+            if self.rng is None:
+                raise RuntimeError("no stream to draw debt help from")
+            draws = self.draws = self.rng.random((4, n))
+        if draws.shape != (4, n):
+            raise ValueError(f"debt-help draws of shape {draws.shape} for {n} people")
+        u = draws  # finish, resolve, refer, place in the queue
         # finish: geometric duration with the given mean
         finishing = in_help & (u[0] < 1.0 / p.debt_help_months)
         resolved = finishing & (u[1] < p.debt_help_success)
-        in_help[finishing] = False
-        debt[resolved] = False
-        # refer: through the programme's contact, or on their own
-        in_contact = (state == State.ENGAGED) | (state == State.IN_TRACK) | (
-            state == State.ENTRY_JOB)
+        in_help &= ~finishing
+        debt &= ~resolved
+        # refer: through the programme's contact (engaged, in a track or an entry job), or
+        # on their own
+        in_contact = (state >= ENGAGED) & (state <= ENTRY_JOB)
         rate = np.where(in_contact, p.debt_detection_rate, p.debt_self_referral_rate)
         if p.debt_help_first:
-            rate[state == State.IN_TRACK] *= p.debt_screening_factor
-        referred = debt & (state != State.EXITED) & ~in_help & ~waiting & (u[2] < rate)
+            rate[state == IN_TRACK] *= p.debt_screening_factor
+        indebted = debt & (state != EXITED)  # people still here with debts
+        referred = indebted & ~(in_help | waiting) & (u[2] < rate)
         waiting |= referred
-        waiting &= debt & (state != State.EXITED)
+        waiting &= indebted
         # admit from the waiting list into free places
         free = self.places() - int(in_help.sum())
         if free > 0 and waiting.any():
             queue = np.flatnonzero(waiting)
             queue = queue[np.argsort(u[3][queue], kind="stable")]  # random order
             if p.debt_help_first:
-                queue = queue[np.argsort(state[queue] != State.IN_TRACK, kind="stable")]
+                queue = queue[np.argsort(state[queue] != IN_TRACK, kind="stable")]
             chosen = queue[:free]
             in_help[chosen] = True
             waiting[chosen] = False

@@ -198,14 +198,17 @@ class Finance:
         indebted_by_firm = np.bincount(employer[working & pool.debt[:n]], minlength=size)
         payers = self.wage_subsidy_payers(funded, firms)
         subsidy = self.wage_subsidy_per_worker(funded, firms)
+        subsidy_share = self.subsidy_share()
+        workers_of, indebted_of = workers_by_firm.tolist(), indebted_by_firm.tolist()
         for firm in firms:
-            workers = int(workers_by_firm[firm.org_index])
-            for account, share in payers:
-                if workers and account != firm.account:
-                    ledger.transfer(account, firm.account,
-                                    share * workers * self.subsidy_share() * p.entry_wage,
-                                    "wage_subsidy")
-            firm.settle_cash(workers, int(indebted_by_firm[firm.org_index]), subsidy, lender)
+            workers = workers_of[firm.org_index]
+            if workers:
+                for account, share in payers:
+                    if account != firm.account:
+                        ledger.transfer(account, firm.account,
+                                        share * workers * subsidy_share * p.entry_wage,
+                                        "wage_subsidy")
+            firm.settle_cash(workers, indebted_of[firm.org_index], subsidy, lender)
         for f in foundations:
             f.pay_staff()
         in_help = int(pool.in_debt_help[:n].sum())

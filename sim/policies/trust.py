@@ -68,6 +68,23 @@ class TrustNetwork:
         step = np.asarray(weight, dtype=float) * self.step_up
         self.T[i, j] = np.minimum(self.T[i, j] + step, 1.0)
 
+    def kept_by_others(self, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
+                       ) -> None:
+        """Each organisation ``rows[k]`` sees every one of ``cols`` other than itself keep
+        ``weights[k]`` promises: :meth:`kept` row by row, in one pass (every cell changes
+        once, so the order does not matter)."""
+        n = len(self.T)
+        cells = rows[:, None] * n + cols[None, :]
+        others = rows[:, None] != cols[None, :]
+        step = np.broadcast_to((weights * self.step_up)[:, None], cells.shape)[others]
+        flat = self.T.reshape(-1)  # a view: T is one C-ordered block
+        cells = cells[others]
+        flat[cells] = np.minimum(flat[cells] + step, 1.0)
+
+    def broken_once(self, i: int, j: int) -> None:
+        """Organisation ``i`` sees ``j`` break one promise (:meth:`broken` for one cell)."""
+        self.T[i, j] = max(self.T[i, j] - self.step_down, 0.0)
+
     def broken(self, i: np.ndarray | int, j: np.ndarray | int,
                weight: float | np.ndarray = 1.0) -> None:
         """Organisations ``i`` see ``j`` break a promise."""
@@ -100,26 +117,37 @@ class TrustNetwork:
         idx = np.flatnonzero(members)
         step = self.p.dialogue_rate * clarity * self.step_up
         if len(idx) > 1 and step > 0:
-            block = np.ix_(idx, idx)
-            self.T[block] = np.minimum(self.T[block] + step, 1.0)
+            cells = self.cells_from(idx, idx)
+            flat = self.T.reshape(-1)  # a view: T is one C-ordered block
+            flat[cells] = np.minimum(flat[cells] + step, 1.0)
 
     def mean_between(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust in both directions between two groups (by index arrays)."""
-        if len(a) == 0 or len(b) == 0:
-            return float("nan")
-        block = np.concatenate([self.T[np.ix_(a, b)].ravel(), self.T[np.ix_(b, a)].ravel()])
-        if np.array_equal(a, b):
-            off = ~np.eye(len(a), dtype=bool)
-            block = self.T[np.ix_(a, a)][off]
-            if block.size == 0:
-                return float("nan")
-        return float(block.mean())
+        return self.mean_of(self.cells_between(a, b))
 
     def mean_from(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust of group ``a`` in group ``b`` (one direction: the ``a`` rows, ``b``
         columns block of ``T``); NaN when either group is empty. For disjoint groups the
         two blocks of :meth:`mean_between` have the same size, so it is the mean of
         ``mean_from(a, b)`` and ``mean_from(b, a)``."""
+        return self.mean_of(self.cells_from(a, b))
+
+    def cells_from(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Flat indices into ``T`` of the ``a`` rows, ``b`` columns block, row by row."""
+        return (np.asarray(a)[:, None] * len(self.T) + np.asarray(b)).ravel()
+
+    def cells_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Flat indices of both blocks between two groups (``a`` in ``b``, then ``b`` in
+        ``a``); of one block without the diagonal when the groups are the same."""
         if len(a) == 0 or len(b) == 0:
+            return np.zeros(0, dtype=np.int64)
+        if np.array_equal(a, b):
+            return self.cells_from(a, a)[~np.eye(len(a), dtype=bool).ravel()]
+        return np.concatenate([self.cells_from(a, b), self.cells_from(b, a)])
+
+    def mean_of(self, cells: np.ndarray) -> float:
+        """Mean trust over the flat indices ``cells`` (NaN for none): the sum and division
+        of ``np.mean``, without its overhead (observation reads nine blocks a month)."""
+        if cells.size == 0:
             return float("nan")
-        return float(self.T[np.ix_(a, b)].mean())
+        return float(self.T.take(cells).sum()) / cells.size

@@ -83,13 +83,37 @@ def stakeholder_of(account: str, kind_of: dict[str, str]) -> str | None:
 
 def ledger_month(ledger: Ledger, kind_of: dict[str, str]) -> dict[str, list[float]]:
     """This month's ledger costs and benefits per ledger stakeholder: ``[cost, benefit]``."""
-    out = {name: [0.0, 0.0] for name in LEDGER_RULES}
-    for column, flows in ((0, ledger.month_paid), (1, ledger.month_received)):
-        for (account, purpose), amount in flows.items():
-            holder = stakeholder_of(account, kind_of)
-            if holder is not None and purpose in LEDGER_RULES[holder][column]:
-                out[holder][column] += amount
-    return out
+    return LedgerStakeholders(kind_of).month(ledger)
+
+
+class LedgerStakeholders:
+    """:func:`ledger_month` for one run: whose cost or benefit each (account, purpose) of
+    the ledger is, looked up once (the same few dozen recur every month)."""
+
+    def __init__(self, kind_of: dict[str, str]) -> None:
+        self.kind_of = kind_of
+        # per column (0 paid, 1 received): (account, purpose) -> stakeholder or None
+        self.holders: tuple[dict[tuple[str, str], str | None], ...] = ({}, {})
+
+    def _holder(self, column: int, account: str, purpose: str) -> str | None:
+        holder = stakeholder_of(account, self.kind_of)
+        if holder is not None and purpose in LEDGER_RULES[holder][column]:
+            return holder
+        return None
+
+    def month(self, ledger: Ledger) -> dict[str, list[float]]:
+        """This month's costs and benefits per ledger stakeholder: ``[cost, benefit]``
+        (summed in the ledger's order)."""
+        out = {name: [0.0, 0.0] for name in LEDGER_RULES}
+        for column, flows in ((0, ledger.month_paid), (1, ledger.month_received)):
+            known = self.holders[column]
+            for key, amount in flows.items():
+                if key not in known:
+                    known[key] = self._holder(column, *key)
+                holder = known[key]
+                if holder is not None:
+                    out[holder][column] += amount
+        return out
 
 
 def valuation_month(p: Params, more_in_work: float, fewer_on_assistance: float,
