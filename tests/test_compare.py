@@ -24,17 +24,14 @@ from instap.survival import (
     survival_curves,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+from .helpers import small_scenario
+
 REPS, SEED = 3, 11
 
 
 def small(tmp: Path, parent: str, name: str) -> Path:
     """A small, short variant of a repository scenario."""
-    path = tmp / f"{name}.yaml"
-    path.write_text(f"# {name}: small test variant of {parent}\n"
-                    f"extends: {REPO / 'scenarios' / parent}\nname: {name}\n"
-                    "run:\n  n_participants: 300\n  months: 36\n", encoding="utf-8")
-    return path
+    return small_scenario(tmp, parent, name, n_participants=300)
 
 
 @pytest.fixture(scope="module")
