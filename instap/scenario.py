@@ -18,7 +18,7 @@ ruamel.yaml and every explicit tag (``!!python/object`` and the like) is refused
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -492,7 +492,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     description = opening_comment(first_text) or first_meta["description"] or ""
     params = {**DEFAULTS, **merged}
     timeline = _merged_timeline(timelines[::-1])
-    entries = [Entry.from_mapping(e.as_mapping(), i) for i, (e, _) in enumerate(timeline)]
+    entries = [replace(e, index=i) for i, (e, _) in enumerate(timeline)]
     wheres = [where for _, where in timeline]
     found = problems(entries, Params.from_dict(params))
     if found:

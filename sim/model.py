@@ -96,7 +96,8 @@ class InstapModel(Model):
         self.coalition = Coalition(p, self.org_kind, self.rng_partners)
         self.politics = PoliticalSupport(p, self.rng_policy)
         self.funding = FundingPolicy(p, self.politics)
-        self.finance = Finance(p, sum(f.full_slots for f in self.foundations if f.in_coalition))
+        self.finance = Finance(p, sum(f.full_slots for f in self.foundations if f.in_coalition),
+                               self.funding.budget)
         self.debt_help = DebtHelp(p, self.rng_debt)
         self.founding_partners = int(self.members().sum()) - 1
         self.moves = ParticipantMonth(p, self.rng_moves, self.rng_places)
@@ -237,7 +238,6 @@ class InstapModel(Model):
             self.log_event(entry.describe(), intervention=True)
         elif entry.action == "budget":
             self.funding.budget.start(entry)
-            self.finance.subsidy_factor = self.funding.budget.factor
             promises = (Promise(self.p.trust_weight_cut * -entry.share, kept=False),
                         ) if entry.share < 0 else ()
             self._announce(FundingNews(promises, (entry.describe(),)), intervention=True)
@@ -255,7 +255,6 @@ class InstapModel(Model):
             self._use_params(self.p.replace(**self._restore.pop(entry.index)))
         else:
             self.funding.budget.end(entry)
-            self.finance.subsidy_factor = self.funding.budget.factor
         self.log_event(f"{entry.describe()}: ends", intervention=True)
 
     def _intervene(self, kind: str) -> None:

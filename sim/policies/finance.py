@@ -55,6 +55,7 @@ from sim.agents.municipality import MUNICIPALITY_ACCOUNT as MUN
 from sim.agents.participant import ParticipantPool, on_assistance
 from sim.parameters import Params
 from sim.policies.monitoring import monitored
+from sim.timeline import BudgetChanges
 
 OUTSIDE_INVESTORS = "investors"
 OTHER_FUNDS = "funds"  # charities and funds behind the foundations' other income
@@ -63,11 +64,13 @@ OTHER_FUNDS = "funds"  # charities and funds behind the foundations' other incom
 class Finance:
     """Pays the programme each month according to the instrument."""
 
-    def __init__(self, p: Params, founding_slots: float) -> None:
+    def __init__(self, p: Params, founding_slots: float,
+                 budget: BudgetChanges | None = None) -> None:
         self.p = p
+        # a scenario's timeline: budget cuts and raises (the funding policy's, shared)
+        self.budget = budget if budget is not None else BudgetChanges()
         self.founding_slots = founding_slots  # full coaching capacity at the start
         self.instrument = p.financing  # the funding policy turns a declined SIB into subsidy
-        self.subsidy_factor = 1.0  # a scenario's timeline: budget cuts and raises
         self.sib_capital = 0.0
         self.sib_paid = 0.0
         self.sib_months = np.zeros(p.months + 2, dtype=bool)
@@ -142,7 +145,7 @@ class Finance:
     def subsidy_share(self) -> float:
         """Share of the entry wage paid as wage subsidy: ``wage_subsidy_share`` times the
         timeline's budget changes, at most the whole wage."""
-        return min(self.p.wage_subsidy_share * self.subsidy_factor, 1.0)
+        return min(self.p.wage_subsidy_share * self.budget.factor, 1.0)
 
     def pay_programme(self, ledger: Ledger, month: int, foundations: Sequence[Foundation],
                       firms: Sequence[Firm], funded: bool, level: float, lender: str | None
