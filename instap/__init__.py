@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 #: The names of the Python API (:mod:`instap.api`), loaded on first use.
 __all__ = ["CompareResult", "InstapError", "RunResult", "Scenario", "SweepResult", "compare",
-           "discover", "load_scenario", "load_sweep", "run"]
+           "discover", "load_scenario", "load_sweep", "run", "sweep"]
 
 if TYPE_CHECKING:
     from instap.api import (
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         load_scenario,
         load_sweep,
         run,
+        sweep,
     )
     from instap.errors import InstapError
 

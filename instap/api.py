@@ -481,12 +481,15 @@ def command_line() -> list[str]:
 # ----------------------------------------------------------------------------- sweeps
 @dataclass(eq=False)
 class SweepResult:
-    """A finished ``instap sweep`` folder, checked before it was read.
+    """An ``instap sweep`` folder, checked before it was read.
 
-    ``runs``: one row per run (``run_id``, ``point``, ``replication``, ``seed``, the
-    factors, the outputs and ``error``); ``sensitivity``, ``convergence``: the analysis
-    tables (``sensitivity.csv``, ``convergence.csv``; ``None`` when the folder has none);
-    ``manifest``: the checked ``manifest.json``.
+    ``runs``: one row per run (``run_id``, ``point``, ``replication``, ``seed``, with levers
+    ``policy``, the factors, the outputs and ``error``); ``sensitivity``, ``convergence``:
+    the analysis tables (``sensitivity.csv``, ``convergence.csv``; ``None`` when the folder
+    has none); ``robustness``: per policy, the share of futures lasting, median, worst
+    decile and regret (``robustness.csv``; ``None`` without levers); ``manifest``: the
+    checked ``manifest.json``; ``timeseries``: the monthly series the experiment kept
+    (``timeseries:``), one row per run and month, read on first use.
     """
 
     folder: Path
@@ -494,9 +497,84 @@ class SweepResult:
     runs: pd.DataFrame = field(repr=False)
     sensitivity: pd.DataFrame | None = field(repr=False)
     convergence: pd.DataFrame | None = field(repr=False)
+    robustness: pd.DataFrame | None = field(default=None, repr=False)
+    failed: int = 0
+    _series: pd.DataFrame | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"SweepResult(folder={str(self.folder)!r}, runs={len(self.runs)})"
+
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """The kept monthly series: ``run_id``, ``point``, ``replication`` (and
+        ``policy``), ``month`` and one column per series; empty when the experiment kept
+        none."""
+        if self._series is None:
+            names = list(self.manifest.get("timeseries") or [])
+            series = store.read_series(self.folder, names)
+            ids = [c for c in ("run_id", "point", "replication", "policy") if c in self.runs]
+            self._series = self.runs[ids].merge(series, on="run_id", how="inner")
+        return self._series
+
+    @property
+    def report(self) -> Path:
+        """The sweep's ``report.html``."""
+        return self.folder / "report.html"
+
+    def discover(self, where: str, density: float = 0.8, cases: str = "runs") -> Discovery:
+        """Scenario discovery on this sweep (:func:`discover`)."""
+        return discover(self.folder, where, density=density, cases=cases)
+
+    def save(self, folder: str | Path) -> Path:
+        """Copy the sweep folder to the new folder ``folder`` (a sweep run with ``out=None``
+        lives in a temporary folder); return it."""
+        import shutil
+        final = _new_folder(folder)
+        with output_lock(final, option="folder"):
+            final.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(self.folder, final, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.lock", ".instap-*"))
+        return final
+
+
+def sweep(experiment: str | Path | Mapping[str, Any], out: str | Path | None = None,
+          jobs: int | None = None, executor: str = "local", scheduler: str | None = None,
+          resume: bool = False, force: bool = False, progress: bool = False) -> SweepResult:
+    """Run an experiment (a file, or its fields as a mapping; docs/sweeps.md) as
+    ``instap sweep`` does and return the checked :class:`SweepResult`.
+
+    The runs stream to ``out`` (default: a new temporary folder, kept until you delete
+    it; :meth:`SweepResult.save` copies it), so a sweep that stops can be finished with
+    ``resume=True`` and the same ``out``. ``jobs``: worker processes (default all cores);
+    ``executor``: ``local`` or ``dask`` (``scheduler``: the address of a Dask scheduler);
+    the results do not depend on either. ``force`` lets a resume mix model versions (the
+    manifest records it). A mapping's relative paths (``scenario:``, ``levers:``) are
+    relative to the working folder."""
+    import tempfile
+
+    from instap.sweep.runner import run_sweep
+
+    if not isinstance(experiment, str | Path | Mapping):
+        raise InstapError(f"experiment = {shown(experiment)}: expected an experiment file "
+                          "or a mapping of its fields")
+    if out is None:
+        if resume:
+            raise InstapError("resume=True needs out= (the folder of the sweep to finish)")
+        out = Path(tempfile.mkdtemp(prefix="instap-sweep-"))
+    elif not isinstance(out, str | Path) or not str(out).strip():
+        raise InstapError(f"out = {shown(out)}: expected the name of a folder")
+    for name, value in (("resume", resume), ("force", force), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise InstapError(f"{name} = {shown(value)}: expected True or False")
+    if jobs is not None:
+        jobs = _whole("jobs", jobs, 1, cli=False)
+    target = experiment if isinstance(experiment, Mapping) else Path(experiment)
+    done = run_sweep(target, Path(out), jobs, executor, scheduler, resume, False, force,
+                     progress=progress)
+    assert done.out is not None
+    result = load_sweep(done.out)
+    result.failed = done.failed
+    return result
 
 
 def load_sweep(folder: str | Path) -> SweepResult:
@@ -529,9 +607,11 @@ def load_sweep(folder: str | Path) -> SweepResult:
     if "run_id" not in runs or not np.array_equal(runs["run_id"].to_numpy(), np.arange(n_runs)):
         raise InstapError(f"{folder}: the runs changed while they were read (another "
                           "command is writing the folder?); try again")
+    failed = int(runs["error"].notna().sum()) if "error" in runs else 0
     return SweepResult(folder=folder, manifest=manifest, runs=runs,
                        sensitivity=_analysis_table(folder, "sensitivity.csv"),
-                       convergence=_analysis_table(folder, "convergence.csv"))
+                       convergence=_analysis_table(folder, "convergence.csv"),
+                       robustness=_analysis_table(folder, "robustness.csv"), failed=failed)
 
 
 def _analysis_table(folder: Path, name: str) -> pd.DataFrame | None:

@@ -54,3 +54,13 @@ class CoinModel(Model):
         self.last_heads = int(self.rng.binomial(self.n, self.p))
         self.heads_total += self.last_heads
         self.datacollector.collect(self)
+
+
+def policy_model(effort: float, shock: float, seed: int) -> dict[str, object]:
+    """A policy (``effort``) in a future (``shock``): ``value = effort - 2 effort^2 shock``
+    plus seeded noise, so two policies in the same future (the same seed) differ by their
+    deterministic part exactly; ``months`` is 12 (lasting) when value > 0.3, else 5;
+    ``path`` is a 13-month series rising to ``value``."""
+    value = effort - 2 * effort ** 2 * shock + np.random.default_rng(seed).normal(0, 0.05)
+    return {"value": value, "months": 12.0 if value > 0.3 else 5.0,
+            "path": [value * m / 12 for m in range(13)]}

@@ -50,7 +50,7 @@ def test_abort_is_an_interrupt(monkeypatch: pytest.MonkeyPatch,
 def test_interrupted_sweep_says_what_it_kept_once(monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str],
                                                   tmp_path: Path) -> None:
-    import instap.commands.sweep as sweep
+    import instap.sweep.runner as sweep
 
     class Runner:
         def map(self, chunks: object) -> Iterator[object]:

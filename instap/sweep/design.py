@@ -59,6 +59,14 @@ class Design:
     n: int  # base sample size as given in the experiment
     second_order: bool = False
     num_levels: int = 4
+    #: Names of the policies (``levers:``) that each run in every future; empty for an
+    #: experiment without levers.
+    policies: tuple[str, ...] = ()
+
+    @property
+    def n_policies(self) -> int:
+        """Policies per future (1 for an experiment without levers)."""
+        return max(1, len(self.policies))
 
     @property
     def n_points(self) -> int:
@@ -67,12 +75,17 @@ class Design:
 
     @property
     def n_runs(self) -> int:
-        """Number of runs (points times replications)."""
-        return self.n_points * self.replications
+        """Number of runs (points times replications times policies)."""
+        return self.n_points * self.replications * self.n_policies
 
     def names(self) -> list[str]:
         """Factor names in column order."""
         return [f.name for f in self.factors]
+
+    def columns(self) -> list[str]:
+        """The columns a run carries besides its ids: ``policy`` (with levers) and the
+        factors."""
+        return (["policy"] if self.policies else []) + self.names()
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem of this design (sampling and analysis use the same one)."""
@@ -89,12 +102,21 @@ class Design:
         return [{k: cols[k][i] for k in cols} for i in range(len(points))]
 
     def runs(self, start: int, stop: int) -> list[tuple[int, int, int, int, dict[str, Any]]]:
-        """Runs ``start..stop-1`` as (run_id, point, replication, seed, values)."""
+        """Runs ``start..stop-1`` as (run_id, point, replication, seed, values).
+
+        With levers, the runs of one future (a design point and replication) are
+        consecutive, one per policy, and share the future's seed (common random numbers):
+        run ``r`` is policy ``r % L`` in future ``r // L``, the seed that of run id
+        ``r // L`` of the same design without levers."""
         ids = np.arange(start, stop)
-        points = ids // self.replications
+        futures = ids // self.n_policies
+        points = futures // self.replications
         values = self.point_values(points)
-        return [(int(r), int(p), int(r % self.replications), run_seed(self.seed, int(r)), v)
-                for r, p, v in zip(ids, points, values, strict=True)]
+        if self.policies:
+            values = [{"policy": self.policies[int(r) % self.n_policies], **v}
+                      for r, v in zip(ids, values, strict=True)]
+        return [(int(r), int(p), int(f % self.replications), run_seed(self.seed, int(f)), v)
+                for r, f, p, v in zip(ids, futures, points, values, strict=True)]
 
 
 def salib_problem(factors: list[Factor]) -> dict[str, Any]:
@@ -106,7 +128,7 @@ def salib_problem(factors: list[Factor]) -> dict[str, Any]:
 
 def build_design(method: str, factors: list[Factor], n: int, replications: int, seed: int,
                  base: dict[str, Any], second_order: bool = False,
-                 num_levels: int = 4) -> Design:
+                 num_levels: int = 4, policies: tuple[str, ...] = ()) -> Design:
     """Lay out the design points of an experiment (deterministic given ``seed``)."""
     d = len(factors)
     problem = salib_problem(factors)
@@ -135,7 +157,7 @@ def build_design(method: str, factors: list[Factor], n: int, replications: int, 
     else:
         raise ValueError(f"unknown design method {method!r}")
     return Design(method, factors, np.asarray(unit, dtype=float), replications, seed,
-                  _baseline(factors, base), n, second_order, num_levels)
+                  _baseline(factors, base), n, second_order, num_levels, tuple(policies))
 
 
 def _baseline(factors: list[Factor], base: dict[str, Any]) -> dict[str, Any]:
@@ -146,13 +168,15 @@ def _baseline(factors: list[Factor], base: dict[str, Any]) -> dict[str, Any]:
 
 
 def sample_design(method: str, factors: list[Factor], n: int, seed: int,
-                  base: dict[str, Any], points: int = PLAN_SAMPLE_POINTS) -> Design:
+                  base: dict[str, Any], points: int = PLAN_SAMPLE_POINTS,
+                  policies: tuple[str, ...] = ()) -> Design:
     """A stand-in of a design too large to build: ``points`` points spread over the unit
     cube, for ``--plan`` to time a few runs (its counts come from :func:`count_points`)."""
     u = (np.arange(points) + 0.5) / points
     unit = np.column_stack([np.roll(u, j) for j in range(len(factors))]) if factors \
         else np.zeros((points, 0))
-    return Design(method, factors, unit, 1, seed, _baseline(factors, base), n)
+    return Design(method, factors, unit, 1, seed, _baseline(factors, base), n,
+                  policies=tuple(policies))
 
 
 def count_points(method: str, factors: list[Factor], n: int, second_order: bool) -> int:

@@ -9,7 +9,7 @@ the Instapeconomie model, the constructor signature or Scenario fields for other
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +25,13 @@ from instap.sweep.targets import DEFAULT_INSTAP_OUTPUTS, INSTAP_MODEL, RunSpec, 
 from instap.yaml_input import line_of, plain, read_yaml
 
 METHODS = ("ofat", "factorial", "lhs", "morris", "sobol")
-RESERVED_COLUMNS = {"run_id", "point", "replication", "seed", "error"}
+RESERVED_COLUMNS = {"run_id", "point", "replication", "seed", "error", "policy"}
+#: Design methods that sample futures for ``levers:`` (each policy runs in every future).
+LEVER_METHODS = ("lhs", "factorial")
+#: The most policies one experiment may compare.
+MAX_POLICIES = 50
+#: The horizon "lasting" refers to by default: ten years.
+LASTING_MONTHS = 120
 FACTOR_KEYS = {"low", "high", "levels", "dist", "mean", "sd"}
 #: Numbers given to a model other than the Instapeconomie one (which checks each value
 #: against its parameter's range) stay within +-2**53: every factor value passes through
@@ -61,8 +67,19 @@ class ExperimentFile(BaseModel):
     design: DesignSpec
     replications: int = Field(1, ge=1, le=MAX_RUNS)
     seed: int = Field(ge=0)
-    factors: dict[str, dict[str, Any]] = Field(min_length=1)
+    factors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     fixed: dict[str, Any] = Field(default_factory=dict)
+    levers: dict[str, Any] | list[Any] | None = Field(
+        None, description="Policies, each run in every future: a scenario file, or a "
+        "mapping of parameter values over the base scenario.")
+    uncertainties: dict[str, dict[str, Any]] | None = Field(
+        None, description="The futures of an experiment with levers: factors sampled as "
+        "`factors:` are.")
+    lasts: str | None = Field(
+        None, description="When a run counts as lasting (OUTPUT OP NUMBER); default "
+        "durability.survival_months >= 120 (or the horizon when shorter).")
+    timeseries: list[str] = Field(default_factory=list, description="Monthly series kept "
+                                  "per run.")
     outputs: list[str] = Field(default_factory=list)
 
 
@@ -76,6 +93,10 @@ class Experiment:
     factors: list[Factor]
     spec: RunSpec
     base_scenario: dict[str, Any] | None  # resolved parameters of the base scenario
+    #: Where each policy (``levers:``) comes from: its scenario file, or "values".
+    policy_sources: dict[str, str] | None = None
+    #: When a run lasts (``lasts:``), for experiments with levers.
+    lasts: str | None = None
 
     @property
     def name(self) -> str:
@@ -87,15 +108,23 @@ class Experiment:
         """The design method."""
         return self.file.design.method
 
+    @property
+    def policies(self) -> tuple[str, ...]:
+        """The names of the policies (``levers:``), in the file's order."""
+        return tuple(self.spec.policies)
+
     def fingerprint(self) -> str:
         """Hash of everything that decides the runs (for safe resume); a sweep folder's
-        manifest keeps both parts, so the hash can be recomputed from it."""
-        return experiment_fingerprint(self.raw, self.spec.base)
+        manifest keeps every part, so the hash can be recomputed from it."""
+        return experiment_fingerprint(self.raw, self.spec.base, self.spec.policies)
 
 
-def experiment_fingerprint(raw: dict[str, Any], base: dict[str, Any]) -> str:
-    """The fingerprint of an experiment file's fields ``raw`` and its resolved base
-    parameters ``base``."""
+def experiment_fingerprint(raw: dict[str, Any], base: dict[str, Any],
+                           policies: dict[str, Any] | None = None) -> str:
+    """The fingerprint of an experiment file's fields ``raw``, its resolved base
+    parameters ``base`` and the parameters each policy sets (``levers:``)."""
+    if policies:
+        return fingerprint({"raw": raw, "base": base, "policies": policies})
     return fingerprint({"raw": raw, "base": base})
 
 
@@ -118,6 +147,17 @@ def _read(path: Path) -> tuple[dict[str, Any], _Where]:
         raise InstapError(f"{path}: expected a mapping of fields at the top level "
                           f"(name, design, factors, ...), got {type(data).__name__}")
     return data, _Where(path, tree)
+
+
+def _from_mapping(data: Mapping[str, Any]) -> tuple[dict[str, Any], _Where]:
+    """An experiment given as a mapping, made plain (as a YAML file would read)."""
+    import json
+    try:
+        raw = json.loads(json.dumps(dict(data)))
+    except (TypeError, ValueError) as err:
+        raise InstapError(f"{DICT_EXPERIMENT}: the experiment must hold only texts, numbers, "
+                          f"true/false, lists and mappings ({str(err)[:80]})") from None
+    return raw, _Where(DICT_EXPERIMENT, raw)
 
 
 def _show(value: Any) -> str:
@@ -197,9 +237,9 @@ def _level(value: Any, where: str, label: str) -> Any:
 
 
 def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
-            names: list[str] | None) -> Factor:
-    field = f"factors.{name}"
-    at = where("factors", name)
+            names: list[str] | None, group: str = "factors") -> Factor:
+    field = f"{group}.{name}"
+    at = where(group, name)
     if names is not None and name not in names:
         raise InstapError(f"{at}: {field}: unknown parameter {name!r} of {target.spec.model}"
                           f"{suggest(name, names)}")
@@ -211,7 +251,7 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
     extra = set(body) - FACTOR_KEYS
     if extra:
         key = sorted(extra)[0]
-        raise InstapError(f"{where('factors', name, key)}: {field}: unknown key {key!r}"
+        raise InstapError(f"{where(group, name, key)}: {field}: unknown key {key!r}"
                           f"{suggest(key, FACTOR_KEYS)}; allowed keys: low, high, levels, "
                           "dist, mean, sd")
     param = None
@@ -220,7 +260,7 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
         param = PARAMETERS[name]
 
     def check(value: Any, key: str, *item: int) -> Any:
-        place = where("factors", name, key, *item)
+        place = where(group, name, key, *item)
         if param is None:
             if key == "levels":
                 return _level(value, place, f"{field}.{key}")
@@ -233,15 +273,15 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
                               f"{', '.join(sorted(set(body) - {'levels'}))}")
         levels = body["levels"]
         if not isinstance(levels, list) or len(levels) < 2:
-            raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
+            raise InstapError(f"{where(group, name, 'levels')}: {field}.levels = "
                               f"{_show(levels)}: expected a list of at least 2 values")
         levels = [check(v, "levels", i) for i, v in enumerate(levels)]
         if _levels_kind(levels) is None:
-            raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
+            raise InstapError(f"{where(group, name, 'levels')}: {field}.levels = "
                               f"{_show(levels)} is not allowed; allowed: levels of one "
                               "kind (numbers, texts, true/false or lists of the same kind)")
         if len(set(map(repr, levels))) != len(levels):
-            raise InstapError(f"{where('factors', name, 'levels')}: {field}.levels = "
+            raise InstapError(f"{where(group, name, 'levels')}: {field}.levels = "
                               f"{_show(levels)}: values must be distinct")
         return Factor(name, "levels", levels=tuple(levels))
     if param is not None and param.kind in (bool, str):
@@ -259,7 +299,7 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
         low, high = check(body["low"], "low"), check(body["high"], "high")
         for key, v in (("low", low), ("high", high)):
             if isinstance(v, bool) or not isinstance(v, int | float):
-                raise InstapError(f"{where('factors', name, key)}: {field}.{key} = "
+                raise InstapError(f"{where(group, name, key)}: {field}.{key} = "
                                   f"{_show(v)} is not allowed; allowed: a number")
         if not low < high:
             raise InstapError(f"{at}: {field}: low ({low!r}) must be below high ({high!r})")
@@ -269,11 +309,11 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
             raise InstapError(f"{at}: {field}: a normal factor needs exactly dist, mean, sd")
         mean, sd = check(body["mean"], "mean"), body["sd"]
         if isinstance(mean, bool) or not isinstance(mean, int | float):
-            raise InstapError(f"{where('factors', name, 'mean')}: {field}.mean = "
+            raise InstapError(f"{where(group, name, 'mean')}: {field}.mean = "
                               f"{_show(mean)} is not allowed; allowed: a number")
         if isinstance(sd, bool) or not isinstance(sd, int | float) or not (
                 0 < sd <= MAX_MAGNITUDE):
-            raise InstapError(f"{where('factors', name, 'sd')}: {field}.sd = {_show(sd)} is "
+            raise InstapError(f"{where(group, name, 'sd')}: {field}.sd = {_show(sd)} is "
                               f"not allowed; allowed: a positive finite number up to "
                               f"{MAX_MAGNITUDE}")
         clip = None
@@ -281,7 +321,7 @@ def _factor(where: _Where, name: str, body: dict[str, Any], target: Target,
             clip = (param.low, param.high)
         return Factor(name, "normal", mean=float(mean), sd=float(sd), clip=clip,
                       integer=integer)
-    raise InstapError(f"{where('factors', name, 'dist')}: {field}.dist = {_show(dist)} is "
+    raise InstapError(f"{where(group, name, 'dist')}: {field}.dist = {_show(dist)} is "
                       "not allowed; allowed: uniform, normal")
 
 
@@ -344,15 +384,25 @@ def _announce_imports(path: Path, f: ExperimentFile, extra_paths: tuple[str, ...
         announce(f"importing model code from {origin} (model {ref!r} of {path})")
 
 
-def load_experiment(path: str | Path, announce: Callable[[str], None] | None = None
-                    ) -> Experiment:
-    """Read and check an experiment file; raise :class:`InstapError` on any problem.
+#: The stand-in file name of an experiment given as a mapping (:func:`instap.sweep`):
+#: messages name it, and its relative paths are relative to the working folder.
+DICT_EXPERIMENT = Path("experiment (dict)")
+
+
+def load_experiment(path: str | Path | Mapping[str, Any],
+                    announce: Callable[[str], None] | None = None) -> Experiment:
+    """Read and check an experiment file (or the fields of one, as a mapping); raise
+    :class:`InstapError` on any problem.
 
     ``announce`` is told, before the import, which file of model code ``model:`` imports
     (importing a module runs its code), unless it is already imported.
     """
-    path = Path(path)
-    raw, where = _read(path)
+    if isinstance(path, Mapping):
+        raw, where = _from_mapping(path)
+        path = DICT_EXPERIMENT
+    else:
+        path = Path(path)
+        raw, where = _read(path)
     try:
         f = ExperimentFile.model_validate(raw)
     except ValidationError as err:
@@ -390,12 +440,180 @@ def load_experiment(path: str | Path, announce: Callable[[str], None] | None = N
                           f"{INSTAP_MODEL}")
     base, scenario_params = _base(where, f, target)
     names = target.parameter_names()
-    factors = [_factor(where, name, body, target, names) for name, body in f.factors.items()]
-    fixed_clash = set(f.fixed) & set(f.factors)
+    bodies, group = _factor_bodies(where, f)
+    factors = [_factor(where, name, body, target, names, group)
+               for name, body in bodies.items()]
+    fixed_clash = set(f.fixed) & set(bodies)
     if fixed_clash:
         key = sorted(fixed_clash)[0]
-        raise InstapError(f"{where('fixed', key)}: {key!r} is both fixed and a factor")
+        raise InstapError(f"{where('fixed', key)}: {key!r} is both fixed and "
+                          f"{'a factor' if group == 'factors' else 'an uncertainty'}")
+    policies: dict[str, dict[str, Any]] = {}
+    sources: dict[str, str] | None = None
+    lasts = None
+    if f.levers is not None:
+        policies, sources = _policies(where, f, target, names, base, scenario_params or {},
+                                      set(bodies))
+        lasts, outputs = _lasts(where, f, target, outputs, base)
+    elif f.lasts is not None:
+        raise InstapError(f"{where('lasts')}: field 'lasts' applies to an experiment with "
+                          "levers: (the policies it compares)")
+    series = _timeseries(where, f, target)
     spec = RunSpec(model=f.model, model_scenario=f.model_scenario, steps=f.steps,
-                   outputs=outputs, base=base, extra_paths=extra_paths)
+                   outputs=outputs, base=base, extra_paths=extra_paths, policies=policies,
+                   timeseries=series)
     return Experiment(path=path, raw=raw, file=f, factors=factors, spec=spec,
-                      base_scenario=scenario_params)
+                      base_scenario=scenario_params, policy_sources=sources, lasts=lasts)
+
+
+def _factor_bodies(where: _Where, f: ExperimentFile) -> tuple[dict[str, dict[str, Any]], str]:
+    """The factors of the design and the field that gives them: ``factors:``, or
+    ``uncertainties:`` (the futures) in an experiment with ``levers:``."""
+    if f.levers is None:
+        if f.uncertainties is not None:
+            raise InstapError(f"{where('uncertainties')}: field 'uncertainties' needs "
+                              "levers: (the policies to run in every future); without "
+                              "levers, give the factors as factors:")
+        if not f.factors:
+            raise InstapError(f"{where('factors')}: field 'factors' is required (at least "
+                              "one factor)")
+        return f.factors, "factors"
+    if f.factors:
+        raise InstapError(f"{where('factors')}: with levers:, give the futures as "
+                          "uncertainties: instead of factors:")
+    if not f.uncertainties:
+        raise InstapError(f"{where('levers')}: field 'levers' needs uncertainties: (at "
+                          "least one factor: the futures every policy runs in)")
+    if f.design.method not in LEVER_METHODS:
+        raise InstapError(f"{where('design', 'method')}: field 'design.method' = "
+                          f"{f.design.method!r} is not allowed with levers:; allowed: "
+                          f"{', '.join(LEVER_METHODS)} (futures sampled evenly)")
+    return f.uncertainties, "uncertainties"
+
+
+def _lever_items(where: _Where, levers: dict[str, Any] | list[Any]
+                 ) -> list[tuple[str, Any, tuple[Any, ...]]]:
+    """(name, scenario file or values, location) of each policy; a list of scenario
+    files names each policy by its file's name."""
+    if isinstance(levers, list):
+        items = []
+        for i, ref in enumerate(levers):
+            if not isinstance(ref, str) or not ref.strip():
+                raise InstapError(f"{where('levers', i)}: levers[{i}] = {_show(ref)}: a list "
+                                  "of levers names scenario files; give values as a mapping "
+                                  "NAME: {parameter: value}")
+            items.append((Path(ref).stem, ref, ("levers", i)))
+    else:
+        items = [(str(name), body, ("levers", name)) for name, body in levers.items()]
+    if not items:
+        raise InstapError(f"{where('levers')}: field 'levers' is empty; allowed: 1 to "
+                          f"{MAX_POLICIES} policies")
+    if len(items) > MAX_POLICIES:
+        raise InstapError(f"{where('levers')}: field 'levers' has {len(items)} policies; "
+                          f"allowed: at most {MAX_POLICIES}")
+    seen: set[str] = set()
+    for name, _, loc in items:
+        if name in seen:
+            raise InstapError(f"{where(*loc)}: levers: two policies are named {name!r}; "
+                              "give them distinct names (a mapping NAME: file)")
+        if not name.strip() or len(name) > 60:
+            raise InstapError(f"{where(*loc)}: levers: policy name {_show(name)} is not "
+                              "allowed; allowed: a name of 1 to 60 characters")
+        seen.add(name)
+    return items
+
+
+def _policies(where: _Where, f: ExperimentFile, target: Target, names: list[str] | None,
+              base: dict[str, Any], scenario_params: dict[str, Any], uncertain: set[str]
+              ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Per policy, the parameters it sets over the base scenario, and its source."""
+    from instap.scenario import check_timeline_run, load_scenario, scenario_reference
+
+    assert f.levers is not None
+    held = set(f.fixed) | ({"months"} if f.steps is not None else set())
+    policies: dict[str, dict[str, Any]] = {}
+    sources: dict[str, str] = {}
+    for name, body, loc in _lever_items(where, f.levers):
+        at, label = where(*loc), f"levers.{name}"
+        if isinstance(body, str):
+            if target.kind != "instap":
+                raise InstapError(f"{at}: {label} = {_show(body)}: a scenario file applies "
+                                  f"only to the Instapeconomie model ({INSTAP_MODEL}); give a "
+                                  "mapping of parameter values")
+            loaded = load_scenario(scenario_reference(body, where.path, where.path, at,
+                                                      label))
+            diff = {k: v for k, v in loaded.params.items()
+                    if k not in scenario_params or scenario_params[k] != v}
+            if loaded.timeline:
+                check_timeline_run(loaded, {**base, **diff}, f"{at}: the experiment's "
+                                   "settings")
+            sources[name] = body
+        elif isinstance(body, dict) and body:
+            diff = {}
+            for key, value in body.items():
+                if names is not None and key not in names:
+                    raise InstapError(f"{where(*loc, key)}: {label}.{key}: unknown parameter "
+                                      f"{key!r} of {target.spec.model}{suggest(key, names)}")
+                if key in RESERVED_COLUMNS:
+                    raise InstapError(f"{where(*loc, key)}: {label}.{key}: {key!r} is a "
+                                      "reserved column name")
+                diff[key] = (check_value(key, value, where(*loc, key), f"{label}.{key}")
+                             if target.kind == "instap" else
+                             check_other_value(value, where(*loc, key), f"{label}.{key}",
+                                               nested=True))
+            sources[name] = "values"
+        else:
+            raise InstapError(f"{at}: {label} = {_show(body)}: expected a scenario file "
+                              "(e.g. ../scenarios/baseline.yaml) or a mapping of parameter "
+                              "values ({renewal_rule: evidence})")
+        for key in sorted(set(diff) & uncertain):
+            raise InstapError(f"{at}: {label} sets {key!r}, which is also an uncertainty; a "
+                              "policy cannot choose the future: drop it from the policy or "
+                              "from uncertainties")
+        for key in sorted(set(diff) & held):
+            what = "the experiment's steps" if key == "months" else "fixed"
+            raise InstapError(f"{at}: {label} sets {key!r}, which is {what}; every policy "
+                              "runs with the same fixed settings: drop it from one of them")
+        policies[name] = diff
+    return policies, sources
+
+
+def _lasts(where: _Where, f: ExperimentFile, target: Target, outputs: tuple[str, ...],
+           base: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The condition under which a run lasts (``lasts:``, checked), and the outputs with
+    the one it reads."""
+    from instap.sweep.discovery import parse_condition
+
+    text = f.lasts
+    if text is None:
+        if target.kind != "instap":
+            raise InstapError(f"{where('levers')}: an experiment with levers on "
+                              f"{f.model} needs lasts: (when a run counts as lasting, "
+                              "e.g. \"alive_months >= 120\")")
+        months = int(base.get("months", LASTING_MONTHS))
+        text = f"durability.survival_months >= {min(LASTING_MONTHS, months)}"
+        if "durability.survival_months" not in outputs:
+            outputs = (*outputs, "durability.survival_months")
+    condition = parse_condition(text, list(outputs), where=f"{where('lasts')}: field 'lasts'")
+    return condition.text, outputs
+
+
+def _timeseries(where: _Where, f: ExperimentFile, target: Target) -> tuple[str, ...]:
+    """The monthly series to keep per run (``timeseries:``), checked for the
+    Instapeconomie model against its monthly columns."""
+    names = list(f.timeseries)
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise InstapError(f"{where('timeseries', i)}: timeseries: {name!r} is listed "
+                              "twice")
+    if target.kind == "instap":
+        from instap.sweep.targets import DERIVED_SERIES
+        from sim.outputs import COLUMNS
+        known = [*COLUMNS, *DERIVED_SERIES]
+        for i, name in enumerate(names):
+            if name not in known:
+                raise InstapError(f"{where('timeseries', i)}: timeseries: unknown monthly "
+                                  f"series {name!r}{suggest(name, known)}; allowed: the "
+                                  "columns of sim/outputs.py (docs/glossary.md) and "
+                                  f"{', '.join(DERIVED_SERIES)}")
+    return tuple(names)

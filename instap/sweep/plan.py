@@ -116,7 +116,8 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
         formula = "product of levels = " + "*".join(str(grid_size(fa, n)) for fa in exp.factors)
     else:
         formula = f"1 baseline + points per factor = 1 + {points - 1}"
-    runs = points * reps
+    policies = len(exp.policies)
+    runs = points * reps * max(1, policies)
     size = chunk_size(runs, pilot_result.seconds_per_run, workers)
     wall, basis = estimate(runs, math.ceil(runs / size), pilot_result, workers, executor)
     lines = [
@@ -124,6 +125,7 @@ def plan_text(exp: Experiment, design: Design, pilot_result: Pilot, workers: int
         f"model: {exp.spec.model}; design: {exp.method}, {d} factors",
         f"design points: {points} ({formula})",
         f"replications: {reps}",
+        *([f"policies (levers): {policies}, each in every future"] if policies else []),
         f"runs: {runs}",
         f"outputs: {', '.join(pilot_result.outputs)}",
         f"pilot: {pilot_result.runs} runs spread over the design (the first one warms up), "

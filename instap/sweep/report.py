@@ -11,6 +11,7 @@ import pandas as pd
 
 from instap.provenance import write_text
 from instap.sweep.analysis import Analysis
+from instap.sweep.robustness import Robustness
 
 
 def _img(path: Path) -> str:
@@ -37,9 +38,68 @@ def _model_code(manifest: dict[str, Any]) -> str:
     return text
 
 
-def write_report(folder: Path, manifest: dict[str, Any], a: Analysis,
-                 plots: dict[str, list[Path]]) -> Path:
-    """Write the report and return its path."""
+def _fmt(x: Any) -> str:
+    """A number in the report: 3 significant digits, '-' when missing."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return html.escape(str(x))
+    if value != value:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def robustness_section(rob: Robustness, figure: Path) -> str:
+    """The report's section on policies across futures: sentences, figure, table."""
+    t = rob.table
+    head = ["policy", "futures", "lasts (95% interval)"]
+    for out in rob.outputs:
+        head += [f"{out}: median", "worst decile", "regret, 9 in 10 futures",
+                 "largest regret"]
+    rows = []
+    for _, r in t.iterrows():
+        cells = [html.escape(str(r["policy"])), str(int(r["futures"])),
+                 f"{r['lasting_share']:.0%} ({r['lasting_low']:.0%} to "
+                 f"{r['lasting_high']:.0%})"]
+        for out in rob.outputs:
+            cells += [_fmt(r[f"{out}.median"]), _fmt(r[f"{out}.worst_decile"]),
+                      _fmt(r[f"{out}.regret_p90"]), _fmt(r[f"{out}.regret_max"])]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    failed = int(t["failed"].sum())
+    return "\n".join([
+        "<h2>Policies across futures</h2><ul>",
+        *(f"<li>{html.escape(s)}</li>" for s in rob.sentences()),
+        "</ul>",
+        _img(figure),
+        "<p>Worst decile: the outcome the policy reaches or beats in nine futures out of "
+        "ten. Regret: in each future, how far the policy falls short of the best policy "
+        "in that same future (0 for the best one); shown for nine futures out of ten and "
+        "at most. Costs count less as better." + (f" {failed} failed runs count as not "
+                                                 "lasting." if failed else "") + "</p>",
+        "<div style='overflow-x:auto'><table><tr>"
+        + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+        + "".join(rows) + "</table></div>",
+        "<p>Every figure per run: <code>robustness.csv</code> (per policy), "
+        "<code>regret.csv</code> (per run).</p>",
+    ])
+
+
+def trajectories_section(files: list[Path], policies: bool) -> str:
+    """The report's section of monthly envelopes."""
+    by = "per policy" if policies else "per level of the factors that matter most"
+    return "\n".join([
+        "<h2>Trajectories</h2>",
+        f"<p>The monthly series kept by the sweep (<code>timeseries:</code>), {by}: the "
+        "median over the runs with the band from the 25th to the 75th percentile. A "
+        "numeric factor is split into the lower, middle and upper third of its values.</p>",
+        *(_img(p) for p in files),
+    ])
+
+
+def write_report(folder: Path, manifest: dict[str, Any], a: Analysis | None,
+                 plots: dict[str, list[Path]], sections: list[str] | None = None) -> Path:
+    """Write the report and return its path; ``a`` is None for a sweep with levers
+    (its ``sections`` hold the robustness of the policies)."""
     exp = manifest["experiment"]
     t = manifest.get("timings", {})
     parts = [
@@ -50,26 +110,36 @@ def write_report(folder: Path, manifest: dict[str, Any], a: Analysis,
         "td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style></head><body>",
         f"<h1>Sweep: {html.escape(exp.get('name', ''))}</h1>",
         f"<p>{html.escape(exp.get('description', '') or '')}</p>",
-        f"<p>Design: <b>{html.escape(a.method)}</b>, {len(manifest['design']['factors'])} "
-        f"factors, {t.get('runs', '?')} runs ({manifest['design']['replications']} "
-        f"replications per point), {t.get('failed_runs', 0)} failed. Model "
+        f"<p>Design: <b>{html.escape(manifest['design']['method'])}</b>, "
+        f"{len(manifest['design']['factors'])} "
+        f"{'uncertainties' if a is None else 'factors'}, {t.get('runs', '?')} runs "
+        f"({manifest['design']['replications']} replications per point"
+        + (f", {len(manifest['design'].get('policies') or [])} policies in every future"
+           if a is None else "")
+        + f"), {t.get('failed_runs', 0)} failed. Model "
         f"<code>{html.escape(manifest['model'])}</code>.</p>",
-        "<h2>Which levers matter most</h2><ul>",
     ]
-    parts += [f"<li>{html.escape(v['sentence'])}</li>" for v in a.verdicts.values()]
-    parts.append("</ul>")
-    if a.noise is not None:
+    if a is None:
+        parts += sections or []
+        sections = []
+    else:
+        parts.append("<h2>Which levers matter most</h2><ul>")
+        parts += [f"<li>{html.escape(v['sentence'])}</li>" for v in a.verdicts.values()]
+        parts.append("</ul>")
+    if a is not None and a.noise is not None:
         parts += ["<h2>Noise floor</h2><p>Share of output variance that is seed noise "
                   "(variance between replications of the same point over the variance of "
                   "all runs). An effect smaller than this is hard to tell from noise.</p>",
                   _table(a.noise)]
     for out, files in plots.items():
+        assert a is not None
         parts.append(f"<h2>{html.escape(out)}</h2>")
         parts.append(f"<p>{html.escape(a.verdicts.get(out, {}).get('sentence', ''))}</p>")
         parts += [_img(p) for p in files]
         sub = a.sensitivity[a.sensitivity["output"] == out]
         if a.method != "ofat":
             parts.append(_table(sub))
+    parts += sections or []
     parts.append("<h2>Provenance</h2><pre>" + html.escape(
         "\n".join(f"{k}: {v}" for k, v in {**manifest.get("versions", {}),
                                             "git": manifest.get("git_commit"),

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from instap.errors import InstapError
-from instap.sweep.worker import ChunkResult
+from instap.sweep.worker import SERIES_PREFIX, ChunkResult
 
 META_FINGERPRINT = b"instap.fingerprint"
 META_ELAPSED = b"instap.elapsed_s"
@@ -59,6 +59,8 @@ def _array(name: str, values: list[Any], outputs: set[str]) -> pa.Array:
         return pa.array(values, type=pa.int64())
     if name in outputs:
         return pa.array(values, type=pa.float64())
+    if name.startswith(SERIES_PREFIX):
+        return pa.array(values, type=pa.list_(pa.float64()))
     return pa.array(values)
 
 
@@ -99,13 +101,43 @@ def iter_chunks(folder: Path, columns: list[str] | None = None) -> Iterator[pd.D
 
 
 def read_runs(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """All stored runs, sorted by run id."""
+    """All stored runs, sorted by run id (without the monthly series unless
+    ``columns`` names them: :func:`read_series` reads those)."""
     files = chunk_files(folder)
     if not files:
         return pd.DataFrame()
+    if columns is None:
+        columns = [c for c in pq.read_schema(files[0]).names
+                   if not c.startswith(SERIES_PREFIX)]
     table = pa.concat_tables([pq.read_table(p, columns=columns) for p in files],
                              promote_options="permissive")
     return table.to_pandas().sort_values("run_id", kind="stable").reset_index(drop=True)
+
+
+def read_series(folder: Path, names: list[str]) -> pd.DataFrame:
+    """The monthly series ``names`` of every stored run, long: one row per run and month
+    (``run_id``, ``month``, one column per series); a failed run has no rows."""
+    frames = []
+    for path in chunk_files(folder):
+        table = pq.read_table(path, columns=["run_id", *(SERIES_PREFIX + n for n in names)])
+        if not names:
+            continue
+        first = table.column(SERIES_PREFIX + names[0]).combine_chunks()
+        lengths = first.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
+        ids = np.repeat(table.column("run_id").to_numpy(), lengths)
+        months = np.concatenate([np.arange(n) for n in lengths]) if len(lengths) else \
+            np.zeros(0, dtype=np.int64)
+        cols: dict[str, Any] = {"run_id": ids, "month": months.astype(np.int64)}
+        for name in names:
+            col = table.column(SERIES_PREFIX + name).combine_chunks()
+            cols[name] = col.flatten().to_numpy(zero_copy_only=False)
+        frames.append(pd.DataFrame(cols))
+    if not frames:
+        return pd.DataFrame({"run_id": pd.Series(dtype="int64"),
+                             "month": pd.Series(dtype="int64")}
+                            | {n: pd.Series(dtype="float64") for n in names})
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["run_id", "month"], kind="stable").reset_index(drop=True)
 
 
 def write_failures(folder: Path, factor_names: list[str]) -> int:
@@ -155,6 +187,7 @@ class _DesignRecord(_Record):
     runs: int = Field(ge=1)
     factors: list[_FactorRecord] = Field(min_length=1)
     baseline: dict[str, Any]
+    policies: list[str] = Field(default_factory=list)
 
 
 class _ChunksRecord(_Record):
@@ -183,6 +216,9 @@ class _ManifestRecord(_Record):
     outputs: list[str]
     design: _DesignRecord
     chunks: _ChunksRecord
+    policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    timeseries: list[str] = Field(default_factory=list)
+    lasts: str | None = None
 
 
 def _damaged(folder: Path, what: str) -> InstapError:
@@ -234,7 +270,8 @@ def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) ->
     from instap.sweep.experiment import experiment_fingerprint
     from instap.sweep.modelcode import code_hash
 
-    if experiment_fingerprint(m.experiment, m.base_parameters) != m.fingerprint:
+    policies = data.get("policies") if isinstance(data.get("policies"), dict) else None
+    if experiment_fingerprint(m.experiment, m.base_parameters, policies) != m.fingerprint:
         raise _damaged(folder, f"fingerprint {m.fingerprint!r} does not match its experiment "
                        "and base parameters (edited?)")
     if m.model_code is not None and code_hash(data["model_code"]["modules"]) != \
@@ -248,10 +285,11 @@ def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) ->
                 "replications": raw.get("replications", 1), "seed": raw.get("seed"),
                 "second_order": raw_design.get("second_order", False),
                 "num_levels": raw_design.get("num_levels", 4),
-                "factors": list(raw.get("factors") or {})}
+                "factors": list(raw.get("factors") or raw.get("uncertainties") or {}),
+                "policies": list(policies or {})}
     actual = {"method": d.method, "n": d.n, "replications": d.replications, "seed": d.seed,
               "second_order": d.second_order, "num_levels": d.num_levels,
-              "factors": [f.name for f in d.factors]}
+              "factors": [f.name for f in d.factors], "policies": d.policies}
     for key, value in expected.items():
         if actual[key] != value:
             raise _damaged(folder, f"design.{key} = {_short(actual[key])} differs from its "
@@ -264,10 +302,11 @@ def _check_consistent(folder: Path, data: dict[str, Any], m: _ManifestRecord) ->
     if d.method in ("ofat", "factorial") and d.n > MAX_GRID_N:
         raise _damaged(folder, f"design.n = {d.n} is above the limit of {MAX_GRID_N}")
     points = count_points(d.method, factors, d.n, d.second_order)
-    if d.points != points or d.runs != points * d.replications:
+    per_point = d.replications * max(1, len(d.policies))
+    if d.points != points or d.runs != points * per_point:
         raise _damaged(folder, f"design.points = {d.points} and design.runs = {d.runs} do "
                        f"not match its design ({points} points, "
-                       f"{points * d.replications} runs)")
+                       f"{points * per_point} runs)")
     if d.runs > MAX_RUNS:
         raise _damaged(folder, f"design.runs = {d.runs} is above the limit of {MAX_RUNS}")
     if m.chunks.count != math.ceil(d.runs / m.chunks.size):
@@ -373,10 +412,10 @@ def _model_problem(meta: dict[bytes, bytes], models: set[str] | None) -> str | N
 
 
 def _read_chunk(path: Path, fingerprint: str, columns: list[str], replications: int,
-                models: set[str] | None) -> tuple[np.ndarray | None, str | None,
-                                                  dict[bytes, bytes]]:
+                models: set[str] | None, policies: int = 1
+                ) -> tuple[np.ndarray | None, str | None, dict[bytes, bytes]]:
     """Run ids of a chunk file, what is wrong with it (None when it reads whole) and its
-    parquet metadata."""
+    parquet metadata; ``policies`` runs share each future (``levers:``)."""
     meta: dict[bytes, bytes] = {}
     try:
         size = path.stat().st_size
@@ -402,8 +441,9 @@ def _read_chunk(path: Path, fingerprint: str, columns: list[str], replications: 
         return None, "has empty run ids", meta
     if ids.dtype.kind != "i":
         return None, "has run ids that are not whole numbers", meta
-    if not (np.array_equal(point, ids // replications)
-            and np.array_equal(rep, ids % replications)):
+    futures = ids // policies
+    if not (np.array_equal(point, futures // replications)
+            and np.array_equal(rep, futures % replications)):
         return ids, "has points or replications that do not match its run ids", meta
     return ids, None, meta
 
@@ -418,7 +458,10 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
     d, chunks = manifest["design"], manifest["chunks"]
     n_runs, size, count = int(d["runs"]), int(chunks["size"]), int(chunks["count"])
     fingerprint = manifest["fingerprint"]
-    columns = [*ID_COLUMNS, *(f["name"] for f in d["factors"]), *manifest["outputs"], "error"]
+    policies = list(d.get("policies") or [])
+    columns = [*ID_COLUMNS, *(["policy"] if policies else []),
+               *(f["name"] for f in d["factors"]), *manifest["outputs"],
+               *(SERIES_PREFIX + n for n in manifest.get("timeseries") or []), "error"]
     result = Verification(count)
     coverage = np.zeros(n_runs, dtype=np.int64)
     held: list[tuple[Path, np.ndarray]] = []
@@ -429,7 +472,7 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
         if index is not None and chunk_path(folder, index).name != path.name:
             index = None  # chunk-000001.parquet: not the name of chunk 1
         ids, problem, meta = _read_chunk(path, fingerprint, columns,
-                                         int(d["replications"]), models)
+                                         int(d["replications"]), models, max(1, len(policies)))
         if ids is not None:
             if models is None or META_MODEL not in meta:
                 result.unknown_model.append(path)

@@ -23,6 +23,13 @@ DEFAULT_INSTAP_OUTPUTS = ("durability.survival_months", "durability.collapsed",
                           "participants.retention_12m", "participants.placements",
                           "finance.sroi_10y", "finance.public_cost_per_lasting_placement")
 _RESERVED_KWARGS = {"self", "rng", "seed", "scenario"}
+#: Monthly series a sweep can keep besides the model's columns (sim/outputs.py): sums of
+#: columns.
+DERIVED_SERIES: dict[str, tuple[str, ...]] = {
+    "coalition_total": ("coalition_foundation", "coalition_regular_employer",
+                        "coalition_social_enterprise", "coalition_housing_corporation",
+                        "coalition_bank"),
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,10 @@ class RunSpec:
     outputs: tuple[str, ...] = ()
     base: dict[str, Any] = field(default_factory=dict)
     extra_paths: tuple[str, ...] = ()
+    #: Per policy (``levers:``), the parameters it sets over ``base``.
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Monthly series kept per run (``timeseries:``).
+    timeseries: tuple[str, ...] = ()
 
 
 def import_object(ref: str, what: str = "model") -> Any:
@@ -140,24 +151,51 @@ class Target:
         return param.default
 
     # ------------------------------------------------------------------ running
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The parameters of a run: the base, the run's policy (``values["policy"]``, with
+        levers) and its factor values."""
+        values = dict(values)
+        policy = values.pop("policy", None)
+        if policy is None:
+            return {**self.spec.base, **values}
+        return {**self.spec.base, **self.spec.policies[policy], **values}
+
     def run(self, values: dict[str, Any], seed: int) -> dict[str, float]:
         """One run with the base parameters updated by ``values``; return the outputs."""
-        params = {**self.spec.base, **values}
+        return self.run_with_series(values, seed)[0]
+
+    def run_with_series(self, values: dict[str, Any], seed: int
+                        ) -> tuple[dict[str, float], dict[str, list[float]]]:
+        """One run: its outputs and the monthly series named by ``spec.timeseries``."""
+        params = self.params(values)
         if self.kind == "function":
             result = self.obj(**params, seed=seed)
             if not isinstance(result, dict):
                 raise TypeError(f"{self.spec.model} returned {type(result).__name__}, "
                                 "expected a dict of outputs")
-            return self._pick(result)
+            return self._pick(result), self._series(result)
         if self.kind == "instap":
             model = run_model(params, seed)
-            return self._pick(model.end_metrics(), model)
+            series = _with_derived(model.timeseries()) if self.spec.timeseries else {}
+            return self._pick(model.end_metrics(), model), self._series(series)
         model = self._build_mesa(params, seed)
         for _ in range(self.spec.steps or 0):
             if not getattr(model, "running", True):
                 break
             model.step()
-        return self._pick(_reporter_values(model), model)
+        dc = getattr(model, "datacollector", None)
+        found = dict(getattr(dc, "model_vars", {}) or {}) if dc is not None else {}
+        return self._pick(_reporter_values(model), model), self._series(found)
+
+    def _series(self, found: dict[str, Any]) -> dict[str, list[float]]:
+        """The monthly series ``spec.timeseries`` from ``found`` (name -> sequence)."""
+        out: dict[str, list[float]] = {}
+        for name in self.spec.timeseries:
+            if name not in found:
+                raise KeyError(f"time series {name!r} not produced; available: "
+                               + ", ".join(sorted(found)))
+            out[name] = [_number(v) for v in found[name]]
+        return out
 
     def _build_mesa(self, params: dict[str, Any], seed: int) -> Any:
         if self.scenario_cls is not None:
@@ -184,6 +222,15 @@ class Target:
                                + ", ".join(sorted(found)))
             out[name] = _number(value)
         return out
+
+
+def _with_derived(series: dict[str, Any]) -> dict[str, Any]:
+    """The model's monthly columns plus :data:`DERIVED_SERIES`."""
+    out = dict(series)
+    for name, parts in DERIVED_SERIES.items():
+        if all(p in series for p in parts):
+            out[name] = sum(series[p] for p in parts)
+    return out
 
 
 def _reporter_values(model: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from typing import Any
 from instap.sweep.targets import RunSpec, Target
 
 Run = tuple[int, int, int, int, dict[str, Any]]  # run_id, point, replication, seed, values
+#: Column prefix of a stored monthly series (``ts.coalition_total``: one list per run).
+SERIES_PREFIX = "ts."
 
 
 @dataclass
@@ -61,13 +63,17 @@ def run_chunk(index: int, runs: list[Run], factor_names: list[str],
     outputs, ``error``)."""
     target = target_for(spec)
     outputs = list(target.spec.outputs)
+    series_names = list(target.spec.timeseries)
     cols: dict[str, list[Any]] = {k: [] for k in ("run_id", "point", "replication", "seed",
-                                                  *factor_names, *outputs, "error")}
+                                                  *factor_names, *outputs,
+                                                  *(SERIES_PREFIX + s for s in series_names),
+                                                  "error")}
     failed = 0
     t0 = time.perf_counter()
     for run_id, point, rep, seed, values in runs:
+        series: dict[str, list[float]] = {}
         try:
-            result = target.run(values, seed)
+            result, series = target.run_with_series(values, seed)
             error = None
         except Exception:  # a failing run is data, not a crash of the sweep
             result, error = {}, traceback.format_exc()
@@ -80,5 +86,7 @@ def run_chunk(index: int, runs: list[Run], factor_names: list[str],
             cols[name].append(values[name])
         for name in outputs:
             cols[name].append(float(result.get(name, math.nan)))
+        for name in series_names:
+            cols[SERIES_PREFIX + name].append(series.get(name))
         cols["error"].append(error)
     return ChunkResult(index, cols, time.perf_counter() - t0, failed)

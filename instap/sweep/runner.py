@@ -1,0 +1,569 @@
+"""Sweeps: plan, run (resumably), store, analyse, report; what ``instap sweep``,
+``instap analyze`` and :func:`instap.sweep` do (the commands are thin layers on it).
+
+Nothing here reads a sweep folder without checking it (:func:`instap.sweep.store.
+load_manifest`, :func:`instap.sweep.store.verify`): ``analyze`` refuses a folder whose
+chunks do not hold every planned run exactly once, and ``--resume`` repairs it (re-runs
+missing or damaged chunks, removes stray ones) with a one-line note. Every invocation's
+timings stay in the manifest (``invocations``).
+
+Model versions are never mixed silently: the manifest records the fingerprint of the
+model code (:func:`instap.sweep.modelcode.model_code`) and every chunk the fingerprint it
+ran with; ``--resume`` with other model code is refused unless ``--force`` (recorded in
+the invocation), and ``analyze`` refuses chunks of a model version the folder did not
+accept.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from instap.errors import InstapError, Interrupted
+from instap.execution import default_jobs, start_server
+from instap.provenance import git_commit, output_lock, package_versions, safe_name, write_json
+from instap.sweep import store
+from instap.sweep.design import MAX_RUNS, Design, build_design, count_points, sample_design
+from instap.sweep.experiment import DICT_EXPERIMENT, Experiment, load_experiment
+from instap.sweep.modelcode import describe_change, mixes, model_code
+from instap.sweep.plan import (
+    PLAN_PILOT_RUNS,
+    PLAN_PILOT_SECONDS,
+    chunk_size,
+    pilot,
+    plan_text,
+)
+
+EXECUTORS = ("local", "dask")
+
+
+def _echo(text: str) -> None:
+    """A line on stderr."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def _say(text: str) -> None:
+    """A note on stderr, e.g. which model code an experiment imports."""
+    _echo(f"instap sweep: {text}")
+
+
+@dataclass
+class SweepRun:
+    """What :func:`run_sweep` did: the folder, its runs and failures, or the plan."""
+
+    out: Path | None
+    runs: int = 0
+    failed: int = 0
+    plan: str | None = None
+
+
+def _design(exp: Experiment) -> Design:
+    d = exp.file.design
+    return build_design(d.method, exp.factors, d.n, exp.file.replications, exp.file.seed,
+                        exp.spec.base, d.second_order, d.num_levels, exp.policies)
+
+
+def planned_runs(exp: Experiment) -> tuple[int, int]:
+    """(design points, runs) of an experiment, counted without building its design."""
+    d = exp.file.design
+    points = count_points(d.method, exp.factors, d.n, d.second_order)
+    return points, points * exp.file.replications * max(1, len(exp.policies))
+
+
+def _manifest(exp: Experiment, design: Design, outputs: tuple[str, ...], size: int,
+              workers: int, executor: str) -> dict[str, Any]:
+    return {
+        "status": "running",
+        "fingerprint": exp.fingerprint(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "experiment_file": str(exp.path if exp.path == DICT_EXPERIMENT
+                               else exp.path.resolve()),
+        "experiment": exp.raw,
+        "model": exp.spec.model,
+        "model_scenario": exp.spec.model_scenario,
+        "base_parameters": exp.spec.base,
+        "base_scenario": exp.base_scenario,
+        "outputs": list(outputs),
+        "policies": exp.spec.policies,
+        "policy_sources": exp.policy_sources or {},
+        "lasts": exp.lasts,
+        "timeseries": list(exp.spec.timeseries),
+        "design": {"method": design.method, "n": design.n,
+                   "replications": design.replications, "seed": design.seed,
+                   "second_order": design.second_order, "num_levels": design.num_levels,
+                   "conf_level": exp.file.design.conf_level, "points": design.n_points,
+                   "runs": design.n_runs, "factors": [asdict(f) for f in design.factors],
+                   "baseline": design.baseline, "policies": list(design.policies)},
+        "chunks": {"size": size, "count": -(-design.n_runs // size)},
+        "executor": executor,
+        "workers": workers,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "model_code": model_code(exp.spec),
+        "invocations": [],
+    }
+
+
+def _design_from_manifest(m: dict[str, Any]) -> Design:
+    """The design of a checked manifest (:func:`instap.sweep.store.load_manifest`)."""
+    d = m["design"]
+    return build_design(d["method"], store.factors_of(m), d["n"], d["replications"],
+                        d["seed"], d["baseline"], d["second_order"], d["num_levels"],
+                        tuple(d.get("policies") or ()))
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an ``--out`` that is a file or cannot be written, before any work: a
+    temporary folder is made and removed where the sweep folder will be."""
+    try:
+        if out.exists() and not out.is_dir():
+            raise InstapError(f"--out {out}: is a file; choose a folder")
+        probe = next((p for p in (out, *out.parents) if p.exists()), Path.cwd())
+        if not probe.is_dir():
+            raise InstapError(f"--out {out}: {probe} is a file, not a folder")
+        os.rmdir(tempfile.mkdtemp(prefix=".instap-probe-", dir=probe))
+    except OSError as err:
+        raise InstapError(f"--out {out}: cannot write there ({err.strerror or err})"
+                          ) from None
+
+
+def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> dict[str, Any] | None:
+    """Check the output folder; return the previous (checked) manifest when resuming."""
+    has_manifest = (out / store.MANIFEST).exists()
+    has_runs = out.is_dir() and bool(store.chunk_files(out))
+    if out.is_dir() and store.is_run_folder(out):
+        raise InstapError(f"--out {out}: is an `instap run` folder; choose another folder")
+    if not resume:
+        if has_runs or has_manifest:
+            raise InstapError(f"--out {out}: already holds a sweep; add --resume to finish "
+                              "it, or choose another folder")
+        return None
+    if not has_manifest:
+        if has_runs:
+            raise InstapError(f"--out {out}: has runs but no manifest.json; cannot resume")
+        return None
+    previous = store.load_manifest(out)
+    if previous["fingerprint"] != exp.fingerprint():
+        raise InstapError(f"--resume: {out} holds a different experiment "
+                          f"({previous['experiment'].get('name')!r}, or the file or its "
+                          "base scenario changed); choose another --out")
+    return previous
+
+
+def _check_model(out: Path, previous: dict[str, Any], code: dict[str, Any], force: bool
+                 ) -> dict[str, str] | None:
+    """Compare the model code of a resumed sweep with the code it started with: refuse a
+    change unless ``force``; return the record of an accepted mix (None when the code is
+    the same, or unknown: a folder of an older instap, said in one warning line)."""
+    before = previous.get("model_code")
+    if not isinstance(before, dict):
+        _echo(f"warning: --resume: {out} does not record the model code of its runs "
+              "(written by an older instap); cannot tell whether it changed")
+        return None
+    if before["fingerprint"] == code["fingerprint"]:
+        return None
+    change = describe_change(before, code)
+    if not force:
+        raise InstapError(f"--resume: {change} ({out}); resuming would mix runs of two model "
+                          "versions; restore that code, run the sweep into a new --out, or "
+                          f"add --force to mix them (recorded in {out / store.MANIFEST})")
+    _say(f"--force: resuming {out} with other model code: {change}; the manifest records "
+         "the mix")
+    return {"before": before["fingerprint"], "after": code["fingerprint"], "change": change}
+
+
+def _executor(name: str, spec: Any, names: list[str], jobs: int, scheduler: str | None):
+    if name == "local":
+        from instap.sweep.executors import LocalExecutor
+        return LocalExecutor(spec, names, jobs)
+    from instap.sweep.executors import DaskExecutor
+    return DaskExecutor(spec, names, jobs, scheduler)
+
+
+def _resume_command(experiment: Path | str, out: Path) -> str:
+    from instap.sweep.experiment import DICT_EXPERIMENT
+    if Path(experiment).name == DICT_EXPERIMENT.name:
+        return f"instap.sweep(<the same experiment>, out={str(out)!r}, resume=True)"
+    return shlex.join(["instap", "sweep", str(experiment), "--out", str(out), "--resume"])
+
+
+def _command(experiment: Path, out: Path, jobs: int | None, executor: str,
+             scheduler: str | None, resume: bool, force: bool = False) -> str:
+    """The invocation as a command line (what decides the work; for the manifest)."""
+    from instap.sweep.experiment import DICT_EXPERIMENT
+    if Path(experiment).name == DICT_EXPERIMENT.name:
+        return (f"instap.sweep(<experiment dict>, out={str(out)!r}, jobs={jobs!r}, "
+                f"executor={executor!r}, resume={resume!r}, force={force!r})")
+    args = ["instap", "sweep", str(experiment), "--out", str(out)]
+    if jobs is not None:
+        args += ["--jobs", str(jobs)]
+    if executor != "local":
+        args += ["--executor", executor]
+    if scheduler:
+        args += ["--scheduler", scheduler]
+    if resume:
+        args.append("--resume")
+    if force:
+        args.append("--force")
+    return shlex.join(args)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class _Progress:
+    """Runs written by this invocation (kept up to date while chunks arrive)."""
+
+    chunks: int = 0
+    runs: int = 0
+    failed: int = 0
+
+
+def _repair(out: Path, checked: store.Verification) -> str | None:
+    """Remove stray chunk files and the files of chunks to re-run; return the one-line
+    note of what was repaired (None when only unwritten chunks remain)."""
+    for path in checked.stray:
+        path.unlink(missing_ok=True)
+    for index in checked.redo:
+        store.chunk_path(out, index).unlink(missing_ok=True)
+    if not checked.damaged:
+        return None
+    parts = []
+    redo = [k for k, why in checked.redo.items() if why != "missing"]
+    if redo:
+        parts.append(f"re-running {len(redo)} damaged or wrong chunk(s) "
+                     f"({store.chunk_path(out, redo[0]).name}"
+                     f"{' ...' if len(redo) > 1 else ''})")
+    if checked.stray:
+        more = " ..." if len(checked.stray) > 1 else ""
+        parts.append(f"removed {len(checked.stray)} chunk file(s) not in the plan "
+                     f"({next(iter(checked.stray)).name}{more})")
+    return f"repairing {out}: {checked.text(limit=2)}; " + ", ".join(parts)
+
+
+def run_sweep(experiment: Path | Mapping[str, Any], out: Path | None = None,
+              jobs: int | None = None,
+              executor: str = "local", scheduler: str | None = None,
+              resume: bool = False, plan: bool = False, force: bool = False,
+              progress: bool = True) -> SweepRun:
+    """Run (or plan) an experiment into ``out`` (default ``results/sweeps/NAME``).
+    ``force`` lets a ``resume`` go on with changed model code (the manifest records the
+    mix); ``progress`` shows a progress bar on stderr."""
+    if executor not in EXECUTORS:
+        raise InstapError(f"--executor {executor!r}: allowed: {', '.join(EXECUTORS)}")
+    if force and not resume:
+        raise InstapError("--force needs --resume (it lets a resume mix model versions)")
+    if scheduler and executor != "dask":
+        raise InstapError("--scheduler needs --executor dask")
+    if executor == "local" and not plan and jobs != 1:
+        start_server()  # the workers' imports overlap loading the experiment and the pilot
+    exp = load_experiment(experiment, announce=_say)
+    experiment = exp.path  # a mapping's stand-in name from here on
+    points, n_runs = planned_runs(exp)
+    workers = jobs or default_jobs(n_runs)
+    if plan:
+        # --plan times a few runs for its estimate; a design too large to run is counted,
+        # never built, and a small stand-in sample is timed instead.
+        d = exp.file.design
+        design = _design(exp) if n_runs <= MAX_RUNS else sample_design(
+            d.method, exp.factors, d.n, exp.file.seed, exp.spec.base,
+            policies=exp.policies)
+        timed = pilot(exp, design, max_runs=PLAN_PILOT_RUNS, budget_s=PLAN_PILOT_SECONDS)
+        return SweepRun(None, plan=plan_text(exp, design, timed, workers, executor))
+    if n_runs > MAX_RUNS:
+        per = (f" x {len(exp.policies)} policies" if exp.policies else "")
+        raise InstapError(f"{exp.path}: the design has {n_runs:,} runs ({points:,} points x "
+                          f"{exp.file.replications} replications{per}); allowed: at most "
+                          f"{MAX_RUNS:,} runs per sweep; lower design.n or replications "
+                          "(`instap sweep --plan` counts them)")
+    out = out or Path("results") / "sweeps" / safe_name(exp.name, "experiment")
+    _check_out(out)
+    # One command at a time on a sweep folder: a second one fails at once.
+    with output_lock(out, empty=False):
+        return _run(exp, experiment, out, jobs, workers, executor, scheduler, resume, force,
+                    progress)
+
+
+def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers: int,
+         executor: str, scheduler: str | None, resume: bool, force: bool = False,
+         progress_bar: bool = True) -> SweepRun:
+    """Run the sweep into ``out`` (checked and locked), resuming and repairing it if
+    asked; then verify, analyse and report."""
+    previous = _prepare_folder(out, exp, resume)
+    code = model_code(exp.spec)
+    mix = _check_model(out, previous, code, force) if previous else None
+    checked = store.verify(out, previous) if previous else None
+    design = _design(exp)
+    # A real sweep only needs one pilot run to check the outputs and size the chunks,
+    # since pilot runs are not kept.
+    piloted = pilot(exp, design, max_runs=1)
+    spec = replace(exp.spec, outputs=piloted.outputs)
+    size = previous["chunks"]["size"] if previous else chunk_size(
+        design.n_runs, piloted.seconds_per_run, workers)
+    manifest = previous or _manifest(exp, design, piloted.outputs, size, workers, executor)
+    manifest["model_code"] = code
+    outputs = list(manifest["outputs"])
+    spec = replace(spec, outputs=tuple(outputs))
+    n_chunks = int(manifest["chunks"]["count"])
+    invocation = {"started": _now(), "finished": None, "status": "running",
+                  "command": _command(experiment, out, jobs, executor, scheduler, resume,
+                                      force),
+                  "executor": executor, "workers": workers, "resumed": previous is not None,
+                  "model_fingerprint": code["fingerprint"],
+                  "chunks_run": 0, "runs_done": 0, "failed_runs": 0, "wall_time_s": None}
+    if mix is not None:
+        invocation["mixed_model_versions"] = mix
+    for earlier in manifest.setdefault("invocations", []):
+        if earlier.get("status") == "running":  # killed: it never wrote how it ended
+            earlier["status"] = "ended without finishing (killed?)"
+    manifest["invocations"].append(invocation)
+    manifest.update(status="running", executor=executor)
+    created = not out.exists()
+    progress = _Progress()
+    done_runs = done_failed = 0
+    t0 = time.perf_counter()
+    try:
+        note = _start(out, manifest, checked)
+        if note:
+            _say(note)
+            invocation["repaired"] = note
+            write_json(manifest, out / store.MANIFEST)
+        kept_chunks = set(checked.ok) if checked is not None else set()
+        todo = [k for k in range(n_chunks) if k not in kept_chunks]
+        for k in sorted(kept_chunks):
+            n, bad, _ = store.chunk_stats(store.chunk_path(out, k))
+            done_runs += n
+            done_failed += bad
+        names = design.columns()
+        runner = _executor(executor, spec, names, workers, scheduler)
+        chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)
+        _drive(runner, chunks, out, outputs, manifest["fingerprint"], design.n_runs,
+               done_runs, done_failed, progress=progress, model=code["fingerprint"],
+               bar_shown=progress_bar)
+    except (KeyboardInterrupt, Interrupted):
+        kept = done_runs + progress.runs
+        _end_invocation(invocation, "interrupted", t0, progress)
+        if kept == 0 and created:
+            _unstart(out)
+            raise Interrupted("interrupted; nothing was written") from None
+        write_json(manifest, out / store.MANIFEST)
+        raise Interrupted(f"interrupted; {kept} of {design.n_runs} runs are kept in {out}; "
+                          f"finish with `{_resume_command(experiment, out)}`") from None
+    try:
+        checked = store.verify(out, manifest)
+        if not checked.clean:  # another process wrote into the folder meanwhile?
+            raise InstapError(f"{out}: {checked.text()}; run "
+                              f"`{_resume_command(experiment, out)}` to repair")
+        failed = store.write_failures(out, names)
+        _end_invocation(invocation, "complete", t0, progress)
+        invocation["workers"] = getattr(runner, "workers", 0) or workers
+        _finish(out, manifest, design, time.perf_counter() - t0,
+                getattr(runner, "workers", workers), len(todo), failed,
+                resumed=previous is not None and len(todo) < n_chunks)
+        _analyse(out, manifest)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted during the analysis; all {design.n_runs} runs are "
+                          f"kept in {out}; write the analysis with "
+                          f"`{shlex.join(['instap', 'analyze', str(out)])}`") from None
+    if progress_bar:
+        _echo(f"{design.n_runs} runs ({failed} failed) in {out}")
+    return SweepRun(out, design.n_runs, failed)
+
+
+def _start(out: Path, manifest: dict[str, Any], checked: store.Verification | None
+           ) -> str | None:
+    """Create the folder (or repair it when resuming) and write the manifest; return the
+    note of what was repaired."""
+    try:
+        store.runs_dir(out).mkdir(parents=True, exist_ok=True)
+        for tmp in store.runs_dir(out).glob("*.tmp"):
+            tmp.unlink()
+        note = _repair(out, checked) if checked is not None else None
+    except OSError as err:
+        raise InstapError(f"--out {out}: cannot write there ({err.strerror or err})"
+                          ) from None
+    write_json(manifest, out / store.MANIFEST)
+    return note
+
+
+def _unstart(out: Path) -> None:
+    """Remove what :func:`_start` wrote in a new folder (nothing else)."""
+    (out / store.MANIFEST).unlink(missing_ok=True)
+    for folder in (store.runs_dir(out), out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _end_invocation(invocation: dict[str, Any], status: str, t0: float,
+                    progress: _Progress) -> None:
+    invocation.update(status=status, finished=_now(), chunks_run=progress.chunks,
+                      runs_done=progress.runs, failed_runs=progress.failed,
+                      wall_time_s=round(time.perf_counter() - t0, 3))
+
+
+def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint: str,
+           total: int, done: int, failed: int, progress: _Progress | None = None,
+           model: str | None = None, bar_shown: bool = True) -> None:
+    """Write chunks as they finish, with a progress bar counting the failed runs;
+    ``progress`` counts what this call wrote; ``model`` is the fingerprint of the model
+    code, recorded in each chunk."""
+    from tqdm import tqdm
+    progress = progress or _Progress()
+    results = runner.map(chunks)
+    bar = None
+    try:
+        for result in results:
+            if bar is None:
+                bar = tqdm(total=total, initial=done, unit="run", file=sys.stderr,
+                           dynamic_ncols=True, desc="sweep", mininterval=0.5,
+                           disable=not bar_shown)
+                bar.set_postfix(failed=failed)
+            try:
+                store.write_chunk(out, result, outputs, fingerprint, model)
+            except OSError as err:
+                raise InstapError(f"{store.chunk_path(out, result.index)}: cannot write the "
+                                  f"chunk ({err.strerror or err}); finished chunks are kept; "
+                                  "finish with --resume") from None
+            progress.chunks += 1
+            progress.runs += len(result.columns["run_id"])
+            progress.failed += result.failed
+            bar.update(len(result.columns["run_id"]))
+            bar.set_postfix(failed=failed + progress.failed)
+    except KeyboardInterrupt:
+        kept = done + progress.runs
+        raise Interrupted(f"interrupted; {kept} of {total} runs are kept in {out}/runs; "
+                          "finish with --resume") from None
+    finally:
+        if bar is not None:
+            bar.close()
+        results.close()
+
+
+def _finish(out: Path, manifest: dict[str, Any], design: Design, wall: float, workers: int,
+            chunks_run: int, failed: int, resumed: bool) -> None:
+    elapsed = [store.chunk_stats(p)[2] for p in store.chunk_files(out)]
+    timings = manifest.get("timings", {})
+    sessions = timings.get("sessions", []) + [{"wall_time_s": round(wall, 3),
+                                               "chunks_run": chunks_run, "workers": workers,
+                                               "executor": manifest["executor"],
+                                               "resumed": resumed}]
+    run_seconds = float(sum(elapsed))
+    manifest["timings"] = {
+        "runs": design.n_runs,
+        "failed_runs": failed,
+        "run_time_per_run_s": run_seconds / design.n_runs if design.n_runs else 0.0,
+        "run_time_total_s": run_seconds,
+        "wall_time_s": round(sum(s["wall_time_s"] for s in sessions), 3),
+        "workers": workers,
+        "runs_per_s": round(design.n_runs / max(sum(s["wall_time_s"] for s in sessions),
+                                                1e-9), 2),
+        "sessions": sessions,
+    }
+    manifest["status"] = "complete"
+    manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    write_json(manifest, out / store.MANIFEST)
+
+
+def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
+    """Recompute every analysis file from the stored runs: the sensitivity analysis (or,
+    with levers, the robustness of each policy), the envelopes of the monthly series, the
+    plots and the report."""
+    from instap.sweep.analysis import Analysis, analyze
+    from instap.sweep.figures import make_plots
+    from instap.sweep.report import robustness_section, trajectories_section, write_report
+    from instap.sweep.robustness import robustness_of
+    from instap.sweep.robustness_figures import robustness_figure
+    from instap.sweep.trajectories import sweep_envelopes
+    design = _design_from_manifest(manifest)
+    outputs = list(manifest["outputs"])
+    runs = store.read_runs(folder)
+    a: Analysis | None = None
+    plots: dict[str, list[Path]] = {}
+    sections: list[str] = []
+    if not design.policies:
+        a = analyze(design, runs, outputs, manifest["design"].get("conf_level", 0.95))
+        _write_csv(a.sensitivity, folder / "sensitivity.csv")
+        if a.s2 is not None:
+            _write_csv(a.s2, folder / "sensitivity_s2.csv")
+        if a.convergence is not None:
+            _write_csv(a.convergence, folder / "convergence.csv")
+        if a.noise is not None:
+            _write_csv(a.noise, folder / "noise_floor.csv")
+        write_json(a.verdicts, folder / "verdicts.json")
+        plots = make_plots(a, outputs, folder / "plots")
+    rob = robustness_of(runs, manifest)
+    if rob is not None:
+        _write_csv(rob.table, folder / "robustness.csv")
+        _write_csv(rob.regret, folder / "regret.csv")
+        main = rob.best()["regret_output"]
+        figure = robustness_figure(rob, main, folder / "plots" / "robustness.png")
+        sections.append(robustness_section(rob, figure))
+    names = list(manifest.get("timeseries") or [])
+    if names:
+        series = store.read_series(folder, names)
+        files = sweep_envelopes(series, runs, manifest,
+                                a.sensitivity if a is not None else None, folder / "plots")
+        sections.append(trajectories_section(files, bool(design.policies)))
+    write_report(folder, manifest, a, plots, sections)
+
+
+def _write_csv(df: Any, path: Path) -> None:
+    tmp = path.with_suffix(".csv.tmp")
+    df.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def analyze_folder(folder: Path) -> None:
+    """Recompute the analysis, plots and report of a sweep folder from its stored runs,
+    once they are checked: every planned run stored exactly once (else refused, with the
+    ``--resume`` command that repairs it)."""
+    if not folder.exists():
+        raise InstapError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise InstapError(f"{folder}: is a file, not an `instap sweep` folder")
+    if store.is_run_folder(folder):
+        raise InstapError(f"{folder}: is an `instap run` folder, not a sweep folder; "
+                          f"`{shlex.join(['instap', 'report', str(folder)])}` writes its "
+                          "report")
+    # Held while reading and writing: a sweep (or --resume) on the folder at the same
+    # time would change the runs under the analysis.
+    with output_lock(folder, option="folder", empty=False):
+        manifest = store.load_manifest(folder)
+        checked = store.verify(folder, manifest)
+        if not checked.clean:
+            raise InstapError(f"{folder}: {checked.text()}; run "
+                              f"`{_resume_command(manifest['experiment_file'], folder)}` to "
+                              "repair")
+        _model_warnings(folder, manifest, checked)
+        _analyse(folder, manifest)
+
+
+def _model_warnings(folder: Path, manifest: dict[str, Any], checked: store.Verification
+                    ) -> None:
+    """One warning line each: chunks whose model code is unknown (an older instap), and
+    runs of several model versions mixed by ``--resume --force``."""
+    unknown = checked.unknown_model
+    if unknown:
+        total = len(store.chunk_files(folder))
+        which = "all" if len(unknown) == total else f"{len(unknown)} of {total}"
+        more = " ..." if len(unknown) > 1 else ""
+        _echo(f"warning: {folder}: {which} chunk files ({unknown[0].name}{more}) do "
+              "not record the model code that wrote them (an older instap); cannot "
+              "tell whether all runs used the same model")
+    accepted = mixes(manifest)
+    if accepted:
+        _echo(f"warning: {folder}: its runs mix model versions, accepted with "
+              f"`--resume --force` ({accepted[-1].get('change', 'the model changed')}"
+              f"{f'; {len(accepted)} times' if len(accepted) > 1 else ''})")
