@@ -18,7 +18,13 @@ import typer
 from instap.api import load_sweep
 from instap.errors import InstapError, shown
 from instap.provenance import output_lock
-from instap.sweep.discovery import CASES, DEFAULT_DENSITY, discover_runs, parse_condition
+from instap.sweep.discovery import (
+    CASES,
+    DEFAULT_DENSITY,
+    discover_runs,
+    parse_condition,
+    sweep_factors,
+)
 from instap.sweep.discovery_output import is_discovery_folder, replace_discovery
 
 
@@ -58,7 +64,7 @@ def discover_command(folder: Path, where: str, out: Path | None = None,
     with output_lock(folder, option="folder", empty=False):
         sweep = load_sweep(folder)
         manifest = sweep.manifest
-        names = [f["name"] for f in manifest["design"]["factors"]]
+        names = [f["name"] for f in sweep_factors(manifest)]
         condition = parse_condition(where, list(manifest["outputs"]), names)
         target = out if out is not None else default_folder(folder, condition.slug)
         _check_target(target)

@@ -360,6 +360,21 @@ class Box:
         """The restrictions in words, joined with commas and ``and``."""
         return _and([r.words() for r in self.restrictions])
 
+    def contains(self, runs: pd.DataFrame) -> np.ndarray:
+        """Whether each run's factor values lie inside the box."""
+        inside = np.ones(len(runs), dtype=bool)
+        for r in self.restrictions:
+            col = runs[r.factor]
+            if r.kind == "levels":
+                inside &= np.array([level_label(v) in r.levels for v in col], dtype=bool)
+                continue
+            values = col.to_numpy(dtype=float)
+            if r.lower is not None:
+                inside &= values >= r.lower
+            if r.upper is not None:
+                inside &= values <= r.upper
+        return inside
+
 
 @dataclass
 class PrimResult:
@@ -643,6 +658,16 @@ class Discovery:
         return write_discovery(self, Path(folder))
 
 
+def sweep_factors(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The factors discovery looks at: the design's, and with levers the policy as a
+    factor with the policies as its levels (which policy, in which futures?)."""
+    factors = list(manifest["design"]["factors"])
+    policies = list(manifest["design"].get("policies") or [])
+    if len(policies) > 1:
+        factors = [{"name": "policy", "kind": "levels", "levels": policies}, *factors]
+    return factors
+
+
 def discover_runs(runs: pd.DataFrame, manifest: dict[str, Any], where: str,
                   density: float = DEFAULT_DENSITY, cases: str = "runs",
                   sweep: Path | None = None) -> Discovery:
@@ -654,7 +679,7 @@ def discover_runs(runs: pd.DataFrame, manifest: dict[str, Any], where: str,
                           "most 1, e.g. 0.8")
     if cases not in CASES:
         raise InstapError(f"--cases {shown(cases)}: allowed: {', '.join(CASES)}")
-    factors = manifest["design"]["factors"]
+    factors = sweep_factors(manifest)
     names = [f["name"] for f in factors]
     condition = parse_condition(where, list(manifest["outputs"]), names)
     data = make_cases(runs, factors, condition, cases)

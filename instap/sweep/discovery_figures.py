@@ -168,10 +168,32 @@ def tree_plot(d: Discovery, path: Path, max_depth: int = 3) -> Path:
     return _save(fig, path)
 
 
+def series_plots(d: Discovery, folder: Path) -> dict[str, Path]:
+    """Envelopes of the sweep's kept monthly series inside and outside the PRIM box
+    (``envelope_NAME``), when the sweep kept any."""
+    from instap.sweep import store
+    from instap.sweep.trajectories import box_groups, envelope_figure
+
+    if d.sweep is None:
+        return {}
+    manifest = store.load_manifest(d.sweep)
+    names = list(manifest.get("timeseries") or [])
+    if not names:
+        return {}
+    runs = store.read_runs(d.sweep)
+    groups = box_groups(runs, d.prim.box.contains(runs))
+    series = store.read_series(d.sweep, names)
+    return {f"envelope_{name}": envelope_figure(
+        series, groups, name, f"{name}: median and 25-75% band, inside and outside the box",
+        folder / f"envelope_{name}.png", ["inside the box", "outside the box"])
+        for name in names}
+
+
 def discovery_plots(d: Discovery, folder: Path) -> dict[str, Path]:
     """All plots into ``folder``: name -> file."""
     return {"trajectory": trajectory_plot(d, folder / "prim_trajectory.png"),
             "box": box_plot(d, folder / "prim_box.png"),
             "scores": scores_plot(d, folder / "feature_scores.png"),
-            "tree": tree_plot(d, folder / "cart_tree.png")}
+            "tree": tree_plot(d, folder / "cart_tree.png"),
+            **series_plots(d, folder)}
 

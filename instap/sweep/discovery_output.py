@@ -167,6 +167,12 @@ def page(d: Discovery, plots: dict[str, Path]) -> str:
         "through many small interactions.</p>",
         _img(plots["scores"], "feature scores"),
         _table(d.scores),
+        *([ "<h2>Trajectories inside and outside the box</h2>",
+            "<p>The monthly series the sweep kept (<code>timeseries:</code>): the median "
+            "over the runs inside the box and over the rest, with the band from the 25th "
+            "to the 75th percentile.</p>",
+            *(_img(p, k) for k, p in plots.items() if k.startswith("envelope_"))]
+          if any(k.startswith("envelope_") for k in plots) else []),
         "<h2>How this was computed</h2><ul>",
         f"<li>Cases: {esc(cases_rule)} Failed runs and runs without a value of the output "
         "are left out.</li>",

@@ -496,7 +496,7 @@ def _lever_items(where: _Where, levers: dict[str, Any] | list[Any]
     """(name, scenario file or values, location) of each policy; a list of scenario
     files names each policy by its file's name."""
     if isinstance(levers, list):
-        items = []
+        items: list[tuple[str, Any, tuple[Any, ...]]] = []
         for i, ref in enumerate(levers):
             if not isinstance(ref, str) or not ref.strip():
                 raise InstapError(f"{where('levers', i)}: levers[{i}] = {_show(ref)}: a list "

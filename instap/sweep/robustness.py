@@ -30,7 +30,7 @@ from instap.sweep.discovery import Condition, parse_condition
 #: Outputs where less is better (their worst decile is the 90th percentile, and regret
 #: is measured downwards); every other output counts more as better.
 LOWER_IS_BETTER = ("durability.collapsed", "finance.public_cost_per_lasting_placement",
-                   "finance.public_cost", "finance.cost_per_placement")
+                   "finance.municipal_spending", "finance.programme_investment")
 #: The share of futures whose outcome is called the worst decile.
 WORST_SHARE = 0.10
 

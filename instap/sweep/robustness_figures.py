@@ -24,16 +24,20 @@ def robustness_figure(rob: Robustness, output: str, path: Path) -> Path:
     err = np.vstack([share - t["lasting_low"].to_numpy(dtype=float),
                      t["lasting_high"].to_numpy(dtype=float) - share])
     left.barh(y, share, color="#4c72b0", xerr=err, capsize=3, ecolor="#333")
-    left.set_yticks(y, names)
     left.set_xlim(0, 1)
     left.set_xlabel("share of futures")
     left.set_title(f"Lasts: {rob.condition.words}", fontsize=10)
-    for yi, s in zip(y, share, strict=True):
-        left.text(min(s + 0.02, 0.9), yi, f"{s:.0%}", va="center", fontsize=8)
+    for yi, s, hi in zip(y, share, t["lasting_high"].to_numpy(dtype=float), strict=True):
+        if hi < 0.85:
+            left.text(hi + 0.02, yi, f"{s:.0%}", va="center", fontsize=8)
+        else:
+            left.text(max(s - 0.14, 0.02), yi, f"{s:.0%}", va="center", fontsize=8,
+                      color="white", fontweight="bold")
     data = [rob.regret.loc[rob.regret["policy"] == p, output].dropna().to_numpy(dtype=float)
             for p in names]
     right.boxplot(data, positions=y, orientation="horizontal", whis=(5, 95), showfliers=False,
                   widths=0.6)
+    left.set_yticks(y, names)  # after the box plot, which sets its own tick labels
     right.set_xlabel(f"regret on {output}")
     right.set_title("Shortfall from the best policy of each future", fontsize=10)
     fig.tight_layout()
