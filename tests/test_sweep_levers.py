@@ -12,7 +12,8 @@ import pytest
 import instap
 from instap.errors import InstapError
 from instap.sweep.experiment import load_experiment
-from tests.sweep_helpers import experiment, instap as instap_cli
+from tests.sweep_helpers import experiment
+from tests.sweep_helpers import instap as instap_cli
 
 LEVERS = {"steady": {"effort": 0.5}, "bold": {"effort": 1.0}}
 FUTURES = {"shock": {"low": 0.0, "high": 0.5}}
