@@ -64,7 +64,8 @@ def test_interrupted_sweep_says_what_it_kept_once(monkeypatch: pytest.MonkeyPatc
         raise Interrupted("interrupted; finished chunks are kept in X/runs; finish with "
                           "--resume")
 
-    monkeypatch.setattr(sweep, "sweep_command", interrupted)
+    import instap.commands.sweep as sweep_command
+    monkeypatch.setattr(sweep_command, "sweep_command", interrupted)
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["sweep", "experiments/smoke_sobol.yaml"])
     assert exit_info.value.code == 130

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-import instap.commands.sweep as sweep_cmd
+import instap.sweep.runner as sweep_cmd
 from instap import cli
 from instap.errors import InstapError
 from instap.sweep import store

@@ -11,7 +11,7 @@ import pandas as pd
 
 from instap.provenance import write_text
 from instap.sweep.analysis import Analysis
-from instap.sweep.robustness import Robustness
+from instap.sweep.robustness import Robustness, lower_is_better
 
 
 def _img(path: Path) -> str:
@@ -50,37 +50,44 @@ def _fmt(x: Any) -> str:
 
 
 def robustness_section(rob: Robustness, figure: Path) -> str:
-    """The report's section on policies across futures: sentences, figure, table."""
-    t = rob.table
-    head = ["policy", "futures", "lasts (95% interval)"]
+    """The report's section on policies across futures: sentences, figure, and one table
+    for lasting and one per output (policies in the figure's order)."""
+    t = rob.table.sort_values(["lasting_share", "policy"], ascending=[False, True],
+                              kind="stable")
+
+    def table(head: list[str], rows: list[list[str]]) -> str:
+        return ("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+                + "</tr>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+                                    for r in rows) + "</table>")
+
+    parts = ["<h3>How often each policy lasts</h3>", table(
+        ["policy", "futures", "lasts", "95% interval"],
+        [[html.escape(str(r["policy"])), str(int(r["futures"])), f"{r['lasting_share']:.0%}",
+          f"{r['lasting_low']:.0%} to {r['lasting_high']:.0%}"] for _, r in t.iterrows()])]
     for out in rob.outputs:
-        head += [f"{out}: median", "worst decile", "regret, 9 in 10 futures",
-                 "largest regret"]
-    rows = []
-    for _, r in t.iterrows():
-        cells = [html.escape(str(r["policy"])), str(int(r["futures"])),
-                 f"{r['lasting_share']:.0%} ({r['lasting_low']:.0%} to "
-                 f"{r['lasting_high']:.0%})"]
-        for out in rob.outputs:
-            cells += [_fmt(r[f"{out}.median"]), _fmt(r[f"{out}.worst_decile"]),
-                      _fmt(r[f"{out}.regret_p90"]), _fmt(r[f"{out}.regret_max"])]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        less = " (less is better)" if lower_is_better(out) else ""
+        parts += [f"<h3>{html.escape(out)}{less}</h3>", table(
+            ["policy", "median", "worst decile", "regret: median", "regret: 9 in 10 futures",
+             "largest regret"],
+            [[html.escape(str(r["policy"])), _fmt(r[f"{out}.median"]),
+              _fmt(r[f"{out}.worst_decile"]), _fmt(r[f"{out}.regret_median"]),
+              _fmt(r[f"{out}.regret_p90"]), _fmt(r[f"{out}.regret_max"])]
+             for _, r in t.iterrows()])]
     failed = int(t["failed"].sum())
     return "\n".join([
         "<h2>Policies across futures</h2><ul>",
         *(f"<li>{html.escape(s)}</li>" for s in rob.sentences()),
         "</ul>",
         _img(figure),
-        "<p>Worst decile: the outcome the policy reaches or beats in nine futures out of "
-        "ten. Regret: in each future, how far the policy falls short of the best policy "
-        "in that same future (0 for the best one); shown for nine futures out of ten and "
-        "at most. Costs count less as better." + (f" {failed} failed runs count as not "
-                                                 "lasting." if failed else "") + "</p>",
-        "<div style='overflow-x:auto'><table><tr>"
-        + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-        + "".join(rows) + "</table></div>",
-        "<p>Every figure per run: <code>robustness.csv</code> (per policy), "
-        "<code>regret.csv</code> (per run).</p>",
+        "<p><b>Worst decile</b>: the outcome the policy reaches or beats in nine futures "
+        "out of ten. <b>Regret</b>: in each future, how far the policy falls short of the "
+        "best policy in that same future (0 for the best one); its median, the value it "
+        "stays within in nine futures out of ten, and its largest. Costs count less as "
+        "better." + (f" {failed} failed runs count as not lasting." if failed else "")
+        + "</p>",
+        *parts,
+        "<p>Every figure: <code>robustness.csv</code> (per policy), <code>regret.csv</code> "
+        "(per run).</p>",
     ])
 
 
@@ -90,8 +97,10 @@ def trajectories_section(files: list[Path], policies: bool) -> str:
     return "\n".join([
         "<h2>Trajectories</h2>",
         f"<p>The monthly series kept by the sweep (<code>timeseries:</code>), {by}: the "
-        "median over the runs with the band from the 25th to the 75th percentile. A "
-        "numeric factor is split into the lower, middle and upper third of its values.</p>",
+        "median over the runs with the band from the 25th to the 75th percentile (for a "
+        "series that is 0 or 1, such as <code>alive</code>, the share of runs at 1)."
+        + ("" if policies else " A numeric factor is split into the lower, middle and "
+           "upper third of its values.") + "</p>",
         *(_img(p) for p in files),
     ])
 
@@ -113,7 +122,8 @@ def write_report(folder: Path, manifest: dict[str, Any], a: Analysis | None,
         f"<p>Design: <b>{html.escape(manifest['design']['method'])}</b>, "
         f"{len(manifest['design']['factors'])} "
         f"{'uncertainties' if a is None else 'factors'}, {t.get('runs', '?')} runs "
-        f"({manifest['design']['replications']} replications per point"
+        f"({manifest['design']['replications']} "
+        f"replication{'' if manifest['design']['replications'] == 1 else 's'} per point"
         + (f", {len(manifest['design'].get('policies') or [])} policies in every future"
            if a is None else "")
         + f"), {t.get('failed_runs', 0)} failed. Model "

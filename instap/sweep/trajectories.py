@@ -60,12 +60,22 @@ def ranked_factors(sensitivity: pd.DataFrame | None, factors: list[str],
     return factors[:ENVELOPE_FACTORS]
 
 
+def is_binary(values: pd.Series) -> bool:
+    """Whether a series only takes the values 0 and 1 (``alive``, ``funded``)."""
+    return bool(values.dropna().isin([0.0, 1.0]).all())
+
+
 def envelopes(series: pd.DataFrame, groups: pd.Series, name: str) -> pd.DataFrame:
-    """Per group and month: ``median``, ``low``, ``high`` (the :data:`BAND`) and ``runs``."""
+    """Per group and month: ``median``, ``low``, ``high`` (the :data:`BAND`) and ``runs``;
+    for a 0/1 series the share of runs at 1 (as ``median``, with no band)."""
     data = series[["run_id", "month", name]].copy()
     data["group"] = data["run_id"].map(groups)
     data = data.dropna(subset=["group"])
     g = data.groupby(["group", "month"], sort=False)[name]
+    if is_binary(data[name]):
+        out = g.agg(median="mean", runs="count").reset_index()
+        out["low"] = out["high"] = out["median"]
+        return out
     out = g.agg(median="median", runs="count").reset_index()
     out["low"] = g.quantile(BAND[0]).to_numpy()
     out["high"] = g.quantile(BAND[1]).to_numpy()
@@ -76,6 +86,11 @@ def envelope_figure(series: pd.DataFrame, groups: pd.Series, name: str, title: s
                     path: Path, order: list[str] | None = None) -> Path:
     """One panel: the envelope of series ``name`` per group (median line, 25-75% band)."""
     env = envelopes(series, groups, name)
+    binary = is_binary(series[name])
+    if binary:
+        title = title.split(":")[0] + ": share of runs at 1" + (
+            ", per " + title.split(", per ")[-1] if ", per " in title else
+            ", by " + title.split(", by ")[-1] if ", by " in title else "")
     labels = order or list(dict.fromkeys(groups.loc[groups.index.isin(series["run_id"])]))
     fig = Figure(figsize=(8.5, 4.6))
     ax = fig.subplots()
@@ -86,9 +101,10 @@ def envelope_figure(series: pd.DataFrame, groups: pd.Series, name: str, title: s
             continue
         ax.plot(e["month"], e["median"], color=color, lw=1.8,
                 label=f"{label} ({int(e['runs'].iloc[0])} runs)")
-        ax.fill_between(e["month"], e["low"], e["high"], color=color, alpha=0.12, lw=0)
+        if not binary:
+            ax.fill_between(e["month"], e["low"], e["high"], color=color, alpha=0.12, lw=0)
     ax.set_xlabel("month")
-    ax.set_ylabel(name)
+    ax.set_ylabel(f"share of runs with {name} = 1" if binary else name)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     fig.tight_layout()
