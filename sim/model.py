@@ -89,6 +89,8 @@ class InstapModel(Model):
         self._members: np.ndarray | None = None  # cache of members()
         self._slots_key: tuple[Any, ...] | None = None  # what coaching_slots_array() used
         self._slots = np.zeros(0, dtype=np.int64)
+        self._lender_of: np.ndarray | None = None  # the membership mask _lender() used
+        self._lender_firm: Firm | None = None
         # entry-job places and what firms keep, per organisation index (_offer_entry_jobs)
         self._entry_places = self._entry_keep = np.zeros(0, dtype=np.int64)
         self.economy = Economy(p, self.rng_policy)
@@ -389,8 +391,14 @@ class InstapModel(Model):
         return self._entry_places
 
     def _lender(self) -> Firm | None:
-        """The first bank in the coalition: it lends, and pre-finances a SIB."""
-        return next((f for f in self.firms if f.kind == "bank" and f.in_coalition), None)
+        """The first bank in the coalition: it lends, and pre-finances a SIB (looked up
+        again only after a join or leave)."""
+        members = self.members()
+        if members is not self._lender_of:
+            self._lender_firm = next((f for f in self.firms if f.kind == "bank"
+                                      and f.in_coalition), None)
+            self._lender_of = members
+        return self._lender_firm
 
     def partner_ratio(self) -> float:
         """Partners in the coalition now against the founding number."""
@@ -576,15 +584,17 @@ class InstapModel(Model):
         money = (self.funding.funded or self.funding.gap_until is not None
                  or bool(self.finance.cofunders(self.firms)))
         window = self.p.results_window_months
+        members = self.members()
         gone: dict[str, int] = {}  # partners out now who left within the window, by route
-        for o in self.orgs:
-            if not o.in_coalition and o.left_month is not None and t - o.left_month < window:
+        for o, member in zip(self.orgs, members.tolist(), strict=True):
+            if not member and o.left_month is not None and t - o.left_month < window:
                 gone[o.left_route] = gone.get(o.left_route, 0) + 1
         return self.durability.update(t, HealthInputs(
             money=money,
-            partners=int(self.members().sum()) - 1,
+            partners=int(members.sum()) - 1,
             coaching_slots=int(self.coaching_slots_array().sum()),
-            offering_employers=sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
+            # members among the firms with places this month
+            offering_employers=int(np.count_nonzero((self.entry_places_array() > 0) & members)),
             programme_placements=flows.programme_placements, exits=gone))
 
     def _inflow(self) -> None:
