@@ -57,14 +57,24 @@ class Coalition:
         # kinds as small integers (conflicts compare kinds), and the kinds that count wins
         # as foundations, and as housing corporations and banks (they also weigh impact)
         self.kind_code = np.unique(org_kind, return_inverse=True)[1]
+        self.kind_list: list[int] = self.kind_code.tolist()
         self.is_foundation = org_kind == "foundation"
         self.shows_impact = (org_kind == "housing_corporation") | (org_kind == "bank")
+        self._partners_of: np.ndarray | None = None  # the read-only mask partners() used
+        self._partners = np.zeros(0, dtype=np.int64)
 
     def partners(self, members: np.ndarray) -> np.ndarray:
-        """Indices of member organisations other than the municipality."""
+        """Indices of member organisations other than the municipality (kept for a
+        read-only mask, which cannot change: the model's membership mask)."""
+        if members is self._partners_of:
+            return self._partners
         mask = members.copy()
         mask[self.funder] = False
-        return np.flatnonzero(mask)
+        partners = np.flatnonzero(mask)
+        partners.flags.writeable = False
+        if not members.flags.writeable:
+            self._partners_of, self._partners = members, partners
+        return partners
 
     def trust_in_funder(self, members: np.ndarray) -> float:
         """Mean trust of current partners in the municipality."""
@@ -138,11 +148,15 @@ class Coalition:
                 fighting != self.funder)
             others[with_funder] = self.funder
             member_kind = self.kind_code[member_idx]
+            of_kind: dict[int, np.ndarray] = {}  # members of a kind, found once a month
             for i, j in zip(fighting.tolist(), others.tolist(), strict=True):
                 # i generalises to j's whole kind ("employers dump the paperwork on us");
                 # j blames i. (In this order, conflict by conflict: j may fight too.)
-                same_kind = member_idx[member_kind == self.kind_code[j]]
-                tn.broken(i, same_kind[same_kind != i], p.conflict_group_weight)
+                kind_j = self.kind_list[j]
+                same_kind = of_kind.get(kind_j)
+                if same_kind is None:
+                    same_kind = of_kind[kind_j] = member_idx[member_kind == kind_j]
+                tn.broken_by_row(i, same_kind[same_kind != i], p.conflict_group_weight)
                 tn.broken_once(j, i)
         # Link 4 -> 5: dialogue under clear roles builds trust among all members.
         tn.dialogue(members, clarity)

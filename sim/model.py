@@ -89,6 +89,10 @@ class InstapModel(Model):
         self._members: np.ndarray | None = None  # cache of members()
         self._slots_key: tuple[Any, ...] | None = None  # what coaching_slots_array() used
         self._slots = np.zeros(0, dtype=np.int64)
+        self._lender_of: np.ndarray | None = None  # the membership mask _lender() used
+        self._lender_firm: Firm | None = None
+        # entry-job places and what firms keep, per organisation index (_offer_entry_jobs)
+        self._entry_places = self._entry_keep = np.zeros(0, dtype=np.int64)
         self.economy = Economy(p, self.rng_policy)
         self.governance = Governance(p)
         self.admin = AdminBurden(p)
@@ -377,17 +381,24 @@ class InstapModel(Model):
 
     def entry_keep_array(self) -> np.ndarray:
         """Entry workers per organisation index that firms keep: their fractional wish
-        rounded up (0 for a firm outside the coalition or failed)."""
-        return self._by_org(np.ceil(np.array([f.desired for f in self.firms]) - 1e-9),
-                            self.firm_index)
+        rounded up (0 for a firm outside the coalition or failed). Read-only: made when
+        the firms decide on their places (:meth:`_offer_entry_jobs`)."""
+        return self._entry_keep
 
     def entry_places_array(self) -> np.ndarray:
-        """Entry-job places offered per organisation index."""
-        return self._by_org(np.array([f.slots for f in self.firms]), self.firm_index)
+        """Entry-job places offered per organisation index. Read-only: made when the
+        firms decide on their places (:meth:`_offer_entry_jobs`)."""
+        return self._entry_places
 
     def _lender(self) -> Firm | None:
-        """The first bank in the coalition: it lends, and pre-finances a SIB."""
-        return next((f for f in self.firms if f.kind == "bank" and f.in_coalition), None)
+        """The first bank in the coalition: it lends, and pre-finances a SIB (looked up
+        again only after a join or leave)."""
+        members = self.members()
+        if members is not self._lender_of:
+            self._lender_firm = next((f for f in self.firms if f.kind == "bank"
+                                      and f.in_coalition), None)
+            self._lender_of = members
+        return self._lender_firm
 
     def partner_ratio(self) -> float:
         """Partners in the coalition now against the founding number."""
@@ -524,11 +535,17 @@ class InstapModel(Model):
         shared = cost / worker_months if worker_months else None
         subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
         for firm, draw in zip(self.firms, draws.tolist(), strict=True):
-            member = firm.in_coalition
+            if not firm.offers_places():
+                firm.desired = 0.0  # what Firm.offer_entry_jobs decides for it
+                continue
             firm.offer_entry_jobs(draw, subsidy, admin, economy, shared)
-            if member and not firm.in_coalition:  # it walked away: the co-funders may change
+            if not firm.in_coalition:  # it walked away: the co-funders may change
                 subsidy = self.finance.wage_subsidy_per_worker(self.funding.funded, self.firms)
-        allocate_whole_places(self.firms)
+        desired, whole = allocate_whole_places(self.firms)
+        self._entry_places = self._by_org(whole, self.firm_index)
+        self._entry_keep = self._by_org(np.ceil(desired - 1e-9), self.firm_index)
+        self._entry_places.flags.writeable = False
+        self._entry_keep.flags.writeable = False
 
     def _participants_move(self, t: int) -> MonthFlows:
         """Participants' month; its programme placements count for the evidence rule."""
@@ -567,15 +584,17 @@ class InstapModel(Model):
         money = (self.funding.funded or self.funding.gap_until is not None
                  or bool(self.finance.cofunders(self.firms)))
         window = self.p.results_window_months
+        members = self.members()
         gone: dict[str, int] = {}  # partners out now who left within the window, by route
-        for o in self.orgs:
-            if not o.in_coalition and o.left_month is not None and t - o.left_month < window:
+        for o, member in zip(self.orgs, members.tolist(), strict=True):
+            if not member and o.left_month is not None and t - o.left_month < window:
                 gone[o.left_route] = gone.get(o.left_route, 0) + 1
         return self.durability.update(t, HealthInputs(
             money=money,
-            partners=int(self.members().sum()) - 1,
+            partners=int(members.sum()) - 1,
             coaching_slots=int(self.coaching_slots_array().sum()),
-            offering_employers=sum(1 for f in self.firms if f.slots > 0 and f.in_coalition),
+            # members among the firms with places this month
+            offering_employers=int(np.count_nonzero((self.entry_places_array() > 0) & members)),
             programme_placements=flows.programme_placements, exits=gone))
 
     def _inflow(self) -> None:

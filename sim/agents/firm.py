@@ -14,14 +14,15 @@ ENTRY_JOB_WEIGHT = {"regular_employer": 1.0, "social_enterprise": 3.0,
                     "housing_corporation": 1.5, "bank": 0.0}
 
 
-def allocate_whole_places(firms: list[Firm]) -> None:
+def allocate_whole_places(firms: list[Firm]) -> tuple[np.ndarray, np.ndarray]:
     """Turn firms' fractional wishes into whole places by largest remainder, so the
-    total offered scales with the population even when each firm wants less than one."""
-    if not firms:
-        return
-    for firm, places in zip(firms, largest_remainder(np.array([f.desired for f in firms])),
-                            strict=True):
-        firm.slots = int(places)
+    total offered scales with the population even when each firm wants less than one.
+    Returns the wishes and the whole places, in the order of ``firms``."""
+    desired = np.array([f.desired for f in firms], dtype=float)
+    whole = largest_remainder(desired) if firms else np.zeros(0, dtype=np.int64)
+    for firm, places in zip(firms, whole.tolist(), strict=True):
+        firm.slots = places
+    return desired, whole
 
 
 class Firm(Organisation):
@@ -47,6 +48,12 @@ class Firm(Organisation):
         self.gross_costs: list[tuple[float, int]] = []
         self._experience_of: list[tuple[float, int]] | None = None  # what experience() summed
         self._experience: tuple[float, int] = (0.0, 0)
+
+    def offers_places(self) -> bool:
+        """Whether the firm weighs offering entry jobs this month: a member that has not
+        failed and has places to offer (:meth:`offer_entry_jobs` sets no places for the
+        others)."""
+        return self.in_coalition and not self.failed and self.base_slots > 0
 
     def will_lend(self) -> bool:
         """A bank lends while its written-off loans stay within ``bank_loss_tolerance``."""
@@ -103,7 +110,7 @@ class Firm(Organisation):
         """
         p = self.p
         self.desired = 0.0
-        if not self.in_coalition or self.failed or self.base_slots <= 0:
+        if not self.offers_places():
             return
         net_cost = self.net_cost_per_worker(subsidy, shared_cost)
         if self.kind == "social_enterprise":
@@ -129,6 +136,15 @@ class Firm(Organisation):
         """
         p = self.p
         ledger = self.model.ledger
+        if not (workers or indebted) and self.loan <= 0 and (
+                self.kind != "social_enterprise" or self.failed):
+            # no entry workers, no loan: nothing to book but the month's flow of 0 and, if
+            # the firm's cash is short (co-funding), its own funds (as below)
+            self.cash_flow = [*self.cash_flow, 0.0][-p.lending_window_months:]
+            cash = ledger.balance(self.account)
+            if cash < 0:
+                ledger.transfer("market", self.account, -cash, "own_funds")
+            return
         if workers:
             gross = (workers * (p.entry_wage - p.entry_productivity)
                      + indebted * p.debt_employer_cost)

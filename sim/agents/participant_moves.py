@@ -212,12 +212,12 @@ class ParticipantMonth:
         move = ((u >= c0).astype(np.int8) + (u >= c1) + (u >= c2) + (u >= c3)
                 )  # 0..3 = which move, 4 = stay
 
-        bucket_of = self._count_duration_risk(rows, months_out, on_assist, n)
+        self._count_duration_risk(months_out, on_assist)
         # exits for other reasons
         m0, m1, m2, m3 = move == 0, move == 1, move == 2, move == 3
         self._leave_pool(pool, rows[on_assist & m0])
         # own job finding -> regular work
-        self._start_job(pool, t, rows[on_assist & m1], R, flows, s_all, bucket_of)
+        self._start_job(pool, t, rows[on_assist & m1], R, flows, s_all)
         # reach, disengagement, dropout
         pool.state[rows[in_u & m2]] = E
         pool.state[rows[in_e & m2]] = U
@@ -239,7 +239,7 @@ class ParticipantMonth:
         candidates = rows[in_t & (m3 | still_ready)]
         hired, firm = _assign(self.rng_places, candidates, free_jobs)
         pool.ready[candidates] = True
-        self._start_job(pool, t, hired, J, flows, s_all, bucket_of)
+        self._start_job(pool, t, hired, J, flows, s_all)
         pool.employer[hired] = firm
         # tracks for engaged people, up to free coaching slots
         free_slots = coaching_slots - _load(pool.coach[:n], len(coaching_slots))
@@ -289,9 +289,9 @@ class ParticipantMonth:
             c1[over] /= scale
         m0 = u < c0
         m1 = ~m0 & (u < c1)
-        bucket_of = self._count_duration_risk(rows, months_out, in_u, n)
+        self._count_duration_risk(months_out, in_u)
         self._leave_pool(pool, rows[in_u & m0])
-        self._start_job(pool, t, rows[in_u & m1], R, flows, s_all, bucket_of)
+        self._start_job(pool, t, rows[in_u & m1], R, flows, s_all)
         self._lose_job(pool, t, rows[in_r & m0], U, flows)
         waiting = rows[pool.state[rows] <= T]
         pool.months_out[waiting] = np.minimum(pool.months_out[waiting] + 1, MAX_MONTHS - 1)
@@ -304,24 +304,25 @@ class ParticipantMonth:
         self.draws = self.rng.random(n)
         return self.draws
 
-    def _count_duration_risk(self, rows: np.ndarray, months_out: np.ndarray,
-                             on_assist: np.ndarray, n: int) -> np.ndarray:
-        """Count this month's person-months at risk by duration bucket; return each row's
-        bucket (-1 when not on assistance), for counting exits to work."""
+    def _count_duration_risk(self, months_out: np.ndarray, on_assist: np.ndarray) -> None:
+        """Count this month's person-months at risk by duration bucket (``months_out`` at
+        the start of the month of the rows worked on, ``on_assist`` who is at risk)."""
         waiting = months_out[on_assist]
-        past_first = waiting >= DURATION_BUCKETS[0]  # (two comparisons and two counts:
-        past_second = waiting >= DURATION_BUCKETS[1]  # searchsorted and bincount cost more)
-        bucket = past_first.astype(np.int8) + past_second
-        first, second = np.count_nonzero(past_first), np.count_nonzero(past_second)
+        first = np.count_nonzero(waiting >= DURATION_BUCKETS[0])  # (two comparisons and
+        second = np.count_nonzero(waiting >= DURATION_BUCKETS[1])  # two counts)
         self.duration_at_risk += (len(waiting) - first, first - second, second)
-        bucket_of = np.full(n, -1, dtype=np.int8)
-        bucket_of[rows[on_assist]] = bucket
-        return bucket_of
 
     def _start_job(self, pool: ParticipantPool, month: int, rows: np.ndarray, target: int,
-                   flows: MonthFlows, s: np.ndarray, bucket_of: np.ndarray) -> None:
+                   flows: MonthFlows, s: np.ndarray) -> None:
+        """``rows`` (on assistance at the start of the month) start work. Their exits to
+        work are counted by their duration bucket: nothing changes months out during the
+        month before a start, so ``months_out`` is still that of the month's start."""
         if len(rows) == 0:
             return
+        months_out = pool.months_out[rows]
+        self.duration_exits += np.bincount(
+            (months_out >= DURATION_BUCKETS[0]).astype(np.int8)
+            + (months_out >= DURATION_BUCKETS[1]), minlength=3)
         programme = (s[rows] == T) | (target == J)
         pool.state[rows] = target
         pool.spell_start[rows] = month
@@ -329,7 +330,6 @@ class ParticipantMonth:
         pool.spell_debt[rows] = pool.debt[rows]
         pool.months_out[rows] = 0
         _end_track(pool, rows)
-        self.duration_exits += np.bincount(bucket_of[rows], minlength=3)
         flows.placements += len(rows)
         flows.programme_placements += int(programme.sum())
         if target == R:

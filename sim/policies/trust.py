@@ -51,6 +51,9 @@ class TrustNetwork:
         np.fill_diagonal(self.T, 1.0)
         u = np.full(n_orgs, 0.5) if threshold_draws is None else threshold_draws
         self.exit_threshold = p.trust_exit_threshold + p.exit_threshold_spread * (2 * u - 1)
+        # the cells among the members that dialogue raises, kept for a read-only mask
+        self._dialogue_of: np.ndarray | None = None
+        self._dialogue_cells = np.zeros(0, dtype=np.int64)
 
     @property
     def step_up(self) -> float:
@@ -91,21 +94,29 @@ class TrustNetwork:
         step = np.asarray(weight, dtype=float) * self.step_down
         self.T[i, j] = np.maximum(self.T[i, j] - step, 0.0)
 
+    def broken_by_row(self, i: int, j: np.ndarray, weight: float) -> None:
+        """:meth:`broken` for one organisation ``i`` and an index array ``j`` (the same
+        arithmetic on row ``i`` of ``T``)."""
+        row = self.T[i]  # a view
+        row[j] = np.maximum(row[j] - float(weight) * self.step_down, 0.0)
+
     def coalition_trust(self, members: np.ndarray, funder: int) -> np.ndarray:
         """Each organisation's trust in the coalition (funder and other members)."""
-        n = len(self.T)
         mask = members.astype(float)
-        others = (self.T * mask[None, :]).sum(axis=1) - np.diag(self.T) * mask
+        others = (self.T * mask).sum(axis=1) - self.T.diagonal() * mask
         n_others = np.maximum(mask.sum() - mask, 1.0)
         mean_others = others / n_others
         w = self.p.funder_trust_weight
-        return w * self.T[np.arange(n), funder] + (1 - w) * mean_others
+        return w * self.T[:, funder] + (1 - w) * mean_others
 
     def recover(self, former: np.ndarray) -> None:
         """Former partners' trust drifts back towards the initial level."""
-        if former.any():
+        rows = np.flatnonzero(former)
+        if len(rows):
             rate = self.p.trust_recovery_rate
-            self.T[former] += rate * (self.p.initial_trust - self.T[former])
+            block = self.T[rows]  # a copy: read once, written back once
+            block += rate * (self.p.initial_trust - block)
+            self.T[rows] = block
 
     def can_rejoin(self, trust_level: np.ndarray) -> np.ndarray:
         """Which organisations trust the coalition enough to come back (or to join)."""
@@ -114,12 +125,18 @@ class TrustNetwork:
     def dialogue(self, members: np.ndarray, clarity: float) -> None:
         """Regular dialogue among members builds trust: ``dialogue_rate * clarity`` kept
         promises a month between every two members (Ansell and Gash 2008)."""
-        idx = np.flatnonzero(members)
         step = self.p.dialogue_rate * clarity * self.step_up
-        if len(idx) > 1 and step > 0:
-            cells = self.cells_from(idx, idx)
-            flat = self.T.reshape(-1)  # a view: T is one C-ordered block
-            flat[cells] = np.minimum(flat[cells] + step, 1.0)
+        if step > 0:
+            if members is not self._dialogue_of:
+                idx = np.flatnonzero(members)
+                self._dialogue_cells = (self.cells_from(idx, idx) if len(idx) > 1
+                                        else np.zeros(0, dtype=np.int64))
+                # kept only for a mask that cannot change (the model's membership mask)
+                self._dialogue_of = None if members.flags.writeable else members
+            cells = self._dialogue_cells
+            if len(cells):
+                flat = self.T.reshape(-1)  # a view: T is one C-ordered block
+                flat[cells] = np.minimum(flat[cells] + step, 1.0)
 
     def mean_between(self, a: np.ndarray, b: np.ndarray) -> float:
         """Mean trust in both directions between two groups (by index arrays)."""
