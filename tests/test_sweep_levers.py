@@ -130,11 +130,19 @@ def test_bad_levers_get_one_clear_line(tmp_path, change, message):
         else:
             fields[key] = value
     exp = experiment(tmp_path, **fields)
+    with pytest.raises(InstapError) as info:
+        load_experiment(exp)
+    text = str(info.value)
+    assert message in text and text.startswith(str(exp)) and "\n" not in text
+
+
+def test_the_command_refuses_bad_levers_with_exit_2_and_writes_nothing(tmp_path):
+    exp = _levers_experiment(tmp_path, levers={"a": {"shock": 0.1}})
     r = instap_cli("sweep", str(exp), "--out", str(tmp_path / "o"))
-    assert r.returncode == 2 and message in r.stderr, r.stderr
     lines = [x for x in r.stderr.strip().splitlines()
              if not x.startswith("instap sweep: importing model code")]
-    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr
+    assert "levers.a sets 'shock', which is also an uncertainty" in lines[0]
     assert not (tmp_path / "o").exists()
 
 
