@@ -55,7 +55,7 @@ def _epsilon_class() -> type:
     from pyabc.epsilon import Epsilon
     from pyabc.weighted_statistics import weighted_quantile
 
-    class FlooredQuantileEpsilon(Epsilon):  # type: ignore[misc]
+    class FlooredQuantileEpsilon(Epsilon):
         """Epsilon: infinite at t=0, then the weighted ``alpha`` quantile of the previous
         generation's distances, floored at ``floor``; recomputed from the history at the
         start of every ``run`` call, so resuming changes nothing."""
@@ -98,7 +98,7 @@ def _epsilon_class() -> type:
 def _distance(patterns: list[Pattern]) -> Any:
     from pyabc.distance import Distance
 
-    class PatternDistance(Distance):  # type: ignore[misc]
+    class PatternDistance(Distance):
         """The largest scaled distance over the patterns (instap.calibration.simulate)."""
 
         def __call__(self, x: dict, x_0: dict, t: int | None = None,

@@ -153,10 +153,11 @@ def load_posterior(path: str | Path, option: str = "--posterior") -> tuple[Poste
         raise _bad(path, "particles", sorted(columns) if isinstance(columns, dict) else columns,
                    f"allowed: one list of values for each of {', '.join(names)}")
     weights = doc.get("weights")
-    n = len(weights) if isinstance(weights, list) else -1
-    if n < 1 or not all(isinstance(w, int | float) and not isinstance(w, bool)
-                        and math.isfinite(w) and w >= 0 for w in weights or []):
+    if not isinstance(weights, list) or not weights or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w)
+            and w >= 0 for w in weights):
         raise _bad(path, "weights", weights, "allowed: a non-empty list of numbers, 0 or more")
+    n = len(weights)
     total = float(sum(weights))
     if not abs(total - 1.0) <= 1e-6:
         raise _bad(path, "weights", f"sum {total:.6g}", "allowed: weights that sum to 1")
@@ -164,7 +165,8 @@ def load_posterior(path: str | Path, option: str = "--posterior") -> tuple[Poste
     for j, name in enumerate(names):
         values = columns[name]
         if not isinstance(values, list) or len(values) != n:
-            raise _bad(path, f"particles.{name}", f"{len(values) if isinstance(values, list) else values} values",
+            count = f"{len(values)} values" if isinstance(values, list) else values
+            raise _bad(path, f"particles.{name}", count,
                        f"allowed: {n} values, one per weight")
         for v in values:
             try:
@@ -185,3 +187,36 @@ def load_posterior(path: str | Path, option: str = "--posterior") -> tuple[Poste
     return Posterior(path=path, names=names, particles=matrix,
                      weights=np.asarray(weights, dtype=float) / total, fingerprint=stored,
                      record=record), warning
+
+
+def choose_posterior(given: Any, named: Sequence[Path | None], changed: Sequence[str],
+                     cli: bool) -> tuple[Posterior | None, str]:
+    """The posterior of a run or comparison, loaded and checked, and its warning.
+
+    ``given`` is the ``--posterior`` option (``posterior=`` in the API); without it, the
+    file the scenario files name (``named``, one per scenario file; all must name the
+    same file, or none). ``changed``: the parameter names ``--set`` changes, which must
+    not be drawn from the posterior.
+    """
+    option = "--posterior" if cli else "posterior"
+    if given is not None and (not isinstance(given, str | Path) or not str(given).strip()):
+        raise InstapError(f"{option} = {shown(given)}: expected a posterior .json file name")
+    if given is None:
+        files = {None if p is None else Path(p).resolve() for p in named}
+        if len(files) > 1:
+            listed = ", ".join(sorted(str(p) if p else "none" for p in files))
+            raise InstapError(f"the scenario files name different posteriors ({listed}); a "
+                              f"comparison draws the same parameters on every side: give "
+                              f"{option} to use one for all")
+        found = next(iter(files), None)
+        if found is None:
+            return None, ""
+        given = next(p for p in named if p is not None)
+        option = "posterior"
+    posterior, warning = load_posterior(Path(given), option)
+    clash = [n for n in changed if n in posterior.names]
+    if clash:
+        raise InstapError(f"{'--set' if cli else 'set'} {clash[0]}: {clash[0]} is drawn from "
+                          f"the posterior {given}; allowed: leave it out, or run without the "
+                          "posterior")
+    return posterior, warning
