@@ -183,23 +183,17 @@ def _executor(settings: Settings) -> Iterator[tuple[Any, Any]]:
             pool.map if settings.jobs > 1 else None)
 
 
-def _generations(history: Any) -> list[dict[str, Any]]:
-    """Per generation: epsilon, particles simulated and accepted, acceptance rate, ESS."""
+def _generation(history: Any, t: int) -> dict[str, Any]:
+    """Generation ``t``: epsilon, particles simulated and accepted, acceptance rate, ESS."""
     from pyabc.weighted_statistics import effective_sample_size
 
     pops = history.get_all_populations()
-    out = []
-    for _, row in pops.iterrows():
-        t = int(row["t"])
-        if t < 0:  # pyabc's calibration pseudo-population
-            continue
-        _, w = history.get_distribution(m=0, t=t)
-        sims = int(row["samples"])
-        accepted = len(w)
-        out.append({"t": t, "epsilon": float(row["epsilon"]), "simulations": sims,
-                    "accepted": accepted, "acceptance_rate": accepted / sims if sims else 0.0,
-                    "ess": float(effective_sample_size(np.asarray(w)))})
-    return out
+    row = pops[pops["t"] == t].iloc[0]
+    _, w = history.get_distribution(m=0, t=t)
+    sims = int(row["samples"])
+    return {"t": t, "epsilon": float(row["epsilon"]), "simulations": sims,
+            "accepted": len(w), "acceptance_rate": len(w) / sims if sims else 0.0,
+            "ess": float(effective_sample_size(np.asarray(w)))}
 
 
 def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool = False,
@@ -244,9 +238,9 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
             abc.new(url, x_obs)
         eps.history = abc.history
         stopped = ""
+        gens = [_generation(abc.history, t) for t in range(abc.history.max_t + 1)]
         while not stopped:
             history = abc.history
-            gens = _generations(history)
             t = history.max_t + 1
             if gens:
                 last = gens[-1]
@@ -270,7 +264,8 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
                 stopped = (f"generation {t} did not fill its population before the "
                            "acceptance rate fell below the minimum")
                 break
-            g = _generations(abc.history)[-1]
+            g = _generation(abc.history, t)
+            gens.append(g)
             say(f"generation {t}: epsilon {g['epsilon']:.3g}, {g['accepted']} of "
                 f"{g['simulations']} accepted ({100 * g['acceptance_rate']:.1f}%), ESS "
                 f"{g['ess']:.0f}, {time.perf_counter() - t0:.0f} s")
@@ -279,6 +274,6 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
     names = spec.names
     particles = df[names].to_numpy(dtype=float)
     return Outcome(names=names, particles=particles, weights=np.asarray(w, dtype=float),
-                   generations=_generations(history), abc=abc_cfg, settings=settings,
+                   generations=gens, abc=abc_cfg, settings=settings,
                    wall_seconds=time.perf_counter() - started, stopped=stopped,
                    observed=x_obs, db=db)
