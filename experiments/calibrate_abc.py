@@ -4,7 +4,7 @@
         [--db results/calibration/abc.db] [--posterior experiments/posterior/instap_abc.json]
         [--jobs 2] [--sampler ordered|multicore|dask] [--executor local|dask]
         [--scheduler ADDRESS] [--resume] [--population-size N] [--max-generations G]
-        [--max-simulations S]
+        [--max-simulations S] [--finalize]
 
 The spec file holds what is calibrated, against which patterns, with which priors and
 ABC settings (``instap.calibration.spec``). The pyabc history database keeps every
@@ -63,6 +63,7 @@ def record(spec: CalibrationSpec, outcome: Outcome, command: list[str]) -> dict[
         "stopped": outcome.stopped,
         "budget": {"particles_simulated": sims,
                    "model_runs": sims * len(needed) * int(outcome.abc["replications"]),
+                   "sampling_seconds": round(sum(g["seconds"] for g in outcome.generations), 1),
                    "wall_seconds": round(outcome.wall_seconds, 1)},
         "git_commit": git_commit(), "versions": package_versions(),
         "created": datetime.now().isoformat(timespec="seconds"), "command": command,
@@ -80,6 +81,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--executor", choices=("local", "dask"), default="local")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address")
     ap.add_argument("--resume", action="store_true", help="continue the calibration in --db")
+    ap.add_argument("--finalize", action="store_true",
+                    help="with --resume: run no more generations; write the posterior of "
+                    "the last finished one")
     ap.add_argument("--population-size", type=int, default=None)
     ap.add_argument("--max-generations", type=int, default=None)
     ap.add_argument("--max-simulations", type=int, default=None)
@@ -97,8 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                             max_simulations=args.max_simulations)
         args.db.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.time()
-        outcome = calibrate(spec, args.db, settings, resume=args.resume,
-                            log=lambda line: print(line, flush=True))
+        outcome = calibrate(spec, args.db, settings, resume=args.resume or args.finalize,
+                            log=lambda line: print(line, flush=True),
+                            finalize=args.finalize)
     except InstapError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

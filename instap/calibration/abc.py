@@ -191,17 +191,20 @@ def _generation(history: Any, t: int) -> dict[str, Any]:
     row = pops[pops["t"] == t].iloc[0]
     _, w = history.get_distribution(m=0, t=t)
     sims = int(row["samples"])
+    seconds = float(row["wall_time"]) if np.isfinite(row["wall_time"]) else 0.0
     return {"t": t, "epsilon": float(row["epsilon"]), "simulations": sims,
             "accepted": len(w), "acceptance_rate": len(w) / sims if sims else 0.0,
-            "ess": float(effective_sample_size(np.asarray(w)))}
+            "ess": float(effective_sample_size(np.asarray(w))), "seconds": round(seconds, 1),
+            "finished": str(row["population_end_time"])}
 
 
 def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool = False,
               x_0: dict[str, float] | None = None, patterns: list[Pattern] | None = None,
-              log: Callable[[str], None] | None = None) -> Outcome:
+              log: Callable[[str], None] | None = None, finalize: bool = False) -> Outcome:
     """Run (or, with ``resume``, continue) the ABC-SMC of ``spec`` into the pyabc history
     database ``db``; return the last generation. ``x_0`` and ``patterns`` replace the
-    observed data and the patterns (synthetic data for the coverage check)."""
+    observed data and the patterns (synthetic data for the coverage check);
+    ``finalize`` (with ``resume``) stops at once with the last finished generation."""
     import pyabc
 
     settings.check()
@@ -244,7 +247,10 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
             t = history.max_t + 1
             if gens:
                 last = gens[-1]
-                if last["epsilon"] <= abc_cfg["target_epsilon"]:
+                if finalize:
+                    stopped = (f"was stopped by hand after generation {last['t']} "
+                               "(--finalize)")
+                elif last["epsilon"] <= abc_cfg["target_epsilon"]:
                     stopped = f"reached the target epsilon {abc_cfg['target_epsilon']:g}"
                 elif t >= abc_cfg["max_generations"]:
                     stopped = f"reached {abc_cfg['max_generations']} generations"
