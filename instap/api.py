@@ -354,8 +354,10 @@ class CompareResult:
         ``report.html``, ``manifest.json``, ``scenarios/``) to the new folder ``folder``;
         return it."""
         final = _new_folder(folder)
+        post = self.scenarios[0].posterior
         extra = (f", months={self.months!r}" if self.months is not None else "") + (
-            f", set={self.set!r}" if self.set else "")
+            f", set={self.set!r}" if self.set else "") + (
+            f", posterior={post['file']!r}" if post else "")
         with output_lock(final, option="folder"):
             write_compare_folder(self, final, command=[
                 f"instap.compare({self.inputs!r}, reps={self.reps}, seed={self.seed}{extra}, "

@@ -133,6 +133,17 @@ def test_same_seed_same_posterior_for_any_jobs_and_after_a_resume(tmp_path: Path
     assert straight.generations == resumed.generations
 
 
+def test_dask_executor_gives_the_posterior_of_the_local_pool(tmp_path: Path) -> None:
+    """The ordered sampler sends a particle's model runs to a Dask cluster (here a local
+    one with one worker) instead of the local pool: the same posterior."""
+    spec = load_spec(TINY)
+    settings = {"jobs": 1, "population_size": 6, "max_generations": 2}
+    local = calibrate(spec, tmp_path / "local.db", Settings(**settings))
+    dask = calibrate(spec, tmp_path / "dask.db", Settings(executor="dask", **settings))
+    assert np.array_equal(local.particles, dask.particles)
+    assert np.array_equal(local.weights, dask.weights)
+
+
 def test_resume_and_fresh_start_refuse_the_wrong_database(tmp_path: Path) -> None:
     with pytest.raises(InstapError, match="does not exist"):
         _tiny(tmp_path, "none", jobs=1, generations=1, resume=True)
@@ -325,3 +336,16 @@ def test_shipped_posterior_loads_and_matches_its_spec() -> None:
     for j, prior in enumerate(spec.priors):
         assert prior.low <= post.particles[:, j].min()
         assert post.particles[:, j].max() <= prior.high
+
+
+def test_compare_refuses_scenarios_naming_different_posteriors(tmp_path: Path) -> None:
+    """Before anything runs: a comparison draws the same parameters on every side, so
+    scenario files that name different posteriors (or one none) need --posterior."""
+    (tmp_path / "a").mkdir()
+    _posterior_file(tmp_path / "a")
+    with_post = tmp_path / "with.yaml"
+    with_post.write_text(f"extends: {BASELINE}\nposterior: a/posterior.json\n")
+    without = tmp_path / "without.yaml"
+    without.write_text(f"extends: {BASELINE}\nname: without\n")
+    with pytest.raises(InstapError, match="name different posteriors"):
+        api.compare([with_post, without], reps=2)
