@@ -219,8 +219,15 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
             abc_cfg[key] = value
     pats = list(patterns or spec.patterns)
     x_obs = dict(x_0 or observed(pats))
-    prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
-                                  for p in spec.priors})
+    # Particles live on the logit scale of the prior range: a standard logistic prior
+    # there is the uniform prior on the range, and the perturbation kernel never leaves
+    # the range (on the bounded scale, kernels cut at the edges give particles near them
+    # huge importance weights: the effective sample size collapsed to 5 of 200).
+    logit = bool(abc_cfg["logit"])
+    prior = pyabc.Distribution(**{
+        p.name: pyabc.RV("logistic", 0, 1) if logit else pyabc.RV("uniform", p.low,
+                                                                  p.high - p.low)
+        for p in spec.priors})
     url = f"sqlite:///{db}"
     if resume and not db.exists():
         raise InstapError(f"--resume: {db} does not exist; start without --resume")
@@ -229,7 +236,7 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
                           "choose another --out")
     started = time.perf_counter()
     with _executor(settings) as (sampler, mapper):
-        simulator = Simulator(spec, abc_cfg["replications"], mapper)
+        simulator = Simulator(spec, abc_cfg["replications"], mapper, logit=logit)
         eps = _epsilon_class()(float(abc_cfg["quantile"]), float(abc_cfg["target_epsilon"]))
         abc = pyabc.ABCSMC(simulator, prior, _distance(pats),
                            population_size=int(abc_cfg["population_size"]),
@@ -278,7 +285,8 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
         history = abc.history
         df, w = history.get_distribution(m=0, t=history.max_t)
     names = spec.names
-    particles = df[names].to_numpy(dtype=float)
+    particles = np.array([[simulator.to_theta(dict(row))[n] for n in names]
+                          for _, row in df[names].iterrows()], dtype=float)
     return Outcome(names=names, particles=particles, weights=np.asarray(w, dtype=float),
                    generations=gens, abc=abc_cfg, settings=settings,
                    wall_seconds=time.perf_counter() - started, stopped=stopped,

@@ -27,6 +27,12 @@ SEED_BOUND = 2**62
 TRUST_PARAMETERS = ("initial_trust", "trust_gain", "trust_sensitivity", "trust_asymmetry")
 
 
+def logistic(z: float, low: float, high: float) -> float:
+    """``low + (high - low) / (1 + exp(-z))``: a standard logistic ``z`` becomes a uniform
+    value on ``[low, high]``."""
+    return low + (high - low) * 0.5 * (1.0 + math.tanh(0.5 * z))
+
+
 def population_exit_rate(ts: dict[str, np.ndarray]) -> float:
     """Yearly exit-to-work rate of everyone on assistance (pooled over the run; as
     ``tests/test_patterns.py`` and ``experiments/calibrate.py`` compute it)."""
@@ -137,7 +143,8 @@ class Simulator:
     """
 
     def __init__(self, spec: CalibrationSpec, replications: int | None = None,
-                 mapper: Mapper | None = None) -> None:
+                 mapper: Mapper | None = None, logit: bool = False) -> None:
+        self.bounds = {p.name: (p.low, p.high) for p in spec.priors} if logit else {}
         self.runs = spec.runs
         self.patterns = [*spec.patterns, *spec.checks]
         self.replications = int(replications or spec.abc["replications"])
@@ -164,7 +171,15 @@ class Simulator:
         base = self.runs[self.needed[0]] if self.needed else {}
         return statistics(self.patterns, extracts, {**base, **theta})
 
-    def __call__(self, pars: dict[str, Any]) -> dict[str, float]:
+    def to_theta(self, pars: dict[str, Any]) -> dict[str, float]:
+        """Parameter values from pyabc's particle: as they are, or (``logit``) mapped from
+        the unbounded scale ``z`` to ``low + (high - low) / (1 + exp(-z))``."""
         theta = {k: float(v) for k, v in dict(pars).items()}
+        for k, (low, high) in self.bounds.items():
+            theta[k] = logistic(theta[k], low, high)
+        return theta
+
+    def __call__(self, pars: dict[str, Any]) -> dict[str, float]:
+        theta = self.to_theta(pars)
         seed = int(np.random.randint(0, SEED_BOUND, dtype=np.int64))
         return self.simulate(theta, seed)
