@@ -230,7 +230,8 @@ def write_doc(spec: CalibrationSpec, post: Posterior, ppc: dict[str, Any],
         "answer. This page shows how: approximate Bayesian computation with sequential "
         "Monte Carlo (ABC-SMC, pyabc; Toni et al. 2009, Klinger et al. 2018) of "
         f"{len(spec.priors)} parameters against {len(spec.patterns)} summary statistics "
-        "of seven patterns, and `instap run` / `instap compare` with `--posterior` to "
+        "of the six patterns of the brief, and `instap run` / `instap compare` with "
+        "`--posterior` to "
         "carry the result into survival curves, probabilities and stakeholder values.",
         "",
         "## What is calibrated, against what",
@@ -274,6 +275,13 @@ def write_doc(spec: CalibrationSpec, post: Posterior, ppc: dict[str, Any],
         "ABC posterior is the exact posterior of a model in which each observed pattern "
         "is the model's value plus a uniform error as wide as its tolerance (Wilkinson "
         "2013).",
+        "- Particles move on the logit scale of each prior range (`logit: 1`): a standard "
+        "logistic prior there is exactly the uniform prior on the range, and pyabc's "
+        "Gaussian perturbation kernel never leaves the range. A first run on the parameter "
+        "scale (population 200, median quantile) reached epsilon 1.64 after five "
+        "generations and 2,241 particles, but with an effective sample size of 5 of 200: "
+        "kernels cut at the range edges gave particles near them huge importance weights, "
+        "and six of the twelve parameters spread over their whole range.",
         f"- {abc['replications']} replication(s) of each setting per particle; the pattern "
         "rates per 1,000 participants do not depend on the population size "
         "(`tests/test_patterns.py`), so 1,000 participants suffice.",
