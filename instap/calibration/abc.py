@@ -238,9 +238,12 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
     with _executor(settings) as (sampler, mapper):
         simulator = Simulator(spec, abc_cfg["replications"], mapper, logit=logit)
         eps = _epsilon_class()(float(abc_cfg["quantile"]), float(abc_cfg["target_epsilon"]))
+        # a wider kernel than Silverman's bandwidth: with 12 parameters and a few hundred
+        # particles the narrow mixture is lumpy and its importance weights degenerate
+        kernel = pyabc.MultivariateNormalTransition(scaling=float(abc_cfg["kernel_scaling"]))
         abc = pyabc.ABCSMC(simulator, prior, _distance(pats),
                            population_size=int(abc_cfg["population_size"]),
-                           sampler=sampler, eps=eps)
+                           sampler=sampler, eps=eps, transitions=kernel)
         if resume:
             abc.load(url, 1)
         else:

@@ -28,7 +28,7 @@ NO_RUN = ("trust_loss_gain_ratio",)
 ABC_DEFAULTS: dict[str, Any] = {
     "population_size": 200, "max_generations": 8, "target_epsilon": 1.0, "quantile": 0.5,
     "min_acceptance_rate": 0.01, "max_simulations": 6000, "replications": 1,
-    "seed": 20261207, "logit": 1,
+    "seed": 20261207, "logit": 1, "kernel_scaling": 1.0,
 }
 
 
