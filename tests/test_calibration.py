@@ -331,7 +331,6 @@ def test_scenario_names_its_posterior_relative_to_itself(tmp_path: Path) -> None
         api.plan_run(outside / "s.yaml")
 
 
-@pytest.mark.skipif(not SHIPPED_POSTERIOR.exists(), reason="no shipped posterior yet")
 def test_shipped_posterior_loads_and_matches_its_spec() -> None:
     post, _ = load_posterior(SHIPPED_POSTERIOR)
     spec = load_spec(SHIPPED_SPEC)
