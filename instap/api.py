@@ -30,9 +30,10 @@ import pyarrow as pa
 from matplotlib.figure import Figure
 
 from instap import timeline_text
+from instap.calibration.posterior import Posterior, choose_posterior
 from instap.errors import InstapError, shown
 from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_replications
-from instap.findings import comparison_findings
+from instap.findings import comparison_findings, interval_sentence
 from instap.inputs import Adjust, ScenarioData, comparison_warnings, load_inputs
 from instap.lang import check_lang, in_lang, resolve_lang
 from instap.overrides import apply_overrides, with_values
@@ -125,15 +126,21 @@ class RunPlan:
     started: float = field(default_factory=time.time)
     call: str = ""  # the API call, for the manifest's ``command`` (see RunResult.save)
     lang: str = "en"  # the language of the plots and the summary
+    posterior: Posterior | None = None  # replications draw calibrated parameters from it
+    warnings: list[str] = field(default_factory=list)  # e.g. the posterior's model code
 
     def execute(self, progress: bool = False) -> RunResult:
         """Run the replications (on ``jobs`` processes) and summarise them."""
         seeds = replication_seeds(self.seed, self.reps)
         t0 = time.time()
-        results = run_replications(self.params, seeds, jobs=self.jobs, progress=progress)
+        per_rep = self.posterior.apply(self.params, seeds) if self.posterior else self.params
+        results = run_replications(per_rep, seeds, jobs=self.jobs, progress=progress)
         run_seconds = time.time() - t0
         summary = summarise([r.metrics for r in results], int(self.params["months"]))
         summary["run"]["scenario"] = self.scenario.name
+        if self.posterior is not None:
+            summary["run"]["posterior"] = {**self.posterior.describe(), "draws": [
+                self.posterior.draw_index(s) for s in seeds]}
         ts_table, metrics = timeseries_table(results), metrics_table(results)
         return RunResult(scenario=self.scenario, params=self.params, seeds=seeds,
                          summary=summary, metrics=metrics.to_pandas(),
@@ -145,11 +152,11 @@ class RunPlan:
 def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAULT_SEED,
              months: Any = None, set: Mapping[str, Any] | None = None,
              set_items: Sequence[str] | None = None, jobs: Any = None,
-             cli: bool = False, lang: Any = None) -> RunPlan:
+             cli: bool = False, lang: Any = None, posterior: Any = None) -> RunPlan:
     """Check every input of a run (:func:`run`); ``set_items`` are ``--set name=value``
     texts (the command line's), ``cli`` names options as the command line does, ``lang``
     the language of the plots (default: :func:`instap.lang.default_lang` of the
-    scenario)."""
+    scenario), ``posterior`` a posterior file (default: the one the scenario names)."""
     started = time.time()
     if lang is not None:
         check_lang(lang, "--lang" if cli else "lang")
@@ -183,11 +190,15 @@ def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAUL
     if loaded.timeline and (months is not None or items):
         check_timeline_run(loaded, params, _option("months", months, cli) if months
                            is not None else "--set" if cli else "set")
+    post, warning = choose_posterior(posterior, [loaded.posterior],
+                                     [i.partition("=")[0].strip() for i in items], cli)
     call = (f"instap.run({str(loaded.path)!r}, reps={reps}, seed={seed}, months={months!r}, "
-            f"set={dict(set or {})!r}, jobs={jobs!r})")
+            f"set={dict(set or {})!r}, jobs={jobs!r}"
+            + (f", posterior={str(post.path)!r})" if post else ")"))
     return RunPlan(scenario=loaded, params=params, reps=reps, seed=seed, months=months,
                    set=items, jobs=jobs, started=started, call=call,
-                   lang=resolve_lang(lang, loaded))
+                   lang=resolve_lang(lang, loaded), posterior=post,
+                   warnings=[warning] if warning else [])
 
 
 @dataclass(eq=False)
@@ -256,8 +267,8 @@ def _new_folder(folder: Any) -> Path:
 
 def run(scenario: Scenario | str | Path, reps: int = 20, seed: int = DEFAULT_SEED,
         months: int | None = None, set: Mapping[str, Any] | None = None,
-        jobs: int | None = None, progress: bool = False, lang: str | None = None
-        ) -> RunResult:
+        jobs: int | None = None, progress: bool = False, lang: str | None = None,
+        posterior: str | Path | None = None) -> RunResult:
     """Run a scenario ``reps`` times, as ``instap run`` does, and return the results.
 
     ``scenario``: a scenario file or an :data:`instap.Scenario`; ``seed``: the master seed
@@ -265,11 +276,13 @@ def run(scenario: Scenario | str | Path, reps: int = 20, seed: int = DEFAULT_SEE
     scenario's); ``set``: parameter values ``{name: value}``, checked as ``--set`` is;
     ``jobs``: worker processes (default: all cores, at most ``reps``); ``progress``: a
     progress bar on standard error; ``lang``: ``en`` or ``nl`` for the plots (default:
-    :func:`instap.lang.default_lang` of the scenario). Nothing is written (see
+    :func:`instap.lang.default_lang` of the scenario); ``posterior``: a posterior file
+    (experiments/calibrate_abc.py) from which each replication draws the calibrated
+    parameters (default: the one the scenario names, else none). Nothing is written (see
     :meth:`RunResult.save`).
     """
     return plan_run(scenario, reps=reps, seed=seed, months=months, set=set,
-                    jobs=jobs, lang=lang).execute(progress)
+                    jobs=jobs, lang=lang, posterior=posterior).execute(progress)
 
 
 def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None:
@@ -303,6 +316,8 @@ def write_run_folder(result: RunResult, final: Path, command: list[str]) -> None
                                                + time.time() - write_started, 3)},
             "command": command,
         }
+        if plan.posterior is not None:
+            manifest["posterior"] = result.summary["run"]["posterior"]
         write_json(manifest, tmp / "manifest.json")
 
 
@@ -339,8 +354,10 @@ class CompareResult:
         ``report.html``, ``manifest.json``, ``scenarios/``) to the new folder ``folder``;
         return it."""
         final = _new_folder(folder)
+        post = self.scenarios[0].posterior
         extra = (f", months={self.months!r}" if self.months is not None else "") + (
-            f", set={self.set!r}" if self.set else "")
+            f", set={self.set!r}" if self.set else "") + (
+            f", posterior={post['file']!r}" if post else "")
         with output_lock(final, option="folder"):
             write_compare_folder(self, final, command=[
                 f"instap.compare({self.inputs!r}, reps={self.reps}, seed={self.seed}{extra}, "
@@ -351,7 +368,8 @@ class CompareResult:
 def compare(scenarios: Sequence[Scenario | str | Path], reps: int | None = None,
             seed: int = DEFAULT_SEED, jobs: int | None = None, progress: bool = False,
             cli: bool = False, months: Any = None, set: Mapping[str, Any] | None = None,
-            set_items: Sequence[str] | None = None, lang: Any = None) -> CompareResult:
+            set_items: Sequence[str] | None = None, lang: Any = None,
+            posterior: Any = None) -> CompareResult:
     """Compare scenarios with common random numbers, as ``instap compare`` does.
 
     ``scenarios``: at least two scenario files, :data:`instap.Scenario` objects (run from
@@ -360,7 +378,9 @@ def compare(scenarios: Sequence[Scenario | str | Path], reps: int | None = None,
     folder); ``months`` and ``set`` (``{name: value}``, or ``set_items``, the command
     line's ``name=value`` texts) apply to every scenario file, the reference too, and are
     refused for run folders; ``lang``: ``en`` or ``nl`` for the findings, the ranking and
-    the report (default: :func:`instap.lang.default_lang` of the reference). Every input
+    the report (default: :func:`instap.lang.default_lang` of the reference);
+    ``posterior``: a posterior file (default: the one the scenario files name) from which
+    replication *i* of every scenario draws the same calibrated parameters. Every input
     is checked before anything runs; nothing is written (see :meth:`CompareResult.save`).
     ``cli`` names options as the command line does.
     """
@@ -386,7 +406,9 @@ def compare(scenarios: Sequence[Scenario | str | Path], reps: int | None = None,
         check_lang(lang, "--lang" if cli else "lang")
     adjust, items = _scenario_changes(months, set, set_items, cli)
     data, warnings = load_inputs(inputs, 20 if reps is None else reps, seed, jobs=jobs,
-                                 progress=progress, adjust=adjust, reps_given=reps_given)
+                                 progress=progress, adjust=adjust, reps_given=reps_given,
+                                 posterior=posterior, cli=cli,
+                                 set_names=[i.partition("=")[0].strip() for i in items])
     lang = resolve_lang(lang, data[0])
     table = comparison_table(data, seed)
     details = comparison_findings(data, table, lang)
@@ -448,6 +470,8 @@ def write_compare_folder(result: CompareResult, final: Path, command: list[str])
             in_lang(lang, "Scenarios ran with different seeds; differences are unpaired.",
                     "De scenario's zijn met verschillende toevalsgetallen (seeds) gedraaid; "
                     "verschillen zijn ongepaard."))
+    post = data[0].posterior
+    note += " " + interval_sentence(post["file"] if post else None, lang)
     applied = " ".join([*(f"--set {item}" for item in result.set),
                         *([f"--months {result.months}"] if result.months is not None else [])])
     html = compare_html(data, result.table, findings=result.details,
@@ -466,7 +490,8 @@ def write_compare_folder(result: CompareResult, final: Path, command: list[str])
                     "lang": lang,
                     "scenarios": [{"name": sc.name, "source": sc.source,
                                    "from_folder": sc.from_folder, "seeds": sc.seeds,
-                                   "params": sc.params, "tables": where}
+                                   "params": sc.params, "tables": where,
+                                   **({"posterior": sc.posterior} if sc.posterior else {})}
                                   for sc, where in zip(data, tables, strict=True)],
                     "versions": package_versions(), "git_commit": git_commit(),
                     "command": command},

@@ -25,6 +25,10 @@ Lang = Annotated[str | None, typer.Option("--lang", help="Language of the summar
 Months = Annotated[int | None, typer.Option("--months", help="Override the horizon.")]
 Set = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: "
                                                "name=value (repeatable).")]
+Posterior = Annotated[Path | None, typer.Option(
+    "--posterior", help="Posterior file (.json): each replication draws the calibrated "
+    "parameters from it, so intervals include parameter uncertainty (default: the one the "
+    "scenario names, else none: seed noise only).")]
 
 
 @app.command()
@@ -51,11 +55,12 @@ def run(
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     jobs: Jobs = None,
     lang: Lang = None,
+    posterior: Posterior = None,
 ) -> None:
     """Run a scenario with replications and write results."""
     from instap.commands.run import run_command
     run_command(scenario, reps=reps, seed=seed, months=months, overrides=set_ or [], out=out,
-                jobs=jobs, lang=lang)
+                jobs=jobs, lang=lang, posterior=posterior)
 
 
 @app.command()
@@ -74,11 +79,12 @@ def compare(
     out: Annotated[Path | None, typer.Option("--out")] = None,
     jobs: Jobs = None,
     lang: Lang = None,
+    posterior: Posterior = None,
 ) -> None:
     """Compare scenarios with common random numbers; write comparison.csv and report.html."""
     from instap.commands.compare import compare_command
     compare_command(inputs, reps=reps, seed=seed, months=months, overrides=set_ or [],
-                    out=out, jobs=jobs, lang=lang)
+                    out=out, jobs=jobs, lang=lang, posterior=posterior)
 
 
 @app.command()

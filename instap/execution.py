@@ -132,19 +132,25 @@ def default_jobs(n_tasks: int) -> int:
     return max(1, min(cores, n_tasks))
 
 
-def run_replications(params: dict[str, Any], seeds: list[int], jobs: int | None = None,
-                     progress: bool = True) -> list[ReplicationResult]:
+def run_replications(params: dict[str, Any] | list[dict[str, Any]], seeds: list[int],
+                     jobs: int | None = None, progress: bool = True
+                     ) -> list[ReplicationResult]:
     """Run one replication per seed on ``jobs`` processes (default :func:`default_jobs`).
 
-    Results are in the order of ``seeds`` whatever ``jobs`` is.
+    ``params`` is one parameter set for every replication, or a list of one per seed
+    (parameters drawn from a posterior, :mod:`instap.calibration.posterior`). Results are
+    in the order of ``seeds`` whatever ``jobs`` is.
     """
     from tqdm import tqdm
 
+    per_rep = params if isinstance(params, list) else [params] * len(seeds)
+    if len(per_rep) != len(seeds):
+        raise ValueError(f"{len(per_rep)} parameter sets for {len(seeds)} seeds")
     jobs = default_jobs(len(seeds)) if jobs is None else max(1, min(jobs, len(seeds)))
     out: list[ReplicationResult | None] = [None] * len(seeds)
     with tqdm(total=len(seeds), desc="replications", unit="run", file=sys.stderr,
               disable=not progress, leave=False) as bar, WorkerPool(jobs) as pool:
-        for i, result in pool.imap_unordered(run_one, ((params, seed) for seed in seeds)):
+        for i, result in pool.imap_unordered(run_one, zip(per_rep, seeds, strict=True)):
             out[i] = result
             bar.update()
     return [r for r in out if r is not None]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -59,12 +60,31 @@ def _is_zero(text: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- run summary
+def interval_sentence(posterior: str | None, lang: str = "en") -> str:
+    """Which kind of interval a run or comparison shows: seed noise only (``posterior``
+    None), or parameter uncertainty as well (each replication drew its parameters from
+    the posterior file ``posterior``)."""
+    if posterior is None:
+        return in_lang(lang, "Intervals show seed noise only: every replication uses the "
+                       "same parameter values.",
+                       "Intervallen tonen alleen toeval: elke simulatie gebruikt dezelfde "
+                       "parameterwaarden.")
+    name = Path(posterior).name
+    return in_lang(lang, "Intervals include parameter uncertainty: each replication drew "
+                   f"its calibrated parameters from the posterior {name}.",
+                   "Intervallen bevatten ook onzekerheid over de parameters: elke simulatie "
+                   f"trok haar gekalibreerde parameters uit de posterior {name}.")
+
+
 def plain_summary(summary: dict[str, Any], name: str, horizon: int, lang: str = "en") -> str:
     """A few sentences a policy analyst can read, one a line."""
     dur, part, fin = (summary.get(k, {}) for k in ("durability", "participants", "finance"))
     reps = summary.get("run", {}).get("replications", 0)
     lines = [in_lang(lang, f"Scenario {name}: {reps} replications over {horizon} months.",
                      f"Scenario {name}: {reps} simulaties van {horizon} maanden.")]
+    posterior = summary.get("run", {}).get("posterior")
+    if posterior:
+        lines.append(interval_sentence(posterior.get("file"), lang))
     lines.append(_durability_sentence(dur, horizon, lang))
     causes = cause_sentence(summary, lang)
     if causes:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from instap.calibration.posterior import Posterior, choose_posterior
 from instap.errors import InstapError
 from instap.execution import replication_seeds, run_replications
 from instap.lang import in_lang
@@ -37,6 +38,7 @@ class ScenarioData:
     from_folder: bool = False
     description_nl: str = ""  # the description in Dutch, if the scenario has one
     lang: str | None = None  # the language the scenario asks its reports in
+    posterior: dict[str, Any] | None = None  # the posterior its replications drew from
 
     def describe(self, lang: str) -> str:
         """The description in ``lang`` (Dutch when there is one, else the English one)."""
@@ -78,12 +80,17 @@ Adjust = tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
 
 def load_inputs(inputs: Sequence[Path], reps: int, seed: int, jobs: int | None = None,
                 progress: bool = True, adjust: Adjust | None = None,
-                reps_given: bool = True) -> tuple[list[ScenarioData], list[str]]:
+                reps_given: bool = True, posterior: Any = None,
+                set_names: Sequence[str] = (), cli: bool = True
+                ) -> tuple[list[ScenarioData], list[str]]:
     """Check every input first, then run the scenario files; returns (scenarios, warnings).
 
     ``adjust`` changes every scenario file's parameters (``--months``, ``--set``); a run
     folder cannot take it (its replications are made) and is refused, as is ``--reps``
-    (``reps_given``) when there is no scenario file to run.
+    (``reps_given``) when there is no scenario file to run. ``posterior`` (or the one the
+    scenario files name) gives every scenario file the same parameter draws per
+    replication seed (:mod:`instap.calibration.posterior`); ``set_names`` are the names
+    ``--set`` changes (refused when drawn from it).
     """
     if len(inputs) < 2:
         raise InstapError(f"compare needs at least 2 scenarios or run folders, got "
@@ -109,17 +116,26 @@ def load_inputs(inputs: Sequence[Path], reps: int, seed: int, jobs: int | None =
     if reps_given and all(p is None for p in params):
         raise InstapError(f"--reps {reps}: there is no scenario file to run; run folders "
                           "keep their own replications (leave out --reps)")
+    post, post_warning = choose_posterior(
+        posterior, [loaded.posterior for _, loaded in checked
+                    if isinstance(loaded, LoadedScenario)], set_names, cli)
+    if post is not None:
+        for path, loaded in checked:
+            if isinstance(loaded, RunFolder):
+                raise InstapError(f"{'--posterior' if cli else 'posterior'} {post.path}: "
+                                  f"cannot apply to the run folder {path}, whose replications "
+                                  "are already made; compare its scenario file instead")
     seeds = replication_seeds(seed, reps)
     scenarios = []
     for (path, loaded), resolved in zip(checked, params, strict=True):
         if isinstance(loaded, LoadedScenario) and resolved is not None:
             if progress:
                 print(f"running {loaded.name} ({reps} replications)", file=sys.stderr)
-            scenarios.append(_run(loaded, resolved, seeds, jobs, progress))
+            scenarios.append(_run(loaded, resolved, seeds, jobs, progress, post))
         elif isinstance(loaded, RunFolder):
             scenarios.append(folder_scenario(loaded, path))
     _unique_names(scenarios)
-    return scenarios, comparison_warnings(scenarios)
+    return scenarios, comparison_warnings(scenarios) + ([post_warning] if post_warning else [])
 
 
 def _check(path: Path) -> RunFolder | LoadedScenario:
@@ -134,13 +150,17 @@ def _check(path: Path) -> RunFolder | LoadedScenario:
 
 
 def _run(loaded: LoadedScenario, params: dict[str, Any], seeds: list[int], jobs: int | None,
-         progress: bool) -> ScenarioData:
-    results = run_replications(params, seeds, jobs=jobs, progress=progress)
+         progress: bool, posterior: Posterior | None = None) -> ScenarioData:
+    per_rep = posterior.apply(params, seeds) if posterior else params
+    results = run_replications(per_rep, seeds, jobs=jobs, progress=progress)
     return ScenarioData(name=loaded.name, source=str(loaded.path),
                         description=loaded.description, params=params,
                         seeds=list(seeds), metrics=metrics_table(results).to_pandas(),
                         timeseries=timeseries_table(results).to_pandas(),
-                        description_nl=loaded.description_nl, lang=loaded.lang)
+                        description_nl=loaded.description_nl, lang=loaded.lang,
+                        posterior=None if posterior is None else {
+                            **posterior.describe(),
+                            "draws": [posterior.draw_index(s) for s in seeds]})
 
 
 def _unique_names(scenarios: list[ScenarioData]) -> None:

@@ -61,6 +61,9 @@ META_KEYS: dict[str, str] = {
     "description_nl": "The same in Dutch, for Dutch reports and the workshop page.",
     "lang": "Language of its reports and workshop page unless --lang says otherwise: en "
             "or nl (default en).",
+    "posterior": "A posterior file (.json, experiments/calibrate_abc.py) relative to this "
+                 "file, in this file's folder tree or the folder above it: each replication "
+                 "draws the calibrated parameters from it (as --posterior does).",
     "timeline": "Dated changes during the run: a list of entries, each with 'month' (the "
                 "month from which it holds) and one of set, budget, partner_leaves, "
                 "partner_joins, intervention (docs/scenarios.md). Added to the parent's "
@@ -79,6 +82,8 @@ META_ALLOWED: dict[str, str] = {
     "description_nl": "text",
     "lang": "en or nl",
     "timeline": "a list of entries (mappings with month and one action)",
+    "posterior": "the file name of a posterior (.json) in the scenario's folder tree or the "
+                 "folder above it",
 }
 # The folder the project's own scenarios live in: any scenario may extend them.
 SHIPPED_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -105,6 +110,7 @@ class LoadedScenario:
     timeline_where: list[str] = field(default_factory=list)  # "file, line N" per entry
     description_nl: str = ""  # the description in Dutch (a file's description_nl:)
     lang: str | None = None  # the language its reports default to (a file's lang:)
+    posterior: Path | None = None  # a posterior file the chain names (checked, not read)
 
 
 # ----------------------------------------------------------------------------- schema
@@ -310,6 +316,8 @@ def _check_one(path: Path, parent: bool = False) -> tuple[dict[str, Any], dict[s
     meta["timeline"] = timeline
     if meta["extends"] is not None:
         meta["extends_line"] = line_of(tree, ("extends",))
+    if meta["posterior"] is not None:
+        meta["posterior_line"] = line_of(tree, ("posterior",))
     return meta, overrides, text
 
 
@@ -505,7 +513,37 @@ def load_scenario(path: str | Path) -> LoadedScenario:
                           params=params, chain=chain, timeline=mappings,
                           timeline_where=wheres,
                           description_nl=first_meta["description_nl"] or "",
-                          lang=_inherited(metas, "lang"))
+                          lang=_inherited(metas, "lang"),
+                          posterior=_posterior_reference(chain, metas, path))
+
+
+def _posterior_reference(chain: list[Path], metas: list[dict[str, Any]], root: Path
+                         ) -> Path | None:
+    """The posterior file the nearest file of the chain names, relative to that file and
+    inside :func:`allowed_folders` of ``root`` (checked as ``extends:`` is; not read)."""
+    for current, meta in zip(chain, metas, strict=True):
+        reference = meta.get("posterior")
+        if reference is None:
+            continue
+        where = f"{current}, line {meta.get('posterior_line', 1)}"
+        label = f"{where}: posterior = {shown(reference)}"
+        if not isinstance(reference, str) or not reference.strip():
+            raise InstapError(f"{label}: allowed: {META_ALLOWED['posterior']}")
+        target = current.parent / reference
+        if target.suffix.lower() != ".json":
+            raise InstapError(f"{label} is not allowed; allowed: {META_ALLOWED['posterior']}")
+        try:
+            real = target.resolve()
+        except (OSError, RuntimeError, ValueError):
+            raise InstapError(f"{label}: cannot resolve the path") from None
+        folders = allowed_folders(root)[:1]
+        if not any(_inside(real, folder) for folder in folders):
+            raise InstapError(f"{label} is outside the allowed folders; allowed: a file (not "
+                              f"hidden) in {folders[0]} or its subfolders")
+        if not real.is_file():
+            raise InstapError(f"{label}: no such file {target}")
+        return target
+    return None
 
 
 def validate_files(paths: list[Path]) -> None:

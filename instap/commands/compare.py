@@ -26,7 +26,7 @@ def compare_command(inputs: Sequence[Path], reps: int | None = None,
                     seed: int = DEFAULT_SEED, out: Path | None = None,
                     jobs: int | None = None, progress: bool = True,
                     months: int | None = None, overrides: list[str] | None = None,
-                    lang: str | None = None) -> Path:
+                    lang: str | None = None, posterior: Path | None = None) -> Path:
     """Compare scenarios with common random numbers; write comparison.csv and report.html
     into ``out`` (default ``results/compare-<timestamp>``); return the folder.
 
@@ -42,8 +42,10 @@ def compare_command(inputs: Sequence[Path], reps: int | None = None,
     with output_lock(final):  # a second command on this folder fails now, not at the end
         result = compare(list(inputs), reps, seed, months=months,
                          set_items=list(overrides or []), jobs=jobs, progress=progress,
-                         cli=True, lang=lang)
-        for w in comparison_warnings(result.scenarios, result.lang):
+                         cli=True, lang=lang, posterior=posterior)
+        english = comparison_warnings(result.scenarios)
+        extra = [w for w in result.warnings if w not in english]  # the posterior's
+        for w in comparison_warnings(result.scenarios, result.lang) + extra:
             print(in_lang(result.lang, "warning: ", "waarschuwing: ") + w, file=sys.stderr)
         write_compare_folder(result, final, command=command_line())
     print(result.ranking)

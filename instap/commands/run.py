@@ -7,6 +7,7 @@ name only when every file in it has been written.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from instap.api import command_line, plan_run, write_run_folder
@@ -20,12 +21,16 @@ def run_command(scenario: Path, reps: int = 20, seed: int = DEFAULT_SEED,
                 months: int | None = None,
                 overrides: list[str] | None = None, out: Path | None = None,
                 jobs: int | None = None, progress: bool = True,
-                lang: str | None = None) -> Path:
+                lang: str | None = None, posterior: Path | None = None) -> Path:
     """Run ``scenario`` ``reps`` times and write a run folder; return its path. The
     summary it prints and the plots are in ``lang`` (default:
-    :func:`instap.lang.default_lang` of the scenario)."""
+    :func:`instap.lang.default_lang` of the scenario); ``posterior``: each replication
+    draws the calibrated parameters from this posterior file."""
     plan = plan_run(Path(scenario), reps=reps, seed=seed, months=months,
-                    set_items=list(overrides or []), jobs=jobs, cli=True, lang=lang)
+                    set_items=list(overrides or []), jobs=jobs, cli=True, lang=lang,
+                    posterior=posterior)
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     final = Path(out) if out is not None else default_out(plan.scenario.name)
     with output_lock(final):  # a second command on this folder fails now, not at the end
         result = plan.execute(progress)
