@@ -13,7 +13,9 @@ from instap.sweep.experiment import load_experiment
 from tests.sweep_helpers import instap
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted((ROOT / "experiments").glob("*.yaml"))
+#: Calibration specs (instap.calibration.spec) live beside the sweep experiments.
+CALIBRATION_SPECS = sorted((ROOT / "experiments").glob("calibration*.yaml"))
+FILES = sorted(set((ROOT / "experiments").glob("*.yaml")) - set(CALIBRATION_SPECS))
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -21,6 +23,16 @@ def test_shipped_experiment_is_valid(path):
     exp = load_experiment(path)
     assert exp.spec.base["pilot_length_months"] == sim.DEFAULTS["pilot_length_months"]
     assert exp.base_scenario is not None
+
+
+@pytest.mark.parametrize("path", CALIBRATION_SPECS, ids=[p.stem for p in CALIBRATION_SPECS])
+def test_shipped_calibration_spec_is_valid(path):
+    from instap.calibration.spec import load_spec
+    spec = load_spec(path)
+    # every prior lies inside its parameter's documented range
+    for prior in spec.priors:
+        param = sim.PARAMETERS[prior.name]
+        assert param.low <= prior.low < prior.high <= param.high, prior
 
 
 def test_shipped_set():
