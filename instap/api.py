@@ -36,7 +36,7 @@ from instap.execution import DEFAULT_SEED, default_jobs, replication_seeds, run_
 from instap.findings import comparison_findings, interval_sentence
 from instap.inputs import Adjust, ScenarioData, comparison_warnings, load_inputs
 from instap.lang import check_lang, in_lang, resolve_lang
-from instap.overrides import apply_overrides, with_values
+from instap.overrides import apply_overrides, set_names, with_values
 from instap.plots import PANELS as PLOT_PANELS
 from instap.plots import Panel, panel_figure, survival_figure, write_plots
 from instap.provenance import (
@@ -191,7 +191,7 @@ def plan_run(scenario: Scenario | str | Path, reps: Any = 20, seed: Any = DEFAUL
         check_timeline_run(loaded, params, _option("months", months, cli) if months
                            is not None else "--set" if cli else "set")
     post, warning = choose_posterior(posterior, [loaded.posterior],
-                                     [i.partition("=")[0].strip() for i in items], cli)
+                                     set_names(items), cli)
     call = (f"instap.run({str(loaded.path)!r}, reps={reps}, seed={seed}, months={months!r}, "
             f"set={dict(set or {})!r}, jobs={jobs!r}"
             + (f", posterior={str(post.path)!r})" if post else ")"))
@@ -408,7 +408,7 @@ def compare(scenarios: Sequence[Scenario | str | Path], reps: int | None = None,
     data, warnings = load_inputs(inputs, 20 if reps is None else reps, seed, jobs=jobs,
                                  progress=progress, adjust=adjust, reps_given=reps_given,
                                  posterior=posterior, cli=cli,
-                                 set_names=[i.partition("=")[0].strip() for i in items])
+                                 set_names=set_names(items))
     lang = resolve_lang(lang, data[0])
     table = comparison_table(data, seed)
     details = comparison_findings(data, table, lang)

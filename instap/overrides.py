@@ -77,6 +77,12 @@ def checked_timeline(value: Any, where: str) -> list[dict[str, Any]]:
         raise InstapError(f"{where}: {err}") from None
 
 
+def set_names(items: list[str]) -> list[str]:
+    """The parameter names of ``name=value`` items (as :func:`apply_overrides` reads
+    them)."""
+    return [item.partition("=")[0].strip() for item in items]
+
+
 def apply_overrides(params: Mapping[str, Any], items: list[str], source: str = "--set"
                     ) -> dict[str, Any]:
     """``params`` updated with ``name=value`` items (values read as YAML scalars)."""

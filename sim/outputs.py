@@ -381,12 +381,17 @@ def _value(model: InstapModel, ts: dict[str, np.ndarray], prog_starts: np.ndarra
     return out
 
 
+def coalition_size(ts: dict[str, np.ndarray]) -> np.ndarray:
+    """Partners in the coalition per month: the ``coalition_KIND`` columns summed."""
+    return np.sum([ts[f"coalition_{k}"] for k in ACTOR_KINDS], axis=0)
+
+
 def _coalition_turnover(model: InstapModel, ts: dict[str, np.ndarray]) -> dict[str, float]:
     """Joins and exits over the run (all kinds), the largest number of partners in any
     month, and the share of the founding (month-0) partners still members at the end."""
     joins = sum(float(ts[f"joins_{k}"][1:].sum()) for k in ACTOR_KINDS)
     exits = sum(float(ts[f"exits_{k}"][1:].sum()) for k in ACTOR_KINDS)
-    size = np.sum([ts[f"coalition_{k}"] for k in ACTOR_KINDS], axis=0)
+    size = coalition_size(ts)
     founders = model.record.founders
     partners = model.org_kind != "municipality"
     if founders is None or not (founders & partners).any():

@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from instap.errors import InstapError, shown, suggest
-from instap.provenance import code_fingerprint, fingerprint, source_files
 from sim import PARAMETERS
 
 FORMAT = "instap-posterior"
@@ -40,11 +39,8 @@ MAX_BYTES = 20 * 1024 * 1024
 def model_fingerprint() -> str:
     """The fingerprint of the ``sim`` package's code (as ``instap sweep`` records it in
     ``manifest.json``: :func:`instap.sweep.modelcode.code_hash` of the ``sim`` entry)."""
-    import sim
-
-    folder = Path(sim.__file__).resolve().parent
-    files = code_fingerprint(source_files(folder), folder.parent)
-    return fingerprint([["sim", files]])
+    from instap.sweep.modelcode import sim_fingerprint
+    return sim_fingerprint()
 
 
 @dataclass

@@ -19,6 +19,7 @@ import numpy as np
 
 from instap.calibration.spec import CalibrationSpec, Pattern
 from instap.execution import replication_seeds, run_model
+from sim.outputs import coalition_size
 
 Mapper = Callable[[Callable[..., Any], Iterable[tuple[Any, ...]]], list[Any]]
 #: Seeds are drawn below this bound (fits numpy's SeedSequence and an int64 column).
@@ -55,7 +56,7 @@ def run_extract(params: dict[str, Any], seed: int) -> dict[str, float]:
     if params.get("renewal_rule") == "never":
         end = int(params["pilot_length_months"])
         placements = np.asarray(ts["programme_placements"], dtype=float)
-        size = np.sum([v for k, v in ts.items() if k.startswith("coalition_")], axis=0)
+        size = coalition_size(ts)
         if len(placements) > end + 12:
             out["cliff.before"] = float(placements[max(0, end - 12):end].mean())
             out["cliff.after_4to6"] = float(placements[end + 4:end + 7].mean())

@@ -184,7 +184,7 @@ def series_plots(d: Discovery, folder: Path) -> dict[str, Path]:
     groups = box_groups(runs, d.prim.box.contains(runs))
     series = store.read_series(d.sweep, names)
     return {f"envelope_{name}": envelope_figure(
-        series, groups, name, f"{name}: median and 25-75% band, inside and outside the box",
+        series, groups, name, ", inside and outside the box",
         folder / f"envelope_{name}.png", ["inside the box", "outside the box"])
         for name in names}
 

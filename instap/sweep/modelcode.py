@@ -75,6 +75,11 @@ def model_code(spec: RunSpec) -> dict[str, Any]:
     return {"fingerprint": code_hash(modules), "modules": modules}
 
 
+def sim_fingerprint() -> str:
+    """The fingerprint of the ``sim`` package alone (what a posterior file records)."""
+    return code_hash([_sim_entry()])
+
+
 def code_hash(modules: list[dict[str, Any]]) -> str:
     """The fingerprint of ``model_code``'s modules (names and file hashes, not paths)."""
     return fingerprint([[m["module"], m["files"]] for m in modules])

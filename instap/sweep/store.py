@@ -118,10 +118,8 @@ def read_series(folder: Path, names: list[str]) -> pd.DataFrame:
     """The monthly series ``names`` of every stored run, long: one row per run and month
     (``run_id``, ``month``, one column per series); a failed run has no rows."""
     frames = []
-    for path in chunk_files(folder):
+    for path in chunk_files(folder) if names else []:
         table = pq.read_table(path, columns=["run_id", *(SERIES_PREFIX + n for n in names)])
-        if not names:
-            continue
         first = table.column(SERIES_PREFIX + names[0]).combine_chunks()
         lengths = first.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
         ids = np.repeat(table.column("run_id").to_numpy(), lengths)

@@ -12,23 +12,23 @@ import importlib
 import inspect
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from instap.errors import InstapError
 from instap.execution import run_model
+from sim.outputs import coalition_size
 
 INSTAP_MODEL = "sim:InstapModel"
 DEFAULT_INSTAP_OUTPUTS = ("durability.survival_months", "durability.collapsed",
                           "participants.retention_12m", "participants.placements",
                           "finance.sroi_10y", "finance.public_cost_per_lasting_placement")
 _RESERVED_KWARGS = {"self", "rng", "seed", "scenario"}
-#: Monthly series a sweep can keep besides the model's columns (sim/outputs.py): sums of
-#: columns.
-DERIVED_SERIES: dict[str, tuple[str, ...]] = {
-    "coalition_total": ("coalition_foundation", "coalition_regular_employer",
-                        "coalition_social_enterprise", "coalition_housing_corporation",
-                        "coalition_bank"),
+#: Monthly series a sweep can keep besides the model's columns (sim/outputs.py), each
+#: computed from those columns.
+DERIVED_SERIES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "coalition_total": coalition_size,
 }
 
 
@@ -226,11 +226,7 @@ class Target:
 
 def _with_derived(series: dict[str, Any]) -> dict[str, Any]:
     """The model's monthly columns plus :data:`DERIVED_SERIES`."""
-    out = dict(series)
-    for name, parts in DERIVED_SERIES.items():
-        if all(p in series for p in parts):
-            out[name] = sum(series[p] for p in parts)
-    return out
+    return {**series, **{name: derive(series) for name, derive in DERIVED_SERIES.items()}}
 
 
 def _reporter_values(model: Any) -> dict[str, Any]:

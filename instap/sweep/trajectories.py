@@ -29,17 +29,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
 
 
-def factor_groups(runs: pd.DataFrame, factor: str) -> pd.Series:
-    """A label per run: the factor's level, or its third of the values drawn."""
+def factor_groups(runs: pd.DataFrame, factor: str) -> tuple[pd.Series, list[str]]:
+    """A label per run (the factor's level, or its third of the values drawn) and the
+    labels in the order to draw them (levels by name, thirds from low to high)."""
     values = runs[factor]
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if not numeric or values.nunique() <= len(THIRDS):
-        return pd.Series([f"{factor} = {v}" for v in values], index=runs["run_id"])
+        groups = pd.Series([f"{factor} = {v}" for v in values], index=runs["run_id"])
+        return groups, sorted(set(groups))
     cuts = np.quantile(values.to_numpy(dtype=float), [1 / 3, 2 / 3])
     which = np.searchsorted(cuts, values.to_numpy(dtype=float), side="right")
     edges = [values.min(), *cuts, values.max()]
     labels = [f"{factor}: {THIRDS[i]} ({edges[i]:.3g} to {edges[i + 1]:.3g})" for i in range(3)]
-    return pd.Series([labels[i] for i in which], index=runs["run_id"])
+    groups = pd.Series([labels[i] for i in which], index=runs["run_id"])
+    return groups, [label for label in labels if label in set(groups)]
 
 
 def ranked_factors(sensitivity: pd.DataFrame | None, factors: list[str],
@@ -82,15 +85,13 @@ def envelopes(series: pd.DataFrame, groups: pd.Series, name: str) -> pd.DataFram
     return out
 
 
-def envelope_figure(series: pd.DataFrame, groups: pd.Series, name: str, title: str,
+def envelope_figure(series: pd.DataFrame, groups: pd.Series, name: str, by: str,
                     path: Path, order: list[str] | None = None) -> Path:
-    """One panel: the envelope of series ``name`` per group (median line, 25-75% band)."""
+    """One panel: the envelope of series ``name`` per group (median line, 25-75% band;
+    for a 0/1 series the share of runs at 1); ``by`` ends the title (``, per policy``)."""
     env = envelopes(series, groups, name)
     binary = is_binary(series[name])
-    if binary:
-        title = title.split(":")[0] + ": share of runs at 1" + (
-            ", per " + title.split(", per ")[-1] if ", per " in title else
-            ", by " + title.split(", by ")[-1] if ", by " in title else "")
+    title = f"{name}: {'share of runs at 1' if binary else 'median and 25-75% band'}{by}"
     labels = order or list(dict.fromkeys(groups.loc[groups.index.isin(series["run_id"])]))
     fig = Figure(figsize=(8.5, 4.6))
     ax = fig.subplots()
@@ -126,19 +127,16 @@ def sweep_envelopes(series: pd.DataFrame, runs: pd.DataFrame, manifest: dict[str
         groups = pd.Series(runs["policy"].to_numpy(), index=runs["run_id"])
         for name in names:
             files.append(envelope_figure(
-                series, groups, name, f"{name}: median and 25-75% band over the futures, "
-                "per policy", folder / f"envelope_{_slug(name)}_policy.png", policies))
+                series, groups, name, " over the futures, per policy",
+                folder / f"envelope_{_slug(name)}_policy.png", policies))
         return files
     factors = [f["name"] for f in manifest["design"]["factors"]]
     outputs = list(manifest.get("outputs") or [])
     for factor in ranked_factors(sensitivity, factors, outputs[0] if outputs else None):
-        groups = factor_groups(runs, factor)
-        order = sorted(dict.fromkeys(groups), key=lambda s: (THIRDS.index(s.split(": ")[1]
-                                                                          .split(" (")[0])
-                                                             if ": " in s else 0, s))
+        groups, order = factor_groups(runs, factor)
         for name in names:
             files.append(envelope_figure(
-                series, groups, name, f"{name}: median and 25-75% band, by {factor}",
+                series, groups, name, f", by {factor}",
                 folder / f"envelope_{_slug(name)}_{_slug(factor)}.png", order))
     return files
 
