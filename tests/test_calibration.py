@@ -29,6 +29,7 @@ from instap.calibration.posterior import (
 )
 from instap.calibration.simulate import Simulator, trust_loss_gain_ratio
 from instap.calibration.spec import Pattern, load_spec
+from instap.calibration.surrogate import Surrogate
 from instap.errors import InstapError
 from instap.execution import replication_seeds
 from sim import PARAMETERS
@@ -185,6 +186,38 @@ def test_90_percent_intervals_cover_the_truth_in_about_90_percent_of_datasets(
     assert covered["trust_gain"] >= 15, covered
     assert float(np.mean(widths)) > 0.75, widths  # the prior's 90% interval: 0.9
     assert float(np.mean(narrow)) < 0.4, narrow  # +/- 0.5 of a 3.5 wide prior: 0.26
+
+
+def test_shipped_abc_settings_keep_their_intervals_honest_in_twelve_dimensions(
+        tmp_path: Path) -> None:
+    """Item 4, the shipped settings: 8 synthetic datasets of the linear surrogate with
+    the calibration's shape (12 parameters, 10 statistics, 4 parameters that inform
+    nothing; instap.calibration.surrogate), calibrated with the shipped spec's ABC
+    settings for two generations. Uneven importance weights (a low effective sample
+    size) make weighted 90% intervals too narrow: with the population of 80 that an
+    earlier check used, the intervals of the four uninformative parameters average 0.85
+    of the prior on these datasets (0.78 after three generations). Here they must stay
+    within 0.03 of the exact posterior's (the prior's 90%: 0.9 wide; they are 0.89), the
+    informed ones must narrow, and the 90% intervals must hold the truth in at least
+    80% of cases (96 intervals; 86% here and in docs/calibration.md's 20-dataset run)."""
+    surrogate = Surrogate()
+    shipped = load_spec(SHIPPED_SPEC)
+    spec = surrogate.spec({**shipped.abc, "max_generations": 2})
+    hits, none_widths, informed_widths = [], [], []
+    for k in range(8):
+        truth = draw_truth(spec, 100 + k)
+        patterns, x_0 = synthetic_data(spec, truth, 100 + k, surrogate.simulator(spec))
+        spec.abc["seed"] = 100 + k
+        out = calibrate(spec, tmp_path / f"s{k}.db", Settings(jobs=1), x_0=x_0,
+                        patterns=patterns, make_simulator=surrogate.simulator)
+        cov = coverage(out.names, out.particles, out.weights, truth)
+        hits += list(cov.covered.values())
+        widths = {n: hi - lo for n, (lo, hi) in cov.intervals.items()}
+        none_widths += [widths[n] for n in ("p8", "p9", "p10", "p11")]
+        informed_widths += [widths[n] for n in ("p0", "p1", "p2", "p3", "p4", "p5")]
+    assert float(np.mean(none_widths)) > 0.87, none_widths
+    assert float(np.mean(informed_widths)) < 0.85, informed_widths
+    assert float(np.mean(hits)) >= 0.8, float(np.mean(hits))
 
 
 def test_posterior_covers_known_parameters_of_the_model(tmp_path: Path) -> None:

@@ -200,11 +200,14 @@ def _generation(history: Any, t: int) -> dict[str, Any]:
 
 def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool = False,
               x_0: dict[str, float] | None = None, patterns: list[Pattern] | None = None,
-              log: Callable[[str], None] | None = None, finalize: bool = False) -> Outcome:
+              log: Callable[[str], None] | None = None, finalize: bool = False,
+              make_simulator: Callable[..., Any] = Simulator) -> Outcome:
     """Run (or, with ``resume``, continue) the ABC-SMC of ``spec`` into the pyabc history
     database ``db``; return the last generation. ``x_0`` and ``patterns`` replace the
     observed data and the patterns (synthetic data for the coverage check);
-    ``finalize`` (with ``resume``) stops at once with the last finished generation."""
+    ``finalize`` (with ``resume``) stops at once with the last finished generation;
+    ``make_simulator`` builds the pyabc model like :class:`Simulator` (the surrogate of
+    :mod:`instap.calibration.surrogate` in its checks)."""
     import pyabc
 
     settings.check()
@@ -236,7 +239,7 @@ def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool 
                           "choose another --out")
     started = time.perf_counter()
     with _executor(settings) as (sampler, mapper):
-        simulator = Simulator(spec, abc_cfg["replications"], mapper, logit=logit)
+        simulator = make_simulator(spec, abc_cfg["replications"], mapper, logit=logit)
         eps = _epsilon_class()(float(abc_cfg["quantile"]), float(abc_cfg["target_epsilon"]))
         # a wider kernel than Silverman's bandwidth: with 12 parameters and a few hundred
         # particles the narrow mixture is lumpy and its importance weights degenerate
