@@ -480,12 +480,11 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
     """Recompute every analysis file from the stored runs: the sensitivity analysis (or,
     with levers, the robustness of each policy), the envelopes of the monthly series, the
     plots and the report."""
+    # What is imported here is what this sweep needs: matplotlib only with a chart to
+    # draw, scipy.stats only with levers (1-2 s of CPU after the last run otherwise).
     from instap.sweep.analysis import Analysis, analyze
     from instap.sweep.figures import make_plots
     from instap.sweep.report import robustness_section, trajectories_section, write_report
-    from instap.sweep.robustness import robustness_of
-    from instap.sweep.robustness_figures import robustness_figure
-    from instap.sweep.trajectories import sweep_envelopes
     design = _design_from_manifest(manifest)
     outputs = list(manifest["outputs"])
     runs = store.read_runs(folder)
@@ -503,8 +502,12 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
             _write_csv(a.noise, folder / "noise_floor.csv")
         write_json(a.verdicts, folder / "verdicts.json")
         plots = make_plots(a, outputs, folder / "plots")
-    rob = robustness_of(runs, manifest)
+    rob = None
+    if design.policies:
+        from instap.sweep.robustness import robustness_of
+        rob = robustness_of(runs, manifest)
     if rob is not None:
+        from instap.sweep.robustness_figures import robustness_figure
         _write_csv(rob.table, folder / "robustness.csv")
         _write_csv(rob.regret, folder / "regret.csv")
         main = rob.best()["regret_output"]
@@ -512,6 +515,7 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
         sections.append(robustness_section(rob, figure))
     names = list(manifest.get("timeseries") or [])
     if names:
+        from instap.sweep.trajectories import sweep_envelopes
         series = store.read_series(folder, names)
         files = sweep_envelopes(series, runs, manifest,
                                 a.sensitivity if a is not None else None, folder / "plots")
