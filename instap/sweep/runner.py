@@ -341,7 +341,7 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
         kept_chunks = set(checked.ok) if checked is not None else set()
         todo = [k for k in range(n_chunks) if k not in kept_chunks]
         for k in sorted(kept_chunks):
-            n, bad, _ = store.chunk_stats(store.chunk_path(out, k))
+            n, bad, _ = checked.stats[k] if checked is not None else (0, 0, 0.0)
             done_runs += n
             done_failed += bad
         names = design.columns()
@@ -364,12 +364,15 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
         if not checked.clean:  # another process wrote into the folder meanwhile?
             raise InstapError(f"{out}: {checked.text()}; run "
                               f"`{_resume_command(experiment, out)}` to repair")
-        failed = store.write_failures(out, names)
+        # what the check read (runs, failed runs, elapsed per chunk) is not read again
+        failed = store.write_failures(out, names, [store.chunk_path(out, k) for k, (_, bad, _)
+                                                   in checked.stats.items() if bad])
         _end_invocation(invocation, "complete", t0, progress)
         invocation["workers"] = getattr(runner, "workers", 0) or workers
         _finish(out, manifest, design, time.perf_counter() - t0,
                 getattr(runner, "workers", workers), len(todo), failed,
-                resumed=previous is not None and len(todo) < n_chunks)
+                resumed=previous is not None and len(todo) < n_chunks,
+                elapsed=[e for _, _, e in checked.stats.values()])
         _analyse(out, manifest)
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted during the analysis; all {design.n_runs} runs are "
@@ -452,8 +455,7 @@ def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint:
 
 
 def _finish(out: Path, manifest: dict[str, Any], design: Design, wall: float, workers: int,
-            chunks_run: int, failed: int, resumed: bool) -> None:
-    elapsed = [store.chunk_stats(p)[2] for p in store.chunk_files(out)]
+            chunks_run: int, failed: int, resumed: bool, elapsed: list[float]) -> None:
     timings = manifest.get("timings", {})
     sessions = timings.get("sessions", []) + [{"wall_time_s": round(wall, 3),
                                                "chunks_run": chunks_run, "workers": workers,
