@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure  # no pyplot: no global state, faster start-up
-from numpy.typing import NDArray
 
 from instap.sweep.analysis import Analysis
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from numpy.typing import NDArray
 
 
 def _slug(text: str) -> str:
@@ -20,12 +22,16 @@ def _slug(text: str) -> str:
 
 def _subplots(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """A figure with one axes, like ``pyplot.subplots`` but without pyplot."""
+    # matplotlib is imported only when a chart is drawn (about 1 s of CPU); no pyplot: no
+    # global state, faster start-up
+    from matplotlib.figure import Figure
     fig = Figure(figsize=figsize)
     return fig, fig.subplots()
 
 
 def _grid(figsize: tuple[float, float], rows: int, cols: int) -> tuple[Figure, NDArray[Any]]:
     """A figure with a ``rows`` x ``cols`` array of axes (always 2-D)."""
+    from matplotlib.figure import Figure
     fig = Figure(figsize=figsize)
     return fig, fig.subplots(rows, cols, squeeze=False)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from instap.provenance import write_text
 from instap.sweep.analysis import Analysis
-from instap.sweep.robustness import Robustness, lower_is_better
+
+if TYPE_CHECKING:  # robustness imports scipy.stats: loaded only for a sweep with levers
+    from instap.sweep.robustness import Robustness
 
 
 def _img(path: Path) -> str:
@@ -52,6 +54,7 @@ def _fmt(x: Any) -> str:
 def robustness_section(rob: Robustness, figure: Path) -> str:
     """The report's section on policies across futures: sentences, figure, and one table
     for lasting and one per output (policies in the figure's order)."""
+    from instap.sweep.robustness import lower_is_better
     t = rob.table.sort_values(["lasting_share", "policy"], ascending=[False, True],
                               kind="stable")
 

@@ -16,12 +16,13 @@ accept.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +42,13 @@ from instap.sweep.plan import (
     pilot,
     plan_text,
 )
+from instap.sweep.worker import ChunkResult, Run
 
 EXECUTORS = ("local", "dask")
+#: The last chunks (one per worker) are sent out as this many smaller tasks each, so
+#: that at the end no worker idles for most of a chunk while another finishes the last
+#: one; the coordinator joins the parts into the chunk's file (the same rows).
+TAIL_PARTS = 4
 
 
 def _echo(text: str) -> None:
@@ -341,11 +347,13 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
         kept_chunks = set(checked.ok) if checked is not None else set()
         todo = [k for k in range(n_chunks) if k not in kept_chunks]
         for k in sorted(kept_chunks):
-            n, bad, _ = store.chunk_stats(store.chunk_path(out, k))
+            n, bad, _ = checked.stats[k] if checked is not None else (0, 0, 0.0)
             done_runs += n
             done_failed += bad
         names = design.columns()
-        runner = _executor(executor, spec, names, workers, scheduler)
+        runner = _SplitTail(_executor(executor, spec, names, workers, scheduler),
+                            set(todo[-workers:]) if workers > 1 else set(), n_chunks,
+                            lambda: _warm_analysis(manifest), workers * TAIL_PARTS)
         chunks = ((k, design.runs(k * size, min((k + 1) * size, design.n_runs))) for k in todo)
         _drive(runner, chunks, out, outputs, manifest["fingerprint"], design.n_runs,
                done_runs, done_failed, progress=progress, model=code["fingerprint"],
@@ -364,12 +372,15 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
         if not checked.clean:  # another process wrote into the folder meanwhile?
             raise InstapError(f"{out}: {checked.text()}; run "
                               f"`{_resume_command(experiment, out)}` to repair")
-        failed = store.write_failures(out, names)
+        # what the check read (runs, failed runs, elapsed per chunk) is not read again
+        failed = store.write_failures(out, names, [store.chunk_path(out, k) for k, (_, bad, _)
+                                                   in checked.stats.items() if bad])
         _end_invocation(invocation, "complete", t0, progress)
-        invocation["workers"] = getattr(runner, "workers", 0) or workers
+        invocation["workers"] = runner.workers or workers
         _finish(out, manifest, design, time.perf_counter() - t0,
-                getattr(runner, "workers", workers), len(todo), failed,
-                resumed=previous is not None and len(todo) < n_chunks)
+                runner.workers, len(todo), failed,
+                resumed=previous is not None and len(todo) < n_chunks,
+                elapsed=[e for _, _, e in checked.stats.values()])
         _analyse(out, manifest)
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted during the analysis; all {design.n_runs} runs are "
@@ -451,9 +462,102 @@ def _drive(runner: Any, chunks: Any, out: Path, outputs: list[str], fingerprint:
         results.close()
 
 
+class _SplitTail:
+    """An executor whose ``map`` sends the chunks in ``last`` as up to
+    :data:`TAIL_PARTS` tasks each (ids from ``first_id`` on) and yields each such chunk
+    whole once its parts are back, rows in run order; ``warm`` is called once when all
+    tasks are out and at most ``warm_at`` are still running (workers about to idle)."""
+
+    def __init__(self, runner: Any, last: set[int], first_id: int,
+                 warm: Callable[[], None], warm_at: int) -> None:
+        self.runner, self.last, self.first_id = runner, last, first_id
+        self.warm, self.warm_at = warm, warm_at
+
+    @property
+    def workers(self) -> int:
+        """The executor's workers (Dask knows them once it runs)."""
+        return self.runner.workers
+
+    def map(self, chunks: Iterable[tuple[int, list[Run]]]) -> Iterator[ChunkResult]:
+        """Run the chunks; yield whole chunk results in completion order."""
+        parts: dict[int, tuple[int, int]] = {}  # task id -> (chunk index, parts)
+        sent = [0, False]  # tasks handed to the executor, all of them
+
+        def tasks() -> Iterator[tuple[int, list[Run]]]:
+            next_id = self.first_id
+            for k, runs in chunks:
+                n = min(TAIL_PARTS, len(runs)) if k in self.last else 1
+                if n == 1:
+                    sent[0] += 1
+                    yield k, runs
+                    continue
+                step, extra = divmod(len(runs), n)
+                start = 0
+                for j in range(n):
+                    stop = start + step + (j < extra)
+                    parts[next_id] = (k, n)
+                    sent[0] += 1
+                    yield next_id, runs[start:stop]
+                    next_id, start = next_id + 1, stop
+            sent[1] = True
+
+        pieces: dict[int, list[ChunkResult]] = {}
+        received, warmed = 0, False
+        results = self.runner.map(tasks())
+        try:
+            for result in results:
+                received += 1
+                if not warmed and sent[1] and sent[0] - received <= self.warm_at:
+                    warmed = True
+                    self.warm()
+                if result.index not in parts:
+                    yield result
+                    continue
+                k, n = parts.pop(result.index)
+                got = pieces.setdefault(k, [])
+                got.append(result)
+                if len(got) == n:
+                    del pieces[k]
+                    yield _join(k, sorted(got, key=lambda r: r.index))
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+
+
+def _join(index: int, parts: list[ChunkResult]) -> ChunkResult:
+    """Chunk ``index`` from its parts (in run order)."""
+    columns = {name: [v for p in parts for v in p.columns[name]] for name in parts[0].columns}
+    return ChunkResult(index, columns, sum(p.elapsed for p in parts),
+                       sum(p.failed for p in parts))
+
+
+def _warm_analysis(manifest: dict[str, Any]) -> None:
+    """Import what the analysis after the runs will need (matplotlib for charts, SALib,
+    scipy.stats), while workers finish the last runs instead of after them. Only a
+    head start: :func:`_analyse` imports what it uses itself."""
+    d = manifest["design"]
+    policies = bool(d.get("policies"))
+    charts = policies or bool(manifest.get("timeseries")) or d["method"] in (
+        "sobol", "morris", "ofat") or int(d["points"]) > 1
+    modules = ["instap.sweep.analysis", "instap.sweep.figures", "instap.sweep.report"]
+    if charts:
+        modules += ["matplotlib.figure", "matplotlib.backends.backend_agg"]
+    if d["method"] in ("sobol", "morris"):
+        modules.append(f"SALib.analyze.{d['method']}")
+    elif policies or int(d["points"]) > 1:
+        modules.append("scipy.stats")
+    if policies:
+        modules.append("instap.sweep.robustness")
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the analysis says what is missing, in its own words
+            return
+
+
 def _finish(out: Path, manifest: dict[str, Any], design: Design, wall: float, workers: int,
-            chunks_run: int, failed: int, resumed: bool) -> None:
-    elapsed = [store.chunk_stats(p)[2] for p in store.chunk_files(out)]
+            chunks_run: int, failed: int, resumed: bool, elapsed: list[float]) -> None:
     timings = manifest.get("timings", {})
     sessions = timings.get("sessions", []) + [{"wall_time_s": round(wall, 3),
                                                "chunks_run": chunks_run, "workers": workers,
@@ -480,12 +584,11 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
     """Recompute every analysis file from the stored runs: the sensitivity analysis (or,
     with levers, the robustness of each policy), the envelopes of the monthly series, the
     plots and the report."""
+    # What is imported here is what this sweep needs: matplotlib only with a chart to
+    # draw, scipy.stats only with levers (1-2 s of CPU after the last run otherwise).
     from instap.sweep.analysis import Analysis, analyze
     from instap.sweep.figures import make_plots
     from instap.sweep.report import robustness_section, trajectories_section, write_report
-    from instap.sweep.robustness import robustness_of
-    from instap.sweep.robustness_figures import robustness_figure
-    from instap.sweep.trajectories import sweep_envelopes
     design = _design_from_manifest(manifest)
     outputs = list(manifest["outputs"])
     runs = store.read_runs(folder)
@@ -503,8 +606,12 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
             _write_csv(a.noise, folder / "noise_floor.csv")
         write_json(a.verdicts, folder / "verdicts.json")
         plots = make_plots(a, outputs, folder / "plots")
-    rob = robustness_of(runs, manifest)
+    rob = None
+    if design.policies:
+        from instap.sweep.robustness import robustness_of
+        rob = robustness_of(runs, manifest)
     if rob is not None:
+        from instap.sweep.robustness_figures import robustness_figure
         _write_csv(rob.table, folder / "robustness.csv")
         _write_csv(rob.regret, folder / "regret.csv")
         main = rob.best()["regret_output"]
@@ -512,6 +619,7 @@ def _analyse(folder: Path, manifest: dict[str, Any]) -> None:
         sections.append(robustness_section(rob, figure))
     names = list(manifest.get("timeseries") or [])
     if names:
+        from instap.sweep.trajectories import sweep_envelopes
         series = store.read_series(folder, names)
         files = sweep_envelopes(series, runs, manifest,
                                 a.sensitivity if a is not None else None, folder / "plots")

@@ -138,10 +138,15 @@ def read_series(folder: Path, names: list[str]) -> pd.DataFrame:
     return out.sort_values(["run_id", "month"], kind="stable").reset_index(drop=True)
 
 
-def write_failures(folder: Path, factor_names: list[str]) -> int:
-    """Collect failed runs from the chunks into ``DIR/failures.parquet``; return the count."""
+def write_failures(folder: Path, factor_names: list[str],
+                   with_failures: list[Path] | None = None) -> int:
+    """Collect failed runs from the chunks into ``DIR/failures.parquet``; return the count.
+    ``with_failures``: the chunk files that hold failed runs, when known
+    (:attr:`Verification.stats`), so that the others are not read again."""
     cols = [*ID_COLUMNS, *factor_names, "error"]
-    parts = [df[df["error"].notna()] for df in iter_chunks(folder, cols)]
+    files = chunk_files(folder) if with_failures is None else sorted(with_failures)
+    parts = [df[df["error"].notna()] for df in
+             (pq.read_table(path, columns=cols).to_pandas() for path in files)]
     parts = [p for p in parts if len(p)]
     if parts:
         failures = pd.concat(parts, ignore_index=True).rename(columns={"error": "traceback"})
@@ -344,7 +349,8 @@ class Verification:
     nowhere / more than once (over every readable file of this experiment).
     ``unknown_model``: readable chunk files that record no model fingerprint (written by
     an older instap, or the manifest records none): whether they ran the same model code
-    is unknown.
+    is unknown. ``stats``: per ``ok`` chunk index, what :func:`chunk_stats` reads (runs,
+    failed runs, elapsed seconds), so the files need not be read again.
     """
 
     count: int
@@ -355,6 +361,7 @@ class Verification:
     duplicated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     problems: list[str] = field(default_factory=list)
     unknown_model: list[Path] = field(default_factory=list)
+    stats: dict[int, tuple[int, int, float]] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -409,41 +416,59 @@ def _model_problem(meta: dict[bytes, bytes], models: set[str] | None) -> str | N
             f"sweep's: {' or '.join(repr(m) for m in sorted(models))})")
 
 
+@dataclass
+class _Chunk:
+    """What :func:`_read_chunk` found in a chunk file."""
+
+    ids: np.ndarray | None = None
+    problem: str | None = None
+    meta: dict[bytes, bytes] = field(default_factory=dict)
+    failed: int = 0
+
+
 def _read_chunk(path: Path, fingerprint: str, columns: list[str], replications: int,
-                models: set[str] | None, policies: int = 1
-                ) -> tuple[np.ndarray | None, str | None, dict[bytes, bytes]]:
-    """Run ids of a chunk file, what is wrong with it (None when it reads whole) and its
-    parquet metadata; ``policies`` runs share each future (``levers:``)."""
-    meta: dict[bytes, bytes] = {}
+                models: set[str] | None, policies: int = 1) -> _Chunk:
+    """Run ids of a chunk file, what is wrong with it (None when it reads whole), its
+    parquet metadata and failed runs; ``policies`` runs share each future (``levers:``)."""
+    found = _Chunk()
     try:
         size = path.stat().st_size
         if size == 0:
-            return None, "is empty (0 bytes)", meta
-        meta = pq.read_schema(path).metadata or {}
+            return _Chunk(problem="is empty (0 bytes)")
+        file = pq.ParquetFile(path)  # its footer is parsed once for metadata and data
+        found.meta = meta = file.schema_arrow.metadata or {}
         if meta.get(META_FINGERPRINT) != fingerprint.encode():
-            return None, "belongs to another experiment (its fingerprint differs)", meta
-        model_problem = _model_problem(meta, models)
-        if model_problem:
-            return None, model_problem, meta
-        table = pq.read_table(path)
+            found.problem = "belongs to another experiment (its fingerprint differs)"
+            return found
+        found.problem = _model_problem(meta, models)
+        if found.problem:
+            return found
+        table = file.read()
     except (OSError, pa.ArrowException, ValueError):
-        return None, "is damaged (truncated, or not a parquet file)", meta
+        found.problem = "is damaged (truncated, or not a parquet file)"
+        return found
     absent = [c for c in columns if c not in table.column_names]
     if absent:
-        return None, f"lacks the column {absent[0]!r}", meta
+        found.problem = f"lacks the column {absent[0]!r}"
+        return found
     try:
         ids = table.column("run_id").to_numpy()
         point = table.column("point").to_numpy()
         rep = table.column("replication").to_numpy()
     except (pa.ArrowException, ValueError):
-        return None, "has empty run ids", meta
+        found.problem = "has empty run ids"
+        return found
     if ids.dtype.kind != "i":
-        return None, "has run ids that are not whole numbers", meta
+        found.problem = "has run ids that are not whole numbers"
+        return found
+    found.ids = ids
     futures = ids // policies
     if not (np.array_equal(point, futures // replications)
             and np.array_equal(rep, futures % replications)):
-        return ids, "has points or replications that do not match its run ids", meta
-    return ids, None, meta
+        found.problem = "has points or replications that do not match its run ids"
+        return found
+    found.failed = int(table.column("error").is_valid().to_numpy(zero_copy_only=False).sum())
+    return found
 
 
 def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
@@ -463,14 +488,15 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
     result = Verification(count)
     coverage = np.zeros(n_runs, dtype=np.int64)
     held: list[tuple[Path, np.ndarray]] = []
-    planned: dict[int, tuple[Path, np.ndarray | None, str | None]] = {}
+    planned: dict[int, tuple[Path, _Chunk]] = {}
     for path in chunk_files(folder):
         match = CHUNK_NAME.fullmatch(path.name)
         index = int(match[1]) if match else None
         if index is not None and chunk_path(folder, index).name != path.name:
             index = None  # chunk-000001.parquet: not the name of chunk 1
-        ids, problem, meta = _read_chunk(path, fingerprint, columns,
-                                         int(d["replications"]), models, max(1, len(policies)))
+        found = _read_chunk(path, fingerprint, columns, int(d["replications"]), models,
+                            max(1, len(policies)))
+        ids, problem, meta = found.ids, found.problem, found.meta
         if ids is not None:
             if models is None or META_MODEL not in meta:
                 result.unknown_model.append(path)
@@ -487,17 +513,21 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
                 text += f" and holds {_ranges(ids, 'run', 'runs')}"
             result.stray[path] = text
         else:
-            planned[index] = (path, ids, problem)
+            found.problem = problem
+            planned[index] = (path, found)
     for index in range(count):
         if index not in planned:
             result.redo[index] = "missing"
             continue
-        path, ids, problem = planned[index]
+        path, found = planned[index]
+        ids, problem = found.ids, found.problem
         lo, hi = index * size, min((index + 1) * size, n_runs)
         if problem is None and ids is not None and not np.array_equal(ids, np.arange(lo, hi)):
             problem = f"holds {_ranges(ids, 'run', 'runs')} instead of {lo}-{hi - 1}"
-        if problem is None:
+        if problem is None and ids is not None:  # (ids is None only with a problem)
             result.ok.append(index)
+            result.stats[index] = (len(ids), found.failed,
+                                   float(found.meta.get(META_ELAPSED, b"0")))
         else:
             result.redo[index] = problem
             result.problems.append(f"{path.name} {problem}"
