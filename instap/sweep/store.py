@@ -529,6 +529,7 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
             result.stats[index] = (len(ids), found.failed,
                                    float(found.meta.get(META_ELAPSED, b"0")))
         else:
+            problem = problem or "unreadable"  # (only None with ids None, never here)
             result.redo[index] = problem
             result.problems.append(f"{path.name} {problem}"
                                    f"{_shared(path, ids, held, len(result.problems))}")
