@@ -211,18 +211,22 @@ def _main_script_hidden() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _server_quiet() -> Iterator[None]:
-    """Ctrl-C ignored and standard error on the null device while the server starts."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: handlers cannot change
-        previous = None
+    """Ctrl-C ignored and standard error on the null device while the server starts.
+
+    The handler is read first and replaced inside the ``try``, so a Ctrl-C that arrives
+    while it is being replaced cannot leave this process ignoring Ctrl-C for good."""
+    previous = signal.getsignal(signal.SIGINT)
     saved = None
-    if os.environ.get("INSTAP_DEBUG") != "1":
-        sys.stderr.flush()
-        saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 2)
-        os.close(null)
     try:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread: handlers cannot change
+            previous = None
+        if os.environ.get("INSTAP_DEBUG") != "1":
+            sys.stderr.flush()
+            saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
         yield
     finally:
         if saved is not None:

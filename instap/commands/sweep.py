@@ -6,18 +6,11 @@ from pathlib import Path
 
 import typer
 
-from instap.execution import start_server
-
 
 def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = None,
                   executor: str = "local", scheduler: str | None = None,
                   resume: bool = False, plan: bool = False, force: bool = False) -> None:
     """Run (or plan) an experiment; exit status 1 when any run failed."""
-    if executor == "local" and not plan and jobs != 1:
-        # The fork server imports the model for the workers while this process imports
-        # the runner (pyarrow, pandas and the model too: 1-1.5 s of CPU), instead of
-        # after it (run_sweep would start it there).
-        start_server()
     from instap.sweep.runner import run_sweep
     done = run_sweep(experiment, out, jobs, executor, scheduler, resume, plan, force)
     if done.plan is not None:
