@@ -69,11 +69,10 @@ class Coverage:
 def coverage(names: list[str], particles: np.ndarray, weights: np.ndarray,
              truth: dict[str, float]) -> Coverage:
     """The 90% equal-tailed intervals of the weighted particles against ``truth``."""
-    post = Posterior(path=None, names=names, particles=particles,
-                     weights=np.asarray(weights) / np.sum(weights), fingerprint="",
-                     record={})
-    q = post.quantiles((0.05, 0.95))
     w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    post = Posterior(path=None, names=names, particles=particles, weights=w,
+                     fingerprint="", record={})
+    q = post.quantiles((0.05, 0.95))
     ranks = {k: float(w[particles[:, j] < truth[k]].sum()) for j, k in enumerate(names)}
     return Coverage(truth=dict(truth), intervals={k: (v[0], v[1]) for k, v in q.items()},
                     ranks=ranks)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import typer
 
+from instap.sweep.runner import analyze_folder, run_sweep
+
 
 def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = None,
                   executor: str = "local", scheduler: str | None = None,
                   resume: bool = False, plan: bool = False, force: bool = False) -> None:
     """Run (or plan) an experiment; exit status 1 when any run failed."""
-    from instap.sweep.runner import run_sweep
     done = run_sweep(experiment, out, jobs, executor, scheduler, resume, plan, force)
     if done.plan is not None:
         typer.echo(done.plan)
@@ -25,6 +26,5 @@ def sweep_command(experiment: Path, out: Path | None = None, jobs: int | None = 
 
 def analyze_command(folder: Path) -> None:
     """Recompute the analysis, plots and report of a sweep folder from its stored runs."""
-    from instap.sweep.runner import analyze_folder
     analyze_folder(folder)
     typer.echo(f"analysis written to {folder}", err=True)
