@@ -417,6 +417,38 @@ def test_play_steps_the_model_until_paused(made: list[LiveModel],
     assert 3 <= made[-1].steps == steps
 
 
+def test_a_slow_screen_sets_the_pace_of_play_and_pause_still_stops_it(
+        made: list[LiveModel], baseline_config: LiveConfig,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frame that takes 50 ms to draw, at an interval of 5 ms: the model steps one month
+    per frame drawn instead of racing to the horizon inside the click's render (the CI
+    failure "Too many renders triggered" on a slow machine), and Pause still stops it."""
+    import time
+    monkeypatch.setitem(live_page.SPEEDS, "normal", (0.005, 1))
+    frames: list[int] = []  # the month of every frame the plots draw
+    marks, run_text = live_page.mark_texts, live_page.this_run_text
+
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        frames.append(made[-1].steps)
+        return marks(*args, **kwargs)
+
+    def slow(*args: Any, **kwargs: Any) -> Any:  # in every render pass of the page
+        time.sleep(0.05)
+        return run_text(*args, **kwargs)
+
+    monkeypatch.setattr(live_page, "mark_texts", drawn)
+    monkeypatch.setattr(live_page, "this_run_text", slow)
+    box, rc = _render(baseline_config)
+    _button(rc, "\u25b6 Play").click()
+    time.sleep(1.0)
+    _button(rc, "\u275a\u275a Pause").click()
+    time.sleep(0.3)
+    steps = made[-1].steps
+    time.sleep(0.3)
+    assert 3 <= made[-1].steps == steps < made[-1].p.months
+    assert steps <= len(set(frames)) + 1  # every month but the last one was drawn
+
+
 def test_presentation_view_hides_the_sidebar(baseline_config: LiveConfig) -> None:
     box, rc = _render(baseline_config)
     assert not _with_class(box, "instap-present")

@@ -485,6 +485,7 @@ def LivePage(config: LiveConfig) -> None:
     trouble: solara.Reactive[str | None] = solara.use_reactive(None)  # the play loop's
     shown = solara.use_reactive(first.scenario)  # the picker's value: the running scenario
     folder = solara.use_memo(lambda: scenario_folder(config), [])
+    drawn = solara.use_memo(threading.Event, [])  # set once a month is on the screen
 
     def begin(label: str, loaded: LoadedParams, levers: dict[str, Any]) -> None:
         old = session.value
@@ -519,22 +520,31 @@ def LivePage(config: LiveConfig) -> None:
 
     def play_loop(cancel: threading.Event) -> None:
         """Step the model while playing, one frame per interval (Mesa's play loop, with
-        the page's own stop: a finished run, a new run, pause)."""
+        the page's own stop: a finished run, a new run, pause).
+
+        Paced on the screen, not the clock alone: the next month waits until the last is
+        drawn. A render started by a click elsewhere then sees one new month per pass, not
+        a model racing ahead of a slow projector laptop (and never a render loop that
+        cannot settle because a month arrives during every pass)."""
         if not playing.value:
             return
         model = session.value.run.model
         try:
             while not cancel.is_set():
                 seconds, months = SPEEDS[speed.value]
-                if cancel.wait(seconds):
+                if cancel.wait(seconds) or not playing.value:  # pause is read at once
                     return
                 for _ in range(months):
                     model.step()
                 if model.finished:
                     playing.set(False)
+                drawn.clear()
                 tick.set(tick.value + 1)
                 if model.finished:
                     return
+                while not drawn.wait(0.05):
+                    if cancel.is_set() or not playing.value:
+                        return
         except Exception as err:  # shown on the page; the server keeps running
             traceback.print_exc()
             playing.set(False)
@@ -561,6 +571,15 @@ def LivePage(config: LiveConfig) -> None:
                 solara.Error(trouble.value)
             solara.Text(this_run_text(current, lang), classes=["instap-this-run"])
             Plots(current, tick, now.history, lang)
+        FrameDrawn(tick, drawn)
+
+
+@solara.component
+def FrameDrawn(tick: solara.Reactive[int], drawn: threading.Event) -> None:
+    """Nothing to see: signals the play loop once a month has been drawn. An effect runs
+    after the render pass has been committed to the page, so it marks a finished frame."""
+    month = tick.get()
+    solara.use_effect(drawn.set, [month])
 
 
 @solara.component
