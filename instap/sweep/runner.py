@@ -336,7 +336,7 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
     manifest.update(status="running", executor=executor)
     created = not out.exists()
     progress = _Progress()
-    done_runs = done_failed = 0
+    done_runs = done_failed = 0  # (read below when Ctrl-C comes before they are counted)
     t0 = time.perf_counter()
     try:
         note = _start(out, manifest, checked)
@@ -344,12 +344,10 @@ def _run(exp: Experiment, experiment: Path, out: Path, jobs: int | None, workers
             _say(note)
             invocation["repaired"] = note
             write_json(manifest, out / store.MANIFEST)
-        kept_chunks = set(checked.ok) if checked is not None else set()
-        todo = [k for k in range(n_chunks) if k not in kept_chunks]
-        for k in sorted(kept_chunks):
-            n, bad, _ = checked.stats[k] if checked is not None else (0, 0, 0.0)
-            done_runs += n
-            done_failed += bad
+        ok = checked.stats if checked is not None else {}  # the chunks kept, by index
+        todo = [k for k in range(n_chunks) if k not in ok]
+        done_runs = sum(n for n, _, _ in ok.values())
+        done_failed = sum(bad for _, bad, _ in ok.values())
         names = design.columns()
         runner = _SplitTail(_executor(executor, spec, names, workers, scheduler),
                             set(todo[-workers:]) if workers > 1 else set(), n_chunks,
@@ -481,14 +479,15 @@ class _SplitTail:
     def map(self, chunks: Iterable[tuple[int, list[Run]]]) -> Iterator[ChunkResult]:
         """Run the chunks; yield whole chunk results in completion order."""
         parts: dict[int, tuple[int, int]] = {}  # task id -> (chunk index, parts)
-        sent = [0, False]  # tasks handed to the executor, all of them
+        sent, all_sent = 0, False  # tasks handed to the executor; all of them?
 
         def tasks() -> Iterator[tuple[int, list[Run]]]:
+            nonlocal sent, all_sent
             next_id = self.first_id
             for k, runs in chunks:
                 n = min(TAIL_PARTS, len(runs)) if k in self.last else 1
                 if n == 1:
-                    sent[0] += 1
+                    sent += 1
                     yield k, runs
                     continue
                 step, extra = divmod(len(runs), n)
@@ -496,10 +495,10 @@ class _SplitTail:
                 for j in range(n):
                     stop = start + step + (j < extra)
                     parts[next_id] = (k, n)
-                    sent[0] += 1
+                    sent += 1
                     yield next_id, runs[start:stop]
                     next_id, start = next_id + 1, stop
-            sent[1] = True
+            all_sent = True
 
         pieces: dict[int, list[ChunkResult]] = {}
         received, warmed = 0, False
@@ -507,7 +506,7 @@ class _SplitTail:
         try:
             for result in results:
                 received += 1
-                if not warmed and sent[1] and sent[0] - received <= self.warm_at:
+                if not warmed and all_sent and sent - received <= self.warm_at:
                     warmed = True
                     self.warm()
                 if result.index not in parts:
