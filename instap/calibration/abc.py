@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from instap.calibration.simulate import Simulator, max_distance, observed
+from instap.calibration.simulate import ParticleModel, Simulator, max_distance, observed
 from instap.calibration.spec import CalibrationSpec, Pattern
 from instap.errors import InstapError
 
@@ -201,7 +201,7 @@ def _generation(history: Any, t: int) -> dict[str, Any]:
 def calibrate(spec: CalibrationSpec, db: Path, settings: Settings, resume: bool = False,
               x_0: dict[str, float] | None = None, patterns: list[Pattern] | None = None,
               log: Callable[[str], None] | None = None, finalize: bool = False,
-              make_simulator: Callable[..., Any] = Simulator) -> Outcome:
+              make_simulator: Callable[..., ParticleModel] = Simulator) -> Outcome:
     """Run (or, with ``resume``, continue) the ABC-SMC of ``spec`` into the pyabc history
     database ``db``; return the last generation. ``x_0`` and ``patterns`` replace the
     observed data and the patterns (synthetic data for the coverage check);

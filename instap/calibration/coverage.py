@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from instap.calibration.posterior import Posterior
-from instap.calibration.simulate import SEED_BOUND, Simulator
+from instap.calibration.simulate import SEED_BOUND, ParticleModel, Simulator
 from instap.calibration.spec import CalibrationSpec, Pattern
 
 
@@ -28,7 +28,7 @@ def draw_truth(spec: CalibrationSpec, seed: int) -> dict[str, float]:
 
 
 def synthetic_data(spec: CalibrationSpec, truth: dict[str, float], seed: int,
-                   simulator: Simulator | None = None
+                   simulator: ParticleModel | None = None
                    ) -> tuple[list[Pattern], dict[str, float]]:
     """Patterns centred on a synthetic dataset and the dataset: one simulation at
     ``truth`` (root seed from ``seed``) plus a uniform error of +/- tolerance each."""

@@ -134,7 +134,38 @@ def observed(patterns: Sequence[Pattern]) -> dict[str, float]:
     return {p.name: p.bound for p in patterns}
 
 
-class Simulator:
+class ParticleModel:
+    """What pyabc calls: a particle -> summary statistics. Subclasses give
+    :meth:`simulate`; ``bounds`` (empty unless on the logit scale) maps the particle to
+    parameter values, and each call draws its root seed from the NumPy state pyabc seeds.
+    """
+
+    bounds: dict[str, tuple[float, float]]
+
+    @staticmethod
+    def scale(spec: CalibrationSpec, logit: bool) -> dict[str, tuple[float, float]]:
+        """The priors' ranges when particles move on the logit scale, else none."""
+        return {p.name: (p.low, p.high) for p in spec.priors} if logit else {}
+
+    def simulate(self, theta: dict[str, float], seed: int) -> dict[str, float]:
+        """The statistics of parameters ``theta`` with root seed ``seed``."""
+        raise NotImplementedError
+
+    def to_theta(self, pars: dict[str, Any]) -> dict[str, float]:
+        """Parameter values from pyabc's particle: as they are, or (``logit``) mapped from
+        the unbounded scale ``z`` to ``low + (high - low) / (1 + exp(-z))``."""
+        theta = {k: float(v) for k, v in dict(pars).items()}
+        for k, (low, high) in self.bounds.items():
+            theta[k] = logistic(theta[k], low, high)
+        return theta
+
+    def __call__(self, pars: dict[str, Any]) -> dict[str, float]:
+        theta = self.to_theta(pars)
+        seed = int(np.random.randint(0, SEED_BOUND, dtype=np.int64))
+        return self.simulate(theta, seed)
+
+
+class Simulator(ParticleModel):
     """The pyabc model: parameters -> summary statistics of every pattern and check.
 
     ``mapper`` runs the particle's model runs (``WorkerPool.map`` or a Dask client's
@@ -145,7 +176,7 @@ class Simulator:
 
     def __init__(self, spec: CalibrationSpec, replications: int | None = None,
                  mapper: Mapper | None = None, logit: bool = False) -> None:
-        self.bounds = {p.name: (p.low, p.high) for p in spec.priors} if logit else {}
+        self.bounds = self.scale(spec, logit)
         self.runs = spec.runs
         self.patterns = [*spec.patterns, *spec.checks]
         self.replications = int(replications or spec.abc["replications"])
@@ -171,16 +202,3 @@ class Simulator:
             extracts[r].append(result)
         base = self.runs[self.needed[0]] if self.needed else {}
         return statistics(self.patterns, extracts, {**base, **theta})
-
-    def to_theta(self, pars: dict[str, Any]) -> dict[str, float]:
-        """Parameter values from pyabc's particle: as they are, or (``logit``) mapped from
-        the unbounded scale ``z`` to ``low + (high - low) / (1 + exp(-z))``."""
-        theta = {k: float(v) for k, v in dict(pars).items()}
-        for k, (low, high) in self.bounds.items():
-            theta[k] = logistic(theta[k], low, high)
-        return theta
-
-    def __call__(self, pars: dict[str, Any]) -> dict[str, float]:
-        theta = self.to_theta(pars)
-        seed = int(np.random.randint(0, SEED_BOUND, dtype=np.int64))
-        return self.simulate(theta, seed)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from instap.calibration.simulate import SEED_BOUND, logistic
+from instap.calibration.simulate import ParticleModel
 from instap.calibration.spec import ABC_DEFAULTS, CalibrationSpec, Pattern, Prior
 
 
@@ -68,12 +68,12 @@ class Surrogate:
         return SurrogateSimulator(self, spec, logit)
 
 
-class SurrogateSimulator:
+class SurrogateSimulator(ParticleModel):
     """Parameters -> the surrogate's statistics; the interface of ``Simulator``."""
 
     def __init__(self, surrogate: Surrogate, spec: CalibrationSpec, logit: bool) -> None:
         self.surrogate = surrogate
-        self.bounds = {p.name: (p.low, p.high) for p in spec.priors} if logit else {}
+        self.bounds = self.scale(spec, logit)
 
     def simulate(self, theta: dict[str, float], seed: int) -> dict[str, float]:
         """The statistics at ``theta`` with seed ``seed``."""
@@ -82,14 +82,3 @@ class SurrogateSimulator:
         noise = np.random.default_rng(seed).normal(0.0, self.surrogate.noise, a.shape[0])
         y = a @ (u - 0.5) + noise
         return {f"s{k}": float(v) for k, v in enumerate(y)}
-
-    def to_theta(self, pars: dict[str, Any]) -> dict[str, float]:
-        """As :meth:`Simulator.to_theta`."""
-        theta = {k: float(v) for k, v in dict(pars).items()}
-        for k, (low, high) in self.bounds.items():
-            theta[k] = logistic(theta[k], low, high)
-        return theta
-
-    def __call__(self, pars: dict[str, Any]) -> dict[str, float]:
-        return self.simulate(self.to_theta(pars),
-                             int(np.random.randint(0, SEED_BOUND, dtype=np.int64)))
