@@ -496,24 +496,24 @@ def verify(folder: Path, manifest: dict[str, Any]) -> Verification:
             index = None  # chunk-000001.parquet: not the name of chunk 1
         found = _read_chunk(path, fingerprint, columns, int(d["replications"]), models,
                             max(1, len(policies)))
-        ids, problem, meta = found.ids, found.problem, found.meta
+        ids = found.ids
         if ids is not None:
-            if models is None or META_MODEL not in meta:
+            if models is None or META_MODEL not in found.meta:
                 result.unknown_model.append(path)
             inside = ids[(ids >= 0) & (ids < n_runs)]
             np.add.at(coverage, inside, 1)
             held.append((path, ids))
             if len(inside) < len(ids):
-                problem = problem or f"holds run ids outside the plan (0-{n_runs - 1})"
+                found.problem = (found.problem
+                                 or f"holds run ids outside the plan (0-{n_runs - 1})")
         if index is None or index >= count:
             text = f"{path.name} is not part of the plan (chunk-00000 to chunk-{count - 1:05d})"
-            if problem:
-                text += f" and {problem}"
+            if found.problem:
+                text += f" and {found.problem}"
             elif ids is not None:
                 text += f" and holds {_ranges(ids, 'run', 'runs')}"
             result.stray[path] = text
         else:
-            found.problem = problem
             planned[index] = (path, found)
     for index in range(count):
         if index not in planned:
