@@ -55,6 +55,7 @@ so results are identical whatever the start method.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import os
 import signal
@@ -242,8 +243,6 @@ def _start_worker(parent: int, initializer: Callable[..., object] | None,
     initializer; then the objects alive (the imports, which never become garbage) are
     moved out of the garbage collector's reach (``gc.freeze``), which otherwise scans
     them again in every full pass (4-6% of a run, docs/performance.md)."""
-    import gc
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
     if initializer is not None:
@@ -313,26 +312,43 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             continue
 
 
+_FROZEN_AT_IMPORT = gc.get_freeze_count()  # see WorkerPool
+
+
 class WorkerPool:
     """``jobs`` worker processes (``1``: this process); use as a context manager.
 
     ``initializer(*initargs)`` runs once in every worker (in this process when
     ``jobs == 1``). Leaving the ``with`` block normally waits for the workers to finish;
     leaving it by an exception (a task's, Ctrl-C, or the caller's) terminates them first.
+
+    Workers move the objects alive after their start out of the garbage collector's reach
+    (``gc.freeze``, see :func:`_start_worker`). With ``freeze_in_process`` a one-job pool
+    does the same in this process for the ``with`` block and gives them back on leaving
+    it (``gc.unfreeze``), so a notebook or test process that runs a one-job sweep keeps
+    collecting its own garbage afterwards. Nothing is frozen if something else in this
+    process froze objects since this module was imported (``gc.freeze`` does not nest;
+    the interpreter itself starts with a few hundred objects frozen).
     """
 
     def __init__(self, jobs: int, initializer: Callable[..., object] | None = None,
-                 initargs: tuple[Any, ...] = ()) -> None:
+                 initargs: tuple[Any, ...] = (), freeze_in_process: bool = False) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs, self.initializer, self.initargs = jobs, initializer, initargs
+        self.freeze_in_process = freeze_in_process
         self._pool: ProcessPoolExecutor | None = None
+        self._frozen = False
         self._hidden = contextlib.ExitStack()
 
     def __enter__(self) -> WorkerPool:
         if self.jobs == 1:
             if self.initializer is not None:
                 self.initializer(*self.initargs)
+            if self.freeze_in_process and gc.get_freeze_count() <= _FROZEN_AT_IMPORT:
+                gc.collect()  # nothing that is garbage now is frozen
+                gc.freeze()
+                self._frozen = True
         else:
             from concurrent.futures import ProcessPoolExecutor
             start_server()  # with Ctrl-C ignored in the server (a no-op if running)
@@ -350,6 +366,9 @@ class WorkerPool:
 
     def close(self, terminate: bool = False) -> None:
         """Shut the workers down: wait for them, or ``terminate`` them."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
         pool, self._pool = self._pool, None
         if pool is None:
             return

@@ -118,3 +118,40 @@ def test_a_plain_script_without_a_main_guard_can_use_worker_processes(tmp_path: 
                           cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "same"
+
+
+def _freeze_count() -> int:
+    import gc
+    return gc.get_freeze_count()
+
+
+def test_a_one_job_pool_freezes_the_callers_heap_only_while_it_runs() -> None:
+    """A notebook that runs a one-job sweep collects its own garbage again afterwards."""
+    import gc
+
+    from instap.sweep.executors import LocalExecutor
+    start = gc.get_freeze_count()  # the interpreter starts with some objects frozen
+    with WorkerPool(1, freeze_in_process=True) as pool:
+        assert pool.map(_freeze_count, [()]) == [gc.get_freeze_count()]
+        assert gc.get_freeze_count() > 10_000  # the imports: numpy, Mesa, the model
+    assert gc.get_freeze_count() == 0
+    spec = RunSpec(base=dict(SMALL), outputs=("durability.survival_months",))
+    chunks = LocalExecutor(spec, [], jobs=1).map([(0, [(0, 0, 0, 1, {})])])
+    assert next(chunks).failed == 0 and gc.get_freeze_count() > 10_000
+    chunks.close()  # the caller stops early: the pool's with block is left
+    assert gc.get_freeze_count() == 0 <= start
+    with WorkerPool(1) as pool:  # run and compare leave this process alone
+        assert gc.get_freeze_count() == 0
+
+
+def test_a_one_job_pool_leaves_someone_elses_freeze_alone() -> None:
+    import gc
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with WorkerPool(1, freeze_in_process=True):
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -28,7 +28,8 @@ class LocalExecutor:
     def map(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         """Run chunks; yield results in completion order."""
         tasks = ((index, runs, self.names) for index, runs in chunks)
-        with WorkerPool(self.workers, init_worker, (self.spec,)) as pool:
+        with WorkerPool(self.workers, init_worker, (self.spec,),
+                        freeze_in_process=True) as pool:
             for _, result in pool.imap_unordered(run_chunk, tasks):
                 yield result
 

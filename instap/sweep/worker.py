@@ -7,7 +7,6 @@ kept as a row with NaN outputs and its traceback in ``error``; the chunk goes on
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import time
@@ -55,14 +54,13 @@ def target_for(spec: RunSpec | None) -> Target:
 def init_worker(spec: RunSpec) -> None:
     """Process-pool initializer: import the model once for all chunks of this worker.
 
-    Then the objects alive (the imports: numpy, pandas, Mesa, the model, about 100,000
-    objects that never become garbage) are moved out of the garbage collector's reach
-    (``gc.freeze``): its full passes scanned them over and over, 4-6% of a run's time.
-    With one job this runs in the command's own process, before its chunks."""
+    With one job this runs in the command's own process, before its chunks. The pool then
+    moves the objects alive (the imports: numpy, pandas, Mesa, the model, about 100,000
+    objects that never become garbage) out of the garbage collector's reach, whose full
+    passes scanned them over and over (4-6% of a run's time; see
+    :class:`instap.execution.WorkerPool`)."""
     global _DEFAULT
     _DEFAULT = target_for(spec)
-    gc.collect()  # nothing that is garbage now is frozen
-    gc.freeze()
 
 
 def run_chunk(index: int, runs: list[Run], factor_names: list[str],
