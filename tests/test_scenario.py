@@ -236,3 +236,18 @@ def test_schema_carries_ranges_and_choices() -> None:
     text = json.dumps(funding["pilot_length_months"])
     assert '"minimum": 3' in text and '"maximum": 240' in text
     assert "never" in json.dumps(funding["renewal_rule"])
+
+
+def test_checking_a_scenario_loads_neither_the_model_nor_mesa() -> None:
+    """`instap validate` answers in a fraction of a second: the scenario schema needs the
+    parameters only, and `sim` imports the model on first use."""
+    code = ("import sys, sim, instap.scenario\n"
+            "heavy = sorted(m for m in ('mesa', 'sim.model', 'sim.outputs', 'pandas', 'scipy')"
+            " if m in sys.modules)\n"
+            "assert not heavy, heavy\n"
+            "assert sim.InstapModel.__name__ == 'InstapModel' and 'mesa' in sys.modules\n"
+            "assert 'regular_work' in sim.COLUMNS\n"
+            "try:\n    sim.no_such_name\nexcept AttributeError:\n    print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
