@@ -73,7 +73,8 @@ if TYPE_CHECKING:
 
 DEFAULT_SEED = 20261125
 #: Modules the fork server imports once, so that workers start with them loaded.
-PRELOAD = ["sim", "instap.execution", "instap.sweep.worker"]
+# The model itself (``import sim`` alone loads only the parameters; see sim/__init__.py).
+PRELOAD = ["sim.model", "instap.execution", "instap.sweep.worker"]
 
 
 # ----------------------------------------------------------------------------- seeds

@@ -155,3 +155,14 @@ def test_a_one_job_pool_leaves_someone_elses_freeze_alone() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def _model_loaded() -> bool:
+    return "sim.model" in sys.modules and "mesa" in sys.modules
+
+
+def test_workers_start_with_the_model_already_imported() -> None:
+    """The fork server imports the model once for all workers (a worker that imported it
+    itself would pay about a second of CPU per command, and not freeze it)."""
+    with WorkerPool(2) as pool:
+        assert pool.map(_model_loaded, [(), ()]) == [True, True]
