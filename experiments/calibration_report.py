@@ -580,8 +580,7 @@ def coverage_section(cov: dict[str, Any] | None, surrogate: dict[str, Any] | Non
             f"budget); final epsilon {min(r['final_epsilon'] for r in res):.2f} to "
             f"{max(r['final_epsilon'] for r in res):.2f}, ESS "
             f"{min(r['ess'] for r in res):.0f} to {max(r['ess'] for r in res):.0f}. **"
-            f"{100 * surrogate['share_covered']:.0f}% of "
-            f"{surrogate['datasets'] * len(surrogate['per_parameter'])} 90% intervals "
+            f"{100 * surrogate['share_covered']:.0f}% of {n_surrogate} 90% intervals "
             f"hold the truth.** "
             f"{_coverage_sentence(surrogate['share_covered'], n_surrogate)} "
             f"{_ranks_sentence(res)}",
@@ -615,9 +614,8 @@ def coverage_section(cov: dict[str, Any] | None, surrogate: dict[str, Any] | Non
         f"({cov['population_size']}) but a smaller budget (at most "
         f"{cov['max_generations']} generations; "
         f"{cov['wall_seconds'] / 60:.0f} minutes in all). **"
-        f"{100 * cov['share_covered']:.0f}% of the "
-        f"{cov['datasets'] * len(cov['per_parameter'])} 90% intervals hold the true "
-        f"value.** "
+        f"{100 * cov['share_covered']:.0f}% of the {n_model} 90% intervals hold the "
+        f"true value.** "
         f"{_coverage_sentence(cov['share_covered'], n_model)} "
         f"{_ranks_sentence(cov['results'])}",
         "",
